@@ -1,0 +1,42 @@
+# The README's two commands: `make run` and `make test`.
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTHON ?= python3
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+node_modules/.bin/prism: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the Prism (mock Twilio) tests will be skipped"; fi
+
+run: $(STAMP)
+	@mkdir -p instance
+	$(BIN)/eklinik db upgrade
+	$(BIN)/eklinik seed-demo
+	@echo ""
+	@echo "  E-Klinik Koperasi is starting (SQLite in instance/, no Twilio account needed)."
+	@echo "  Chat as any WhatsApp number:  http://127.0.0.1:5000/simulator"
+	@echo "  The demo administrator is +6281100000001: open it in the simulator to see its notices."
+	@echo "  Terminal chat instead:        $(BIN)/eklinik chat --phone 081234567890"
+	@echo "  Stop with Ctrl-C."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/eklinik scheduler run & \
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+
+test: $(STAMP) node_modules/.bin/prism
+	$(BIN)/ruff check bot flows storage tests bench wsgi.py
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/dates.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,49 @@
+"""The running service: Flask app factory, webhook, simulator, scheduler and CLI."""
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+from bot.config import Config
+from bot.inbound import Settings
+from bot.messenger import LocalOutbox, make_messenger
+from flows.phone import normalize_phone
+from storage.db import make_engine
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_object(Config)
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    app.extensions["clock"] = lambda: datetime.now(UTC)
+    app.extensions["engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions["messenger"] = make_messenger(app.config)
+    admins = [normalize_phone(number) for number in app.config["ADMIN_NUMBERS"]]
+    app.extensions["settings"] = Settings(
+        admin_numbers=tuple(phone for phone in admins if phone),
+        address=app.config.get("CLINIC_ADDRESS") or None,
+    )
+    app.config.setdefault("SIMULATOR", isinstance(app.extensions["messenger"], LocalOutbox))
+
+    from bot.webhook import bp as webhook_bp
+
+    app.register_blueprint(webhook_bp)
+    if app.config["SIMULATOR"]:
+        from bot.simulator import bp as simulator_bp
+
+        app.register_blueprint(simulator_bp)
+
+    @app.get("/")
+    def home() -> Response | tuple[str, int]:
+        if app.config["SIMULATOR"]:
+            return redirect(url_for("simulator.page"))
+        return "E-Klinik Koperasi is running.", 200
+
+    return app

@@ -1,0 +1,173 @@
+"""`eklinik`: the Flask CLI group with the project's own commands."""
+
+import logging
+import sys
+import uuid
+from datetime import UTC, datetime
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+from sqlmodel import col, select
+
+from bot import create_app
+from bot.inbound import receive
+from bot.scheduler import run as run_scheduler
+from bot.scheduler import tick
+from flows.phone import normalize_phone
+from storage.db import transaction
+from storage.directory import add_admin, add_expert, ensure_topics
+from storage.migrate import upgrade
+from storage.models import OutboundMessage
+
+cli = FlaskGroup(create_app=create_app, help="E-Klinik Koperasi: the WhatsApp booking bot.")
+
+
+def _engine():
+    return current_app.extensions["engine"]
+
+
+def _phone(raw: str) -> str:
+    phone = normalize_phone(raw)
+    if phone is None:
+        raise click.BadParameter(f"not a phone number: {raw}")
+    return phone
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration (safe to run again)."""
+    upgrade(current_app.config["DATABASE_URL"])
+    with transaction(_engine()) as session:
+        ensure_topics(session)
+    click.echo("database is up to date")
+
+
+@cli.group()
+def admin() -> None:
+    """PA EKO administrators."""
+
+
+@admin.command("add")
+@click.option("--phone", required=True)
+@click.option("--name", default="")
+def admin_add(phone: str, name: str) -> None:
+    with transaction(_engine()) as session:
+        added = add_admin(session, _phone(phone), name)
+    click.echo(f"administrator {added.phone} {added.name}".rstrip())
+
+
+@cli.group()
+def expert() -> None:
+    """Cooperative experts (tenaga ahli)."""
+
+
+@expert.command("add")
+@click.option("--name", required=True)
+@click.option("--phone", required=True)
+@click.option("--topics", required=True, help="kelembagaan,pendampingan,keuangan,usaha")
+@click.option("--link", default=None, help="the expert's standing meeting link")
+def expert_add(name: str, phone: str, topics: str, link: str | None) -> None:
+    keys = [key.strip() for key in topics.split(",") if key.strip()]
+    if link and not link.startswith("https://"):
+        raise click.BadParameter("the link must start with https://", param_hint="--link")
+    with transaction(_engine()) as session:
+        try:
+            added = add_expert(session, name, _phone(phone), keys, link)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--topics") from error
+    click.echo(f"expert {added.name} {added.phone}: {', '.join(keys)}")
+
+
+DEMO_ADMIN = "+6281100000001"
+DEMO_EXPERTS = [
+    ("Dr. Ahmad Fauzi", "+6281100000002", ["kelembagaan", "pendampingan"],
+     "https://zoom.us/j/1000000002"),
+    ("Ir. Sri Wahyuni, M.M.", "+6281100000003", ["keuangan", "usaha", "pendampingan"],
+     "https://zoom.us/j/1000000003"),
+]  # fmt: skip
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Demo data for trying the bot: the four topics, two experts, one administrator."""
+    with transaction(_engine()) as session:
+        ensure_topics(session)
+        add_admin(session, DEMO_ADMIN, "Admin PA EKO (demo)")
+        for name, phone, topics, link in DEMO_EXPERTS:
+            add_expert(session, name, phone, topics, link)
+    click.echo(f"demo data ready: administrator {DEMO_ADMIN}, experts "
+               + ", ".join(f"{name} {phone}" for name, phone, _t, _l in DEMO_EXPERTS))  # fmt: skip
+
+
+@cli.command("chat")
+@click.option("--phone", required=True, help="chat as this WhatsApp number")
+def chat(phone: str) -> None:
+    """Talk to the bot in the terminal, as the given number (Ctrl-D to leave)."""
+    number = _phone(phone)
+    engine, settings = _engine(), current_app.extensions["settings"]
+    click.echo(f"Chatting as {number}. Ctrl-D to leave.")
+    while True:
+        try:
+            text = click.prompt("anda", prompt_suffix="> ", default="", show_default=False)
+        except (EOFError, click.Abort):
+            click.echo()
+            return
+        with transaction(engine) as session:
+            last_id = (
+                session.exec(
+                    select(OutboundMessage.id).order_by(col(OutboundMessage.id).desc())
+                ).first()
+                or 0
+            )
+        form = {
+            "From": f"whatsapp:{number}",
+            "Body": text,
+            "MessageSid": f"SMcli{uuid.uuid4().hex}",
+        }
+        for reply in receive(engine, form, datetime.now(UTC), settings) or []:
+            click.echo(click.style("bot> ", fg="green") + reply + "\n")
+        with transaction(engine) as session:
+            others = session.exec(
+                select(OutboundMessage).where(
+                    col(OutboundMessage.id) > last_id, OutboundMessage.to_phone != number
+                )
+            ).all()
+        for message in others:
+            click.echo(click.style(f"(ke {message.to_phone}) ", fg="yellow") + message.body + "\n")
+
+
+@cli.group()
+def scheduler() -> None:
+    """The process that sends queued messages."""
+
+
+@scheduler.command("run")
+@click.option("--interval", default=1.0, show_default=True, help="seconds between outbox polls")
+def scheduler_run(interval: float) -> None:
+    run_scheduler(_engine(), current_app.extensions["messenger"], interval)
+
+
+@scheduler.command("tick")
+@click.option("--now", "now_text", default=None, help="ISO-8601 instant (default: now)")
+def scheduler_tick(now_text: str | None) -> None:
+    """One pass: send what is due at that instant, then exit."""
+    now = datetime.fromisoformat(now_text) if now_text else datetime.now(UTC)
+    if now.tzinfo is None:
+        raise click.BadParameter("give a time zone, e.g. 2026-12-01T07:00:00+07:00")
+    tally = tick(_engine(), current_app.extensions["messenger"], now)
+    click.echo(f"sent {tally.sent}, retried {tally.retried}, failed {tally.failed}, "
+               f"suppressed {tally.suppressed}")  # fmt: skip
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    sys.exit(cli())

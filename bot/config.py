@@ -1,0 +1,39 @@
+"""Settings come from the environment (after an optional `.env`), never from code."""
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+load_dotenv()
+
+INSTANCE_DIR = Path(os.environ.get("EKLINIK_INSTANCE", Path.cwd() / "instance"))
+
+
+def _list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'eklinik.db'}"
+    TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+    TWILIO_WHATSAPP_FROM = os.environ.get("TWILIO_WHATSAPP_FROM", "")
+    TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+    ADMIN_NUMBERS = _list(os.environ.get("ADMIN_NUMBERS"))
+    CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "")
+    SEND_BATCH_SIZE = int(os.environ.get("SEND_BATCH_SIZE", "50"))
+    TESTING = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test"
+    TWILIO_ACCOUNT_SID = ""
+    TWILIO_AUTH_TOKEN = ""
+    TWILIO_WHATSAPP_FROM = ""
+    TWILIO_API_BASE_URL = ""
+    PUBLIC_BASE_URL = ""
+    ADMIN_NUMBERS: list[str] = []

@@ -1,0 +1,130 @@
+"""One inbound WhatsApp message: store it, run the conversation, store what follows.
+
+Everything happens in one transaction: the inbound row (its MessageSid makes a redelivery a
+no-op), the conversation state, any booking, and the outbox rows for other people. The
+direct replies are returned for the webhook's TwiML response and logged as sent.
+"""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.notices import apply_effect
+from flows.calendar import ClinicCalendar
+from flows.conversation import handle
+from flows.model import BookingView, Chat, Context, Incoming
+from flows.phone import normalize_phone
+from flows.texts import say
+from storage.bookings import bookings_of, known_details
+from storage.conversations import lock_conversation, record_inbound
+from storage.db import transaction
+from storage.models import Conversation, InboundMessage
+from storage.outbox import record_replies
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    admin_numbers: tuple[str, ...] = ()
+    address: str | None = None
+    calendar: ClinicCalendar = field(default_factory=ClinicCalendar)
+
+
+def _incoming(form: Mapping[str, str]) -> Incoming:
+    media_count = int(form.get("NumMedia") or 0) if str(form.get("NumMedia", "0")).isdigit() else 0
+    media_type = (
+        (form.get("MediaContentType0") or "application/octet-stream") if media_count else None
+    )
+    location = bool(form.get("Latitude") and form.get("Longitude"))
+    text = form.get("ButtonPayload") or form.get("Body") or ""
+    return Incoming(text=text, media_type=media_type, location=location)
+
+
+def _kind(incoming: Incoming) -> str:
+    if incoming.media_type:
+        return "media"
+    return "location" if incoming.location else "text"
+
+
+def _context(session: Session, phone: str, now: datetime, settings: Settings) -> Context:
+    views = tuple(
+        BookingView(b.code or "", b.status, b.requested_start, topic.name, coop.name)
+        for b, coop, topic in bookings_of(session, phone)
+    )
+    extra: dict[str, Any] = {"address": settings.address} if settings.address else {}
+    return Context(
+        now=now,
+        calendar=settings.calendar,
+        known=known_details(session, phone),
+        bookings=views,
+        **extra,
+    )
+
+
+def receive(
+    engine: Engine, form: Mapping[str, str], now: datetime, settings: Settings
+) -> list[str] | None:
+    """The replies to send back, or None when this MessageSid was already handled."""
+    phone = normalize_phone(form.get("WaId") or form.get("From") or "")
+    sid = form.get("MessageSid") or form.get("SmsMessageSid") or ""
+    if not phone or not sid:
+        log.warning("inbound without a usable From or MessageSid")
+        return []
+    incoming = _incoming(form)
+    with transaction(engine) as session:
+        stored = InboundMessage(
+            sid=sid,
+            phone=phone,
+            body=incoming.text,
+            kind=_kind(incoming),
+            payload={key: str(value) for key, value in form.items()},
+            received_at=now,
+        )
+        if not record_inbound(session, stored):
+            return None
+        conversation = lock_conversation(session, phone, now)
+        replies = _converse(session, conversation, incoming, phone, now, settings, stored)
+        record_replies(session, phone, replies, now)
+    return replies
+
+
+def _converse(
+    session: Session,
+    conversation: Conversation,
+    incoming: Incoming,
+    phone: str,
+    now: datetime,
+    settings: Settings,
+    stored: InboundMessage,
+) -> list[str]:
+    chat = Chat(
+        conversation.state,
+        dict(conversation.answers),
+        conversation.lang,
+        conversation.opted_out,
+        conversation.updated_at,
+    )
+    try:
+        reply = handle(chat, incoming, _context(session, phone, now, settings))
+        texts = list(reply.texts)
+        with session.begin_nested():
+            for effect in reply.effects:
+                texts.extend(apply_effect(session, effect, phone, reply.chat.lang, now, settings))
+    except Exception:  # a fault must not lose the message nor leave the user without an answer
+        log.exception("conversation failed for an inbound message")
+        stored.error = "conversation failed"
+        session.add(stored)
+        return [say("fault", chat.lang)]
+    conversation.state = reply.chat.state
+    conversation.answers = reply.chat.answers
+    conversation.lang = reply.chat.lang
+    conversation.opted_out = reply.chat.opted_out
+    conversation.updated_at = now
+    session.add(conversation)
+    return texts

@@ -1,0 +1,89 @@
+// The simulator posts what Twilio would post to the real webhook, then shows the stored thread.
+const state = { phone: null, timer: null, lastShown: "" };
+const $ = (id) => document.getElementById(id);
+const STATUS = { pending: "⏳ menunggu", sending: "⏳ dikirim", sent: "✓", delivered: "✓✓",
+                 failed: "⚠️ gagal", suppressed: "⛔ STOP", queued: "✓", received: "" };
+
+function sid() {
+  const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"));
+  return "SM" + hex.join("");
+}
+
+async function post(fields) {
+  const form = new URLSearchParams({
+    From: "whatsapp:" + state.phone, To: "whatsapp:+14155238886", MessageSid: sid(),
+    NumMedia: "0", ProfileName: "Simulator", WaId: state.phone.replace("+", ""), ...fields,
+  });
+  await fetch("/whatsapp/inbound", { method: "POST", body: form });
+  await refresh();
+}
+
+async function refresh() {
+  if (!state.phone) return;
+  const response = await fetch("/simulator/api/thread?phone=" + encodeURIComponent(state.phone));
+  if (!response.ok) return;
+  const data = await response.json();
+  const shown = JSON.stringify(data.messages);
+  if (shown === state.lastShown) return;
+  state.lastShown = shown;
+  const thread = $("thread");
+  thread.replaceChildren(...data.messages.map((m) => {
+    const bubble = document.createElement("div");
+    bubble.className = "msg " + m.direction;
+    bubble.dataset.kind = m.kind;
+    bubble.dataset.status = m.status;
+    bubble.textContent = m.kind === "media" ? "📎 [lampiran]" : m.kind === "location" ? "📍 [lokasi]" : m.body;
+    const meta = document.createElement("span");
+    meta.className = "meta";
+    const time = new Date(m.at).toLocaleTimeString("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit" });
+    meta.textContent = time + " " + (STATUS[m.status] ?? m.status);
+    bubble.append(meta);
+    return bubble;
+  }));
+  thread.scrollTop = thread.scrollHeight;
+}
+
+async function loadPhones() {
+  const response = await fetch("/simulator/api/phones");
+  const phones = await response.json();
+  $("phones").replaceChildren(...phones.map((p) => {
+    const item = document.createElement("li");
+    item.textContent = p.phone;
+    if (p.admin) {
+      const badge = document.createElement("span");
+      badge.className = "admin";
+      badge.textContent = "admin";
+      item.append(badge);
+    }
+    if (p.phone === state.phone) item.classList.add("active");
+    item.addEventListener("click", () => open(p.phone));
+    return item;
+  }));
+}
+
+async function open(raw) {
+  const response = await fetch("/simulator/api/thread?phone=" + encodeURIComponent(raw));
+  if (!response.ok) { $("who").textContent = "Nomor tidak valid: " + raw; return; }
+  const data = await response.json();
+  state.phone = data.phone;
+  state.lastShown = "";
+  $("who").textContent = data.phone;
+  $("text").disabled = false;
+  $("send").disabled = false;
+  $("text").focus();
+  await refresh();
+  await loadPhones();
+  clearInterval(state.timer);
+  state.timer = setInterval(() => { refresh(); loadPhones(); }, 1500);
+}
+
+$("pick").addEventListener("submit", (e) => { e.preventDefault(); open($("phone").value); });
+$("compose").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const text = $("text").value;
+  $("text").value = "";
+  await post({ Body: text });
+});
+$("attach").addEventListener("click", () => state.phone && post({ Body: "", NumMedia: "1", MediaContentType0: "image/jpeg", MediaUrl0: "https://example.invalid/photo.jpg" }));
+$("locate").addEventListener("click", () => state.phone && post({ Body: "", Latitude: "-6.2", Longitude: "106.6" }));
+loadPhones();

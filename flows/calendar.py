@@ -1,0 +1,151 @@
+"""The clinic's working calendar: when a session may start, and the nearest times that may."""
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+
+from flows.dates import WIB
+
+
+@dataclass(frozen=True)
+class ClinicHours:
+    first_start: time = time(8, 0)
+    last_start: time = time(15, 0)
+    session_minutes: int = 60
+    weekdays: frozenset[int] = frozenset(range(5))  # Monday..Friday
+    horizon_days: int = 60
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a requested time cannot be booked; `detail` is e.g. the holiday's name."""
+
+    reason: str
+    detail: str = ""
+
+
+@lru_cache(maxsize=8)
+def _public_holidays(year: int) -> Mapping[date, str]:
+    return dict(holidays.country_holidays("ID", years=year, language="id"))
+
+
+@dataclass(frozen=True)
+class ClinicCalendar:
+    hours: ClinicHours = ClinicHours()
+    closed_days: Mapping[date, str] = field(default_factory=dict)
+    taken: frozenset[datetime] = frozenset()  # local starts with no free expert
+
+    def day_refusal(self, day: date, today: date) -> Refusal | None:
+        if day < today:
+            return Refusal("past")
+        if day.weekday() not in self.hours.weekdays:
+            return Refusal("weekend")
+        if name := _public_holidays(day.year).get(day):
+            return Refusal("holiday", name)
+        if reason := self.closed_days.get(day):
+            return Refusal("closed", reason)
+        if day < self.first_bookable_day(today):
+            return Refusal("too_soon")
+        if day > today + timedelta(days=self.hours.horizon_days):
+            return Refusal("too_far", str(self.hours.horizon_days))
+        return None
+
+    def is_working_day(self, day: date) -> bool:
+        return (
+            day.weekday() in self.hours.weekdays
+            and day not in _public_holidays(day.year)
+            and day not in self.closed_days
+        )
+
+    def first_bookable_day(self, today: date) -> date:
+        day = today + timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def day_starts(self, day: date) -> list[datetime]:
+        """Every session start on a day, working or not, in WIB."""
+        step = timedelta(minutes=self.hours.session_minutes)
+        start = datetime.combine(day, self.hours.first_start, WIB)
+        last = datetime.combine(day, self.hours.last_start, WIB)
+        starts = []
+        while start <= last:
+            starts.append(start)
+            start += step
+        return starts
+
+    def slot_refusal(self, start: datetime, today: date) -> Refusal | None:
+        local = start.astimezone(WIB)
+        if refusal := self.day_refusal(local.date(), today):
+            return refusal
+        clock = local.time()
+        if clock < self.hours.first_start:
+            return Refusal("before_open")
+        if clock > self.hours.last_start:
+            return Refusal("after_close")
+        if local not in self.day_starts(local.date()):
+            return Refusal("off_grid")
+        if local in self.taken:
+            return Refusal("taken")
+        return None
+
+    def free_starts(self, day: date, today: date) -> list[datetime]:
+        if self.day_refusal(day, today):
+            return []
+        return [start for start in self.day_starts(day) if start not in self.taken]
+
+    def _bookable(self, today: date) -> Iterator[datetime]:
+        day = self.first_bookable_day(today)
+        last = today + timedelta(days=self.hours.horizon_days)
+        while day <= last:
+            yield from self.free_starts(day, today)
+            day += timedelta(days=1)
+
+    def nearest(
+        self, wanted: datetime, today: date, skip: int = 0, count: int = 3
+    ) -> list[datetime]:
+        """The bookable starts closest to `wanted`: nearest day first, then nearest hour."""
+        local = wanted.astimezone(WIB)
+
+        def distance(start: datetime) -> tuple[int, float]:
+            days = abs((start.date() - local.date()).days)
+            minutes = abs((start.hour * 60 + start.minute) - (local.hour * 60 + local.minute))
+            return days, minutes
+
+        ranked = sorted(self._bookable(today), key=lambda start: (*distance(start), start))
+        return sorted(ranked[skip : skip + count])
+
+
+DAYS = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+MONTH_NAMES = {
+    "id": (
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+        "September", "Oktober", "November", "Desember",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+
+def format_day(day: date, lang: str = "id") -> str:
+    """'Senin, 30 November 2026'."""
+    return f"{DAYS[lang][day.weekday()]}, {day.day} {MONTH_NAMES[lang][day.month - 1]} {day.year}"
+
+
+def format_clock(moment: datetime | time) -> str:
+    return f"{moment.hour:02d}.{moment.minute:02d}"
+
+
+def format_start(start: datetime, lang: str = "id") -> str:
+    """'Senin, 30 November 2026 pukul 10.00 WIB', always in WIB whatever was stored."""
+    local = start.astimezone(WIB)
+    word = "pukul" if lang == "id" else "at"
+    return f"{format_day(local.date(), lang)} {word} {format_clock(local)} WIB"

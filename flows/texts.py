@@ -1,0 +1,384 @@
+"""Every sentence the bot says, in Bahasa Indonesia and English, in one place."""
+
+from typing import Any
+
+TEXTS: dict[str, dict[str, str]] = {
+    "welcome": {
+        "id": "Selamat datang di *E-Klinik Koperasi* Dinas Koperasi dan Usaha Mikro Kabupaten "
+        "Tangerang. Konsultasi dengan tenaga ahli perkoperasian, *gratis*.",
+        "en": "Welcome to *E-Klinik Koperasi* of the Cooperatives and Micro Business Office, "
+        "Tangerang Regency. Consultations with cooperative experts are *free*.",
+    },
+    "menu": {
+        "id": "Silakan pilih (ketik angkanya):\n1. Daftar konsultasi E-Klinik\n"
+        "2. Cek status pendaftaran\n3. Ubah jadwal / batalkan\n4. Info Klinik Koperasi\n"
+        "5. Hubungi admin",
+        "en": "Please choose (type the number):\n1. Book an E-Klinik consultation\n"
+        "2. Check my booking status\n3. Reschedule / cancel\n4. About the Klinik Koperasi\n"
+        "5. Contact the administrator",
+    },
+    "menu_unknown": {
+        "id": "Maaf, pilihan itu belum saya pahami.",
+        "en": "Sorry, I did not understand that choice.",
+    },
+    "info": {
+        "id": "*Klinik Koperasi* adalah layanan konsultasi *gratis* bagi koperasi di Kabupaten "
+        "Tangerang bersama tenaga ahli perkoperasian, lewat Zoom atau tatap muka. Topik:\n"
+        "• Kelembagaan dan Organisasi\n• Pendampingan\n• Manajemen dan Keuangan\n"
+        "• Pengembangan Usaha\nSetelah sesi, tenaga ahli memberi *resep* tertulis (solusi, "
+        "rekomendasi, saran).\nTatap muka: {address}; Senin–Jumat pukul 08.00–15.00 WIB "
+        "(kecuali hari libur).\nKetik 1 untuk mendaftar.",
+        "en": "The *Klinik Koperasi* offers *free* consultations for cooperatives in Tangerang "
+        "Regency with cooperative experts, over Zoom or face to face. Topics:\n"
+        "• Institutions and Organisation\n• Mentoring\n• Management and Finance\n"
+        "• Business Development\nAfter the session the expert gives a written *prescription* "
+        "(solution, recommendation, advice).\nFace to face: {address}; Monday–Friday "
+        "08.00–15.00 WIB (except public holidays).\nType 1 to book.",
+    },
+    "ask_coop_name": {
+        "id": "Apa nama koperasi Anda? (contoh: Koperasi Maju Bersama)",
+        "en": "What is your cooperative's name? (e.g. Koperasi Maju Bersama)",
+    },
+    "bad_coop_name": {
+        "id": "Nama koperasi perlu 2–120 huruf.",
+        "en": "The cooperative's name needs 2–120 characters.",
+    },
+    "ask_nik": {
+        "id": "Berapa Nomor Induk Koperasi (NIK, 16 angka)? Ketik *belum ada* jika belum punya.",
+        "en": "What is the cooperative's registration number (NIK, 16 digits)? Type *none* if "
+        "it has none yet.",
+    },
+    "bad_nik": {
+        "id": "NIK koperasi terdiri dari 16 angka (contoh: 3603 1234 5678 0001), atau ketik "
+        "*belum ada*.",
+        "en": "The NIK has 16 digits (e.g. 3603 1234 5678 0001), or type *none*.",
+    },
+    "ask_coop_kind": {
+        "id": "Apa jenis koperasi Anda?\n1. Simpan pinjam (KSP)\n2. Konsumen\n3. Produsen\n"
+        "4. Pemasaran\n5. Jasa\n6. KUD\n7. KPRI\n8. Syariah (KSPPS)\n9. Karyawan\n10. Lainnya",
+        "en": "What kind of cooperative is it?\n1. Savings and loans (KSP)\n2. Consumer\n"
+        "3. Producer\n4. Marketing\n5. Services\n6. KUD (village unit)\n7. KPRI (civil "
+        "servants)\n8. Sharia (KSPPS)\n9. Employees\n10. Other",
+    },
+    "bad_choice": {
+        "id": "Mohon pilih salah satu nomor dari daftar (1–{count}).",
+        "en": "Please choose one number from the list (1–{count}).",
+    },
+    "ask_kecamatan": {
+        "id": "Di kecamatan mana koperasi Anda berada? (contoh: Cikupa)",
+        "en": "In which kecamatan (district) is the cooperative? (e.g. Cikupa)",
+    },
+    "confirm_kecamatan": {
+        "id": "Maksud Anda Kecamatan *{name}*? (YA / TIDAK)",
+        "en": "Do you mean Kecamatan *{name}*? (YES / NO)",
+    },
+    "confirm_outside": {
+        "id": "*{name}* bukan kecamatan di Kabupaten Tangerang. Apakah koperasi Anda memang "
+        "berada di luar Kabupaten Tangerang? (YA / TIDAK)",
+        "en": "*{name}* is not a kecamatan of Tangerang Regency. Is your cooperative outside "
+        "Tangerang Regency? (YES / NO)",
+    },
+    "kecamatan_list": {
+        "id": "Kecamatan di Kabupaten Tangerang: {names}.",
+        "en": "The kecamatan of Tangerang Regency: {names}.",
+    },
+    "ask_yes_no": {
+        "id": "Mohon jawab YA atau TIDAK.",
+        "en": "Please answer YES or NO.",
+    },
+    "ask_contact_name": {
+        "id": "Siapa nama Anda sebagai narahubung? (contoh: Siti Aminah)",
+        "en": "What is your name, as the contact person? (e.g. Siti Aminah)",
+    },
+    "bad_person_name": {
+        "id": "Nama perlu 2–120 huruf.",
+        "en": "A name needs 2–120 characters.",
+    },
+    "ask_contact_role": {
+        "id": "Apa jabatan Anda di koperasi?\n1. Ketua\n2. Wakil ketua\n3. Sekretaris\n"
+        "4. Bendahara\n5. Pengurus\n6. Pengawas\n7. Manajer\n8. Anggota",
+        "en": "What is your role in the cooperative?\n1. Chair\n2. Vice chair\n3. Secretary\n"
+        "4. Treasurer\n5. Board member\n6. Supervisor\n7. Manager\n8. Member",
+    },
+    "ask_topic": {
+        "id": "Topik konsultasi apa yang Anda butuhkan?\n1. Kelembagaan dan Organisasi\n"
+        "2. Pendampingan\n3. Manajemen dan Keuangan\n4. Pengembangan Usaha",
+        "en": "Which topic do you need?\n1. Institutions and Organisation\n2. Mentoring\n"
+        "3. Management and Finance\n4. Business Development",
+    },
+    "ask_problem_area": {
+        "id": "Masalahnya termasuk yang mana?\n_Internal:_\n1. Keanggotaan\n2. Manajemen\n"
+        "3. Keuangan\n4. Tata kelola\n_Eksternal:_\n5. Sosial\n6. Ekonomi\n7. Budaya",
+        "en": "What kind of problem is it?\n_Internal:_\n1. Membership\n2. Management\n"
+        "3. Finance\n4. Governance\n_External:_\n5. Social\n6. Economic\n7. Cultural",
+    },
+    "ask_problem_text": {
+        "id": "Ceritakan singkat masalahnya (10–1.000 huruf).",
+        "en": "Describe the problem briefly (10–1,000 characters).",
+    },
+    "bad_problem_short": {
+        "id": "Ceritanya terlalu singkat ({length} huruf). Mohon tulis minimal 10 huruf, contoh: "
+        "_Banyak anggota menunggak pinjaman sejak awal tahun._",
+        "en": "That is too short ({length} characters). Please write at least 10, e.g. "
+        "_Many members have been behind on loan repayments since January._",
+    },
+    "bad_problem_long": {
+        "id": "Ceritanya terlalu panjang ({length} huruf). Mohon ringkas menjadi paling banyak "
+        "1.000 huruf.",
+        "en": "That is too long ({length} characters). Please shorten it to 1,000 at most.",
+    },
+    "ask_when": {
+        "id": "Kapan Anda ingin berkonsultasi? Tulis hari/tanggal dan jam, contoh: "
+        "_senin depan jam 10_ atau _3/12 jam 13.00_. Layanan Senin–Jumat pukul 08.00–15.00 WIB.",
+        "en": "When would you like the consultation? Write a day or date and a time, e.g. "
+        "_next monday 10am_ or _3/12 13.00_. Sessions run Monday–Friday, 08.00–15.00 WIB.",
+    },
+    "bad_when": {
+        "id": "Maaf, waktu itu belum saya pahami.",
+        "en": "Sorry, I could not understand that time.",
+    },
+    "when_needs_day": {
+        "id": "Jam {clock} pada hari apa? Contoh: _selasa jam {clock}_.",
+        "en": "{clock} on which day? E.g. _tuesday {clock}_.",
+    },
+    "refuse_past": {
+        "id": "Tanggal itu sudah lewat.",
+        "en": "That date has already passed.",
+    },
+    "refuse_too_soon": {
+        "id": "Pendaftaran paling cepat untuk hari kerja berikutnya.",
+        "en": "The earliest booking is for the next working day.",
+    },
+    "refuse_too_far": {
+        "id": "Pendaftaran paling lama {detail} hari ke depan.",
+        "en": "Bookings can be made at most {detail} days ahead.",
+    },
+    "refuse_weekend": {
+        "id": "{day} adalah akhir pekan; layanan hanya Senin–Jumat.",
+        "en": "{day} is a weekend; sessions are Monday to Friday only.",
+    },
+    "refuse_holiday": {
+        "id": "{day} adalah hari libur ({detail}).",
+        "en": "{day} is a public holiday ({detail}).",
+    },
+    "refuse_closed": {
+        "id": "Klinik tutup pada {day} ({detail}).",
+        "en": "The clinic is closed on {day} ({detail}).",
+    },
+    "refuse_before_open": {
+        "id": "Sesi paling pagi mulai pukul 08.00 WIB.",
+        "en": "The earliest session starts at 08.00 WIB.",
+    },
+    "refuse_after_close": {
+        "id": "Sesi terakhir mulai pukul 15.00 WIB.",
+        "en": "The last session starts at 15.00 WIB.",
+    },
+    "refuse_off_grid": {
+        "id": "Sesi dimulai tepat pada jamnya (08.00, 09.00, … 15.00 WIB).",
+        "en": "Sessions start on the hour (08.00, 09.00, … 15.00 WIB).",
+    },
+    "refuse_taken": {
+        "id": "Jadwal itu sudah penuh.",
+        "en": "That time is already taken.",
+    },
+    "offer_nearest": {
+        "id": "Waktu terdekat yang tersedia:\n{options}\nBalas dengan nomornya, atau tulis waktu "
+        "lain. Ketik LAIN untuk pilihan berikutnya.",
+        "en": "The nearest available times:\n{options}\nReply with a number, or write another "
+        "time. Type MORE for other choices.",
+    },
+    "offer_day": {
+        "id": "Jam yang tersedia pada {day}:\n{options}\nBalas dengan nomornya, atau tulis "
+        "waktu lain.",
+        "en": "Available times on {day}:\n{options}\nReply with a number, or write another time.",
+    },
+    "offer_none": {
+        "id": "Maaf, tidak ada jadwal kosong dalam {days} hari ke depan. Ketik 5 di MENU untuk "
+        "menghubungi admin.",
+        "en": "Sorry, there is no free time in the next {days} days. Type 5 in the MENU to "
+        "contact the administrator.",
+    },
+    "summary": {
+        "id": "Mohon periksa data pendaftaran:\n{lines}\nBalas *YA* untuk mengirim, *UBAH* untuk "
+        "mengganti, atau *BATAL*.",
+        "en": "Please check your booking:\n{lines}\nReply *YES* to send, *CHANGE* to edit, or "
+        "*CANCEL*.",
+    },
+    "ask_edit": {
+        "id": "Bagian mana yang ingin diubah?\n{items}",
+        "en": "Which item would you like to change?\n{items}",
+    },
+    "summary_choice": {
+        "id": "Balas *YA*, *UBAH*, atau *BATAL*.",
+        "en": "Reply *YES*, *CHANGE* or *CANCEL*.",
+    },
+    "booking_received": {
+        "id": "Terima kasih! Pendaftaran Anda tercatat dengan kode *{code}*, jadwal yang diminta "
+        "{start}. Admin PA EKO akan mengonfirmasi jadwal dan mengirim tautan Zoom lewat "
+        "WhatsApp ini. Ketik 2 untuk cek status kapan saja.",
+        "en": "Thank you! Your request is recorded as *{code}*, requested for {start}. The PA "
+        "EKO administrator will confirm the time and send the Zoom link on this WhatsApp. "
+        "Type 2 to check its status at any time.",
+    },
+    "booking_failed": {
+        "id": "Maaf, pendaftaran belum tersimpan karena gangguan. Data Anda masih ada; mohon "
+        "balas *YA* sekali lagi.",
+        "en": "Sorry, the booking could not be saved because of a fault. Your answers are kept; "
+        "please reply *YES* again.",
+    },
+    "ask_use_known": {
+        "id": "Gunakan data koperasi sebelumnya?\n{lines}\n(YA / TIDAK)",
+        "en": "Use your cooperative's details from last time?\n{lines}\n(YES / NO)",
+    },
+    "cancelled": {
+        "id": "Baik, pendaftaran dibatalkan dan tidak ada yang disimpan.",
+        "en": "All right, the booking was abandoned and nothing was saved.",
+    },
+    "nothing_to_go_back_to": {
+        "id": "Ini pertanyaan pertama.",
+        "en": "This is the first question.",
+    },
+    "help_generic": {
+        "id": "Jawab pertanyaan di bawah ini. Perintah: *MENU* (kembali ke menu), *KEMBALI* "
+        "(pertanyaan sebelumnya), *BATAL* (batalkan pendaftaran), *STOP* (berhenti menerima "
+        "pesan).",
+        "en": "Answer the question below. Commands: *MENU* (main menu), *BACK* (previous "
+        "question), *CANCEL* (abandon the booking), *STOP* (stop all messages).",
+    },
+    "help_nik": {
+        "id": "NIK koperasi ada di sertifikat NIK dari Online Data System (ODS) Kemenkop.",
+        "en": "The NIK is on the certificate from the Ministry's Online Data System (ODS).",
+    },
+    "help_when": {
+        "id": "Contoh: _besok jam 10_, _senin depan jam 9_, _kamis pukul 13.30_, "
+        "_3 Desember jam 14_, _tgl 8 jam 10_.",
+        "en": "Examples: _tomorrow 10am_, _next monday 9am_, _thursday 13.30_, _3 December 2pm_.",
+    },
+    "help_problem_text": {
+        "id": "Ceritakan apa yang terjadi, sejak kapan, dan apa yang sudah dicoba. Tenaga ahli "
+        "akan membacanya sebelum sesi.",
+        "en": "Say what happens, since when, and what you have tried. The expert reads it "
+        "before the session.",
+    },
+    "stopped": {
+        "id": "Baik, nomor ini tidak akan menerima pesan dari E-Klinik lagi. Ketik *MULAI* "
+        "kapan saja untuk kembali.",
+        "en": "All right, this number will get no more messages from E-Klinik. Type *START* "
+        "at any time to come back.",
+    },
+    "media": {
+        "id": "Maaf, saya belum bisa membaca {what}. Mohon ketik jawaban Anda.",
+        "en": "Sorry, I cannot read {what} yet. Please type your answer.",
+    },
+    "empty": {
+        "id": "Pesannya kosong. Mohon ketik jawaban Anda.",
+        "en": "The message was empty. Please type your answer.",
+    },
+    "emoji": {
+        "id": "Terima kasih 🙂 Mohon jawab dengan kata atau angka.",
+        "en": "Thank you 🙂 Please answer with words or numbers.",
+    },
+    "too_long": {
+        "id": "Pesannya terlalu panjang ({length} huruf). Mohon kirim paling banyak 1.600 huruf.",
+        "en": "That message is too long ({length} characters). Please send 1,600 at most.",
+    },
+    "fault": {
+        "id": "Maaf, sedang ada gangguan. Jawaban Anda sudah kami terima; mohon kirim ulang "
+        "sebentar lagi.",
+        "en": "Sorry, something went wrong. We received your message; please send it again in "
+        "a moment.",
+    },
+    "ask_resume": {
+        "id": "Selamat datang kembali! Anda punya pendaftaran yang belum selesai ({name}). "
+        "Lanjutkan? (YA / TIDAK)",
+        "en": "Welcome back! You have an unfinished booking ({name}). Continue it? (YES / NO)",
+    },
+    "ask_admin_message": {
+        "id": "Silakan tulis pesan Anda untuk admin PA EKO. Pesan berikutnya akan kami teruskan.",
+        "en": "Please write your message for the PA EKO administrator. We will forward your "
+        "next message.",
+    },
+    "admin_forwarded": {
+        "id": "Pesan Anda sudah diteruskan ke admin PA EKO. Admin akan membalas lewat WhatsApp "
+        "ini.",
+        "en": "Your message was forwarded to the PA EKO administrator, who will reply on this "
+        "WhatsApp.",
+    },
+    "status_none": {
+        "id": "Belum ada pendaftaran dari nomor ini. Ketik 1 untuk mendaftar.",
+        "en": "There are no bookings from this number yet. Type 1 to book.",
+    },
+    "status_list": {
+        "id": "Pendaftaran Anda:\n{lines}",
+        "en": "Your bookings:\n{lines}",
+    },
+    "manage_none": {
+        "id": "Tidak ada pendaftaran aktif yang bisa diubah. Ketik 1 untuk mendaftar.",
+        "en": "You have no active booking to change. Type 1 to book.",
+    },
+    "manage_pick": {
+        "id": "Pendaftaran mana?\n{lines}\nBalas dengan nomornya.",
+        "en": "Which booking?\n{lines}\nReply with its number.",
+    },
+    "manage_action": {
+        "id": "{code}: apa yang ingin dilakukan?\n1. Minta jadwal lain\n2. Batalkan",
+        "en": "{code}: what would you like to do?\n1. Ask for another time\n2. Cancel it",
+    },
+    "manage_confirm_cancel": {
+        "id": "Yakin membatalkan *{code}* ({start})? (YA / TIDAK)",
+        "en": "Cancel *{code}* ({start})? (YES / NO)",
+    },
+    "manage_cancelled": {
+        "id": "Pendaftaran *{code}* sudah dibatalkan. Admin PA EKO sudah diberi tahu.",
+        "en": "Booking *{code}* is cancelled. The PA EKO administrator has been told.",
+    },
+    "manage_kept": {
+        "id": "Baik, pendaftaran *{code}* tidak diubah.",
+        "en": "All right, booking *{code}* stays as it is.",
+    },
+    "manage_rescheduled": {
+        "id": "Permintaan jadwal baru untuk *{code}*: {start}. Statusnya kembali menunggu "
+        "konfirmasi admin.",
+        "en": "New time requested for *{code}*: {start}. It is waiting for the "
+        "administrator's confirmation again.",
+    },
+    "manage_gone": {
+        "id": "Pendaftaran *{code}* sudah tidak bisa diubah (status: {status}).",
+        "en": "Booking *{code}* can no longer be changed (status: {status}).",
+    },
+    "admin_new_booking": {
+        "id": "📥 *Pendaftaran baru {code}*\nKoperasi: {coop}\nKecamatan: {kecamatan}\n"
+        "Topik: {topic}\nMasalah: {area} — {problem}\nJadwal diminta: {start}\n"
+        "Narahubung: {contact} ({role}), {phone}",
+        "en": "📥 *New booking {code}*\nCooperative: {coop}\nKecamatan: {kecamatan}\n"
+        "Topic: {topic}\nProblem: {area} — {problem}\nRequested: {start}\n"
+        "Contact: {contact} ({role}), {phone}",
+    },
+    "admin_message_from": {
+        "id": "✉️ Pesan untuk admin dari {phone}:\n{text}",
+        "en": "✉️ Message for the administrator from {phone}:\n{text}",
+    },
+    "admin_cancelled": {
+        "id": "❌ {code} ({coop}) dibatalkan oleh koperasi. Jadwal: {start}.",
+        "en": "❌ {code} ({coop}) was cancelled by the cooperative. Time: {start}.",
+    },
+    "admin_rescheduled": {
+        "id": "🔁 {code} ({coop}) minta jadwal baru: {start} (sebelumnya {old}). Menunggu "
+        "konfirmasi.",
+        "en": "🔁 {code} ({coop}) asks for a new time: {start} (was {old}). Waiting for "
+        "confirmation.",
+    },
+}
+
+STATUS_NAMES = {
+    "waiting": {"id": "Menunggu konfirmasi", "en": "Waiting for confirmation"},
+    "confirmed": {"id": "Terkonfirmasi", "en": "Confirmed"},
+    "declined": {"id": "Ditolak", "en": "Declined"},
+    "cancelled": {"id": "Dibatalkan", "en": "Cancelled"},
+    "done": {"id": "Selesai", "en": "Done"},
+}
+
+
+def say(key: str, lang: str = "id", **params: Any) -> str:
+    text = TEXTS[key][lang if lang in ("id", "en") else "id"]
+    return text.format(**params) if params else text

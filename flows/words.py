@@ -1,0 +1,71 @@
+"""Small helpers for understanding short, typo-prone chat replies."""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from difflib import get_close_matches
+
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+YES = frozenset(
+    "ya y iya iyaa iyah yaa yap yup yes yess ok oke okay okey okee sip siap betul benar"
+    " bener setuju boleh lanjut lanjutkan mau sure yeah".split()
+)
+NO = frozenset(
+    "tidak tdk tak gak ga gk nggak ngga enggak engga g no n nope bukan jangan salah belum".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents and punctuation removed, spaces collapsed."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _NOT_WORD.sub(" ", text.lower())
+    return _SPACES.sub(" ", text).strip()
+
+
+def squash(text: str) -> str:
+    """`fold` without spaces: "Kelapa Dua" and "kelapadua" become one key."""
+    return fold(text).replace(" ", "")
+
+
+def yes_no(text: str) -> bool | None:
+    """True for a yes, False for a no, None when the reply is neither."""
+    words = fold(text).split()
+    if not words:
+        return None
+    if words[0] in YES and not NO.intersection(words[1:2]):
+        return True
+    if words[0] in NO:
+        return False
+    return None
+
+
+def closest(word: str, vocabulary: Iterable[str], cutoff: float = 0.8) -> str | None:
+    found = get_close_matches(word, list(vocabulary), n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def pick(text: str, options: Mapping[str, Iterable[str]], cutoff: float = 0.8) -> str | None:
+    """Choose an option key by its number in the list (1-based), a synonym, or a near spelling."""
+    folded = fold(text)
+    keys = list(options)
+    if folded.isdigit():
+        index = int(folded) - 1
+        return keys[index] if 0 <= index < len(keys) else None
+    by_word = {squash(word): key for key, words in options.items() for word in words}
+    key = squash(folded)
+    if key in by_word:
+        return by_word[key]
+    for word in folded.split():
+        if word in by_word:
+            return by_word[word]
+    near = closest(key, by_word, cutoff)
+    return by_word[near] if near else None
+
+
+def is_emoji_only(text: str) -> bool:
+    """Only pictographs (👍, 🙏🏽, ❤️) and the joiners and spaces between them."""
+    categories = [unicodedata.category(ch) for ch in text]
+    return "So" in categories and all(c in ("So", "Sk", "Mn", "Cf", "Zs", "Cc") for c in categories)

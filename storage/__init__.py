@@ -1,0 +1,1 @@
+"""Persistence: SQLModel models, the engine, repositories and Alembic migrations."""

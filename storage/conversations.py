@@ -1,0 +1,43 @@
+"""Conversation state and the inbound log, per phone number."""
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from storage.models import Conversation, InboundMessage
+
+
+def record_inbound(session: Session, message: InboundMessage) -> bool:
+    """Store an inbound message; False when its MessageSid was seen before."""
+    try:
+        with session.begin_nested():
+            session.add(message)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def lock_conversation(session: Session, phone: str, now: datetime) -> Conversation:
+    """The number's conversation, locked until the transaction ends (created if new).
+
+    PostgreSQL holds a row lock (SELECT … FOR UPDATE); SQLite already holds the database
+    write lock from BEGIN IMMEDIATE. Two messages from one number are handled one by one.
+    """
+    query = select(Conversation).where(Conversation.phone == phone).with_for_update()
+    conversation = session.exec(query).first()
+    if conversation is not None:
+        return conversation
+    try:
+        with session.begin_nested():
+            session.add(Conversation(phone=phone, updated_at=now))
+            session.flush()
+    except IntegrityError:
+        pass  # created by a concurrent request a moment ago
+    return session.exec(query.execution_options(populate_existing=True)).one()
+
+
+def is_opted_out(session: Session, phone: str) -> bool:
+    conversation = session.get(Conversation, phone)
+    return bool(conversation and conversation.opted_out)

@@ -1,0 +1,53 @@
+"""Who is who: topics, experts and administrators."""
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, select
+
+from flows.choices import TOPICS as TOPIC_WORDS
+from storage.models import Administrator, Expert, ExpertTopic, Topic
+
+TOPICS = {key: words[0] for key, words in TOPIC_WORDS.items()}
+
+
+def ensure_topics(session: Session) -> None:
+    for key, name in TOPICS.items():
+        if session.get(Topic, key) is None:
+            session.add(Topic(key=key, name=name))
+    session.flush()
+
+
+def admin_phones(session: Session, configured: Iterable[str] = ()) -> list[str]:
+    """Administrators registered in the database plus those named in ADMIN_NUMBERS."""
+    return list(dict.fromkeys([*configured, *session.exec(select(Administrator.phone)).all()]))
+
+
+def add_admin(session: Session, phone: str, name: str = "") -> Administrator:
+    admin = session.exec(select(Administrator).where(Administrator.phone == phone)).first()
+    admin = admin or Administrator(phone=phone)
+    admin.name = name or admin.name
+    session.add(admin)
+    session.flush()
+    return admin
+
+
+def add_expert(
+    session: Session, name: str, phone: str, topics: Iterable[str], link: str | None = None
+) -> Expert:
+    topics = list(topics)
+    unknown = [key for key in topics if key not in TOPICS]
+    if unknown:
+        raise ValueError(f"unknown topics: {', '.join(unknown)} (use {', '.join(TOPICS)})")
+    ensure_topics(session)
+    expert = session.exec(select(Expert).where(Expert.phone == phone)).first()
+    expert = expert or Expert(name=name, phone=phone)
+    expert.name, expert.meeting_link, expert.active = name, link or expert.meeting_link, True
+    session.add(expert)
+    session.flush()
+    for old in session.exec(select(ExpertTopic).where(ExpertTopic.expert_id == expert.id)):
+        session.delete(old)
+    session.flush()
+    for key in topics:
+        session.add(ExpertTopic(expert_id=expert.id, topic_key=key))
+    session.flush()
+    return expert

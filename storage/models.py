@@ -1,0 +1,140 @@
+"""Tables. Invariants live here as constraints, so the database is the validator."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Column, DateTime, Index
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every backend (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _ts(**kwargs) -> Column:
+    return Column(UTCDateTime(), **kwargs)
+
+
+class Topic(SQLModel, table=True):
+    key: str = Field(primary_key=True, max_length=20)
+    name: str = Field(max_length=80)
+
+
+class Expert(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    phone: str = Field(max_length=20, unique=True)
+    meeting_link: str | None = Field(default=None, max_length=500)
+    active: bool = True
+
+
+class ExpertTopic(SQLModel, table=True):
+    expert_id: int = Field(foreign_key="expert.id", primary_key=True)
+    topic_key: str = Field(foreign_key="topic.key", primary_key=True)
+
+
+class Administrator(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=20, unique=True)
+    name: str = Field(default="", max_length=120)
+
+
+class Cooperative(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    nik: str | None = Field(default=None, max_length=16, unique=True)
+    kind: str = Field(max_length=20)
+    kecamatan: str = Field(max_length=80)
+    in_regency: bool = True
+
+
+class Booking(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str | None = Field(default=None, max_length=12, unique=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    phone: str = Field(max_length=20, index=True)
+    contact_name: str = Field(max_length=120)
+    contact_role: str = Field(max_length=20)
+    topic_key: str = Field(foreign_key="topic.key")
+    problem_area: str = Field(max_length=20)
+    problem_text: str = Field(max_length=1000)
+    requested_start: datetime = Field(sa_column=_ts(nullable=False))
+    status: str = Field(default="waiting", max_length=20, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+
+
+class Conversation(SQLModel, table=True):
+    """One per phone number, so a restart never loses where a user was."""
+
+    phone: str = Field(primary_key=True, max_length=20)
+    state: str = Field(default="start", max_length=40)
+    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    lang: str = Field(default="id", max_length=2)
+    opted_out: bool = False
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+
+
+class InboundMessage(SQLModel, table=True):
+    """Twilio's MessageSid as primary key makes a redelivered webhook a no-op."""
+
+    sid: str = Field(primary_key=True, max_length=64)
+    phone: str = Field(max_length=20, index=True)
+    body: str = ""
+    kind: str = Field(default="text", max_length=20)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error: str | None = None
+    received_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+
+
+class OutboundMessage(SQLModel, table=True):
+    """Every message we send. `pending` rows are the outbox the sender drains."""
+
+    __table_args__ = (Index("ix_outbound_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_phone: str = Field(max_length=20, index=True)
+    body: str
+    kind: str = Field(default="reply", max_length=30)
+    channel: str = Field(default="rest", max_length=10)
+    status: str = Field(default="pending", max_length=20)
+    booking_id: int | None = Field(default=None, foreign_key="booking.id")
+    due_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    claimed_until: datetime | None = Field(default=None, sa_column=_ts())
+    attempts: int = 0
+    sid: str | None = Field(default=None, max_length=64)
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+__all__ = [
+    "Administrator",
+    "Booking",
+    "Conversation",
+    "Cooperative",
+    "Expert",
+    "ExpertTopic",
+    "InboundMessage",
+    "OutboundMessage",
+    "Topic",
+    "utcnow",
+]
