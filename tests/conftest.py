@@ -97,15 +97,21 @@ def db_url(request) -> str:
     return request.getfixturevalue("postgres_url")
 
 
-@pytest.fixture
-def engine(db_url) -> Iterator[Engine]:
-    engine = make_engine(db_url)
+def prepared_engine(url: str) -> Engine:
+    """An emptied database with the topics, one administrator and two experts."""
+    engine = make_engine(url)
     _empty(engine)
     with transaction(engine) as session:
         ensure_topics(session)
         add_admin(session, ADMIN, "Admin")
         add_expert(session, "Dr. Ahmad", "+6281100000002", ["kelembagaan", "pendampingan"])
         add_expert(session, "Ir. Sri", "+6281100000003", ["keuangan", "usaha"])
+    return engine
+
+
+@pytest.fixture
+def engine(db_url) -> Iterator[Engine]:
+    engine = prepared_engine(db_url)
     yield engine
     engine.dispose()
 

@@ -18,6 +18,18 @@ async function post(fields) {
   await refresh();
 }
 
+// WhatsApp's own formatting: *bold* and _italic_, built as elements (never as HTML).
+function formatted(text) {
+  return text.split(/(\*[^*\n]+\*|_[^_\n]+_)/).filter(Boolean).map((part) => {
+    const tag = part.length > 2 && part[0] === "*" && part.at(-1) === "*" ? "strong"
+      : part.length > 2 && part[0] === "_" && part.at(-1) === "_" ? "em" : null;
+    if (!tag) return document.createTextNode(part);
+    const element = document.createElement(tag);
+    element.textContent = part.slice(1, -1);
+    return element;
+  });
+}
+
 async function refresh() {
   if (!state.phone) return;
   const response = await fetch("/simulator/api/thread?phone=" + encodeURIComponent(state.phone));
@@ -32,7 +44,8 @@ async function refresh() {
     bubble.className = "msg " + m.direction;
     bubble.dataset.kind = m.kind;
     bubble.dataset.status = m.status;
-    bubble.textContent = m.kind === "media" ? "📎 [lampiran]" : m.kind === "location" ? "📍 [lokasi]" : m.body;
+    const text = m.kind === "media" ? "📎 [lampiran]" : m.kind === "location" ? "📍 [lokasi]" : m.body;
+    bubble.append(...formatted(text));
     const meta = document.createElement("span");
     meta.className = "meta";
     const time = new Date(m.at).toLocaleTimeString("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit" });

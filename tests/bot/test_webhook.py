@@ -254,3 +254,53 @@ def test_a_fault_in_the_conversation_still_answers_and_keeps_the_message(
     with transaction(engine) as session:
         stored = session.get(InboundMessage, form["MessageSid"])
         assert stored.body == "kembali" and stored.error == "conversation failed"
+
+
+def test_the_same_message_delivered_twice_at_once_is_handled_once(fixed_clock, engine) -> None:
+    import threading
+
+    whatsapp = WhatsApp(fixed_clock.test_client())
+    whatsapp.send(COOP_PHONE, "halo")
+    form = whatsapp.form(COOP_PHONE, "1")
+    answers: list[list[str]] = []
+    barrier = threading.Barrier(4)
+
+    def deliver() -> None:
+        client = WhatsApp(fixed_clock.test_client())
+        barrier.wait()
+        answers.append(replies_of(client.post(form).data))
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(replies) for replies in answers) == [0, 0, 0, 1]
+    with transaction(engine) as session:
+        assert session.get(Conversation, COOP_PHONE).state == "coop_name"
+
+
+def test_messages_from_one_number_at_once_are_taken_one_by_one(fixed_clock, engine) -> None:
+    import threading
+
+    WhatsApp(fixed_clock.test_client()).send(COOP_PHONE, "halo")
+    WhatsApp(fixed_clock.test_client()).send(COOP_PHONE, "1")
+    barrier = threading.Barrier(2)
+
+    def deliver(text: str) -> None:
+        client = WhatsApp(fixed_clock.test_client())
+        barrier.wait()
+        client.send(COOP_PHONE, text)
+
+    threads = [threading.Thread(target=deliver, args=(text,)) for text in ["KSP Satu", "belum ada"]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with transaction(engine) as session:
+        conversation = session.get(Conversation, COOP_PHONE)
+        seen = (conversation.state, conversation.answers.get("coop_name"))
+        assert len(session.exec(select(InboundMessage)).all()) == 4
+    # as if one after the other: the name then the NIK, or "belum ada" as the name and
+    # "KSP Satu" refused as a NIK; never a mix of both half-applied
+    assert seen in {("coop_kind", "KSP Satu"), ("nik", "Belum Ada")}

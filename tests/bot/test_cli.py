@@ -1,0 +1,102 @@
+"""The `eklinik` command as an administrator runs it: a real process on a real database."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from storage.db import make_engine, transaction
+from storage.models import Administrator, Expert, OutboundMessage
+
+EKLINIK = shutil.which("eklinik", path=str(Path(sys.executable).parent)) or "eklinik"
+
+
+def eklinik(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TWILIO_")}
+    env.update(DATABASE_URL=url, ADMIN_NUMBERS="")
+    return subprocess.run(
+        [EKLINIK, *args], input=stdin, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.db'}"
+    first = eklinik(url, "db", "upgrade")
+    assert first.returncode == 0, first.stderr
+    return url
+
+
+def test_db_upgrade_is_idempotent(url) -> None:
+    again = eklinik(url, "db", "upgrade")
+    assert again.returncode == 0 and "up to date" in again.stdout
+
+
+def test_db_upgrade_on_postgres(postgres_url) -> None:
+    result = eklinik(postgres_url, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+
+
+def test_admin_and_expert_add(url) -> None:
+    assert (
+        eklinik(url, "admin", "add", "--phone", "0811-2222-3333", "--name", "Rina").returncode == 0
+    )
+    added = eklinik(url, "expert", "add", "--name", "Dr. Budi", "--phone", "081244445555",
+                    "--topics", "keuangan,usaha", "--link", "https://zoom.us/j/123")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    engine = make_engine(url)
+    with transaction(engine) as session:
+        assert session.exec(select(Administrator.phone)).all() == ["+6281122223333"]
+        expert = session.exec(select(Expert)).one()
+    engine.dispose()
+    assert (expert.phone, expert.meeting_link) == ("+6281244445555", "https://zoom.us/j/123")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--topics", "hukum"], "unknown topics: hukum"),
+        (["--topics", "usaha", "--link", "http://zoom.us/j/1"], "must start with https://"),
+        (["--topics", "usaha", "--phone", "12"], "not a phone number"),
+    ],
+)
+def test_expert_add_explains_bad_input(url, args, says) -> None:
+    base = {"--name": "X", "--phone": "081200001111"}
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        base[flag] = value
+    result = eklinik(url, "expert", "add", *[part for pair in base.items() for part in pair])
+    assert result.returncode == 2 and says in result.stderr
+
+
+def test_chat_in_the_terminal_and_scheduler_tick(url) -> None:
+    script = "\n".join(["halo", "5", "Apakah ada sesi hari Sabtu?", ""])
+    result = eklinik(url, "chat", "--phone", "0812 7777 8888", stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "Selamat datang" in result.stdout and "diteruskan ke admin" in result.stdout
+    assert "(ke +6281122223333)" in result.stdout and "Apakah ada sesi hari Sabtu?" in result.stdout
+    tick = eklinik(url, "scheduler", "tick", "--now", "2030-01-01T07:00:00+07:00")
+    assert tick.returncode == 0 and "sent 1" in tick.stdout
+    engine = make_engine(url)
+    with transaction(engine) as session:
+        forwarded = session.exec(
+            select(OutboundMessage).where(OutboundMessage.kind == "admin_message")
+        ).one()
+    engine.dispose()
+    assert forwarded.status == "delivered"
+
+
+def test_seed_demo(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert eklinik(url, "db", "upgrade").returncode == 0
+    for _ in range(2):  # twice: still one of each
+        seeded = eklinik(url, "seed-demo")
+        assert seeded.returncode == 0 and "+6281100000001" in seeded.stdout
+    engine = make_engine(url)
+    with transaction(engine) as session:
+        assert len(session.exec(select(Expert)).all()) == 2
+        assert len(session.exec(select(Administrator)).all()) == 1
+    engine.dispose()

@@ -1,0 +1,130 @@
+"""The /simulator page in a real browser (Debian's Chromium driven by Playwright)."""
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from bot import create_app
+from bot.scheduler import tick
+from tests.bot.test_webhook import NOW
+from tests.conftest import ADMIN, prepared_engine, unavailable
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_server(engine, sqlite_url) -> Iterator[str]:
+    """The app as `make run` serves it (no Twilio: local outbox), plus a sender thread."""
+    app = create_app({"DATABASE_URL": sqlite_url})
+    app.extensions["clock"] = lambda: NOW
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    stop = threading.Event()
+
+    def sender() -> None:
+        while not stop.wait(0.3):
+            tick(app.extensions["engine"], app.extensions["messenger"], NOW)
+
+    sending = threading.Thread(target=sender, daemon=True)
+    sending.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    stop.set()
+    sending.join()
+    server.shutdown()
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        unavailable("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def engine(sqlite_url):
+    """Only SQLite here: the simulator is the no-setup local mode."""
+    engine = prepared_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+def say(page, text: str) -> None:
+    count = page.locator(".msg.out").count()
+    page.fill("#text", text)
+    page.press("#text", "Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.msg.out').length > n", arg=count, timeout=10_000
+    )
+
+
+def test_book_in_the_simulator_and_see_the_admins_notice(live_server, browser) -> None:
+    page = browser.new_page()
+    page.goto(live_server + "/")
+    assert page.title().startswith("Simulator WhatsApp")
+    page.fill("#phone", "0812 3456 7890")
+    page.click("#pick button")
+    page.wait_for_selector("#who:text('+6281234567890')")
+    for text in ["halo", "1", "Koperasi Maju Bersama", "belum ada", "1", "Cikupa",
+                 "Siti, bendahara", "3", "3", "Banyak anggota menunggak pinjaman.",
+                 "senin jam 10"]:  # fmt: skip
+        say(page, text)
+    page.wait_for_selector(".msg.out:has-text('Mohon periksa data pendaftaran')")
+    say(page, "ya")
+    receipt = page.locator(".msg.out", has_text="tercatat dengan kode").inner_text()
+    assert "kode EK-0001" in receipt
+    assert page.locator(".msg.out strong", has_text="EK-0001").count() >= 1
+
+    page.click(f"#phones li:has-text('{ADMIN}')")
+    page.wait_for_selector("#who:text('+6281100000001')")
+    notice = page.locator(".msg.out", has_text="Pendaftaran baru EK-0001")
+    notice.wait_for(timeout=10_000)
+    assert "Koperasi Maju Bersama" in notice.inner_text()
+    page.wait_for_function(
+        "() => document.querySelector('.msg.out').dataset.status === 'delivered'", timeout=10_000
+    )
+    page.screenshot(path=str(_shot_path()), full_page=True)
+    page.close()
+
+
+def test_a_photo_from_the_simulator_gets_a_friendly_answer(live_server, browser) -> None:
+    page = browser.new_page()
+    page.goto(live_server + "/simulator/")
+    page.fill("#phone", "081299998888")
+    page.click("#pick button")
+    page.wait_for_selector("#who:text('+6281299998888')")
+    say(page, "halo")
+    count = page.locator(".msg.out").count()
+    page.click("#attach")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.msg.out').length > n", arg=count, timeout=10_000
+    )
+    assert page.locator(".msg.out", has_text="belum bisa membaca foto").count() == 1
+    page.close()
+
+
+def _shot_path() -> Path:
+    folder = Path(__file__).resolve().parents[2] / "test-results"
+    folder.mkdir(exist_ok=True)
+    return folder / "simulator.png"

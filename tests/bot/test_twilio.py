@@ -1,0 +1,197 @@
+"""The real twilio client: against Prism (Twilio's own OpenAPI) and a scripted fake for errors."""
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+from sqlmodel import select
+
+from bot import create_app
+from bot.messenger import LocalOutbox, SendError, TwilioMessenger, make_messenger
+from bot.scheduler import tick
+from storage.db import transaction
+from storage.models import Conversation, OutboundMessage
+from tests.bot.test_webhook import NOW, book
+from tests.conftest import ADMIN, AUTH_TOKEN, WhatsApp
+
+ACCOUNT = "AC" + "a" * 32
+SENDER = "whatsapp:+14155238886"
+
+
+@pytest.mark.prism
+def test_a_message_sent_through_prism_is_valid_for_twilios_api(prism_url) -> None:
+    messenger = TwilioMessenger(ACCOUNT, "token", SENDER, base_url=prism_url)
+    sent = messenger.send("+6281234567890", "Halo dari E-Klinik")
+    assert sent.sid.startswith("SM") and sent.status
+
+
+@pytest.mark.prism
+def test_prism_really_validates_what_we_send(prism_url) -> None:
+    messenger = TwilioMessenger(
+        ACCOUNT, "token", SENDER, base_url=prism_url, status_callback="not a url"
+    )
+    with pytest.raises(SendError, match="422"):
+        messenger.send("+6281234567890", "Halo")
+
+
+@pytest.mark.prism
+def test_the_admin_notice_goes_out_through_twilio(prism_url, engine, db_url) -> None:
+    app = create_app(
+        {
+            "DATABASE_URL": db_url,
+            "TWILIO_ACCOUNT_SID": ACCOUNT,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_WHATSAPP_FROM": "+14155238886",
+            "TWILIO_API_BASE_URL": prism_url,
+        }
+    )
+    app.extensions["clock"] = lambda: NOW
+    assert isinstance(app.extensions["messenger"], TwilioMessenger)
+    assert "/simulator" not in {rule.rule.rstrip("/") for rule in app.url_map.iter_rules()}
+    book(WhatsApp(app.test_client()))
+    tally = tick(app.extensions["engine"], app.extensions["messenger"], NOW)
+    assert tally.sent == 1 and tally.failed == 0
+    with transaction(engine) as session:
+        notice = session.exec(
+            select(OutboundMessage).where(OutboundMessage.to_phone == ADMIN)
+        ).one()
+    assert notice.status == "queued" and notice.sid.startswith("SM") and notice.error is None
+    app.extensions["engine"].dispose()
+
+
+def test_without_credentials_messages_go_to_the_local_outbox() -> None:
+    assert isinstance(make_messenger({}), LocalOutbox)
+
+
+class FakeTwilio(ThreadingHTTPServer):
+    """Answers Messages.json with scripted (status, body) pairs and keeps what it received."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.script: list[tuple[int, dict]] = []
+        self.received: list[dict] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeTwilio
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        length = int(self.headers.get("Content-Length", 0))
+        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        self.server.received.append({"path": self.path, **form})
+        status, body = self.server.script.pop(0) if self.server.script else (201, _message())
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _message(sid: str = "SM" + "b" * 32) -> dict:
+    return {"sid": sid, "status": "queued", "account_sid": ACCOUNT}
+
+
+def _error(code: int, status: int) -> tuple[int, dict]:
+    return status, {"code": code, "message": f"error {code}", "status": status}
+
+
+@pytest.fixture
+def fake_twilio() -> Iterator[FakeTwilio]:
+    server = FakeTwilio()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def outbox_app(engine, db_url, fake_twilio):
+    app = create_app(
+        {
+            "DATABASE_URL": db_url,
+            "TWILIO_ACCOUNT_SID": ACCOUNT,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_WHATSAPP_FROM": SENDER,
+            "TWILIO_API_BASE_URL": fake_twilio.url,
+        }
+    )
+    app.extensions["clock"] = lambda: NOW
+    book(WhatsApp(app.test_client()))
+    yield app
+    app.extensions["engine"].dispose()
+
+
+def _notice(engine) -> OutboundMessage:
+    with transaction(engine) as session:
+        return session.exec(select(OutboundMessage).where(OutboundMessage.to_phone == ADMIN)).one()
+
+
+def test_requests_go_to_the_configured_base_url(outbox_app, fake_twilio, engine) -> None:
+    tick(engine, outbox_app.extensions["messenger"], NOW)
+    [request] = fake_twilio.received
+    assert request["path"] == f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
+    assert request["To"] == f"whatsapp:{ADMIN}" and request["From"] == SENDER
+    assert "EK-0001" in request["Body"]
+
+
+def test_rate_limited_and_server_errors_are_retried_later(outbox_app, fake_twilio, engine) -> None:
+    from datetime import timedelta
+
+    fake_twilio.script = [_error(20429, 429), _error(20500, 503)]
+    messenger = outbox_app.extensions["messenger"]
+    assert tick(engine, messenger, NOW).retried == 1
+    assert _notice(engine).status == "pending" and "429" in _notice(engine).error
+    assert tick(engine, messenger, NOW + timedelta(minutes=10)).retried == 1
+    assert tick(engine, messenger, NOW + timedelta(minutes=20)).sent == 1
+    notice = _notice(engine)
+    assert notice.status == "queued" and notice.attempts == 3 and len(fake_twilio.received) == 3
+
+
+def test_a_permanent_error_fails_at_once(outbox_app, fake_twilio, engine) -> None:
+    from datetime import timedelta
+
+    fake_twilio.script = [_error(21211, 400)]
+    messenger = outbox_app.extensions["messenger"]
+    assert tick(engine, messenger, NOW).failed == 1
+    assert tick(engine, messenger, NOW + timedelta(hours=1)).sent == 0
+    notice = _notice(engine)
+    assert notice.status == "failed" and "21211" in notice.error
+    assert len(fake_twilio.received) == 1
+
+
+def test_a_number_that_said_stop_gets_nothing(outbox_app, fake_twilio, engine) -> None:
+    with transaction(engine) as session:
+        session.add(Conversation(phone=ADMIN, opted_out=True, updated_at=NOW))
+    assert tick(engine, outbox_app.extensions["messenger"], NOW).suppressed == 1
+    assert _notice(engine).status == "suppressed" and fake_twilio.received == []
+
+
+def test_unreachable_twilio_is_a_retry_not_a_crash(engine, db_url) -> None:
+    from tests.conftest import free_port
+
+    app = create_app(
+        {
+            "DATABASE_URL": db_url,
+            "TWILIO_ACCOUNT_SID": ACCOUNT,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_WHATSAPP_FROM": SENDER,
+            "TWILIO_API_BASE_URL": f"http://127.0.0.1:{free_port()}",
+        }
+    )
+    app.extensions["clock"] = lambda: NOW
+    book(WhatsApp(app.test_client()))
+    assert tick(engine, app.extensions["messenger"], NOW).retried == 1
+    assert "network" in _notice(engine).error
+    app.extensions["engine"].dispose()

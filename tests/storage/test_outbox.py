@@ -1,0 +1,85 @@
+"""Claiming outbox rows: atomic across concurrent senders, with a lease for crashed ones."""
+
+import threading
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.messenger import LocalOutbox
+from bot.sender import LEASE, deliver_due
+from storage.db import transaction
+from storage.models import OutboundMessage
+from storage.outbox import claim_due, enqueue
+from tests.conftest import at
+
+NOW = at("2026-11-27 10:00")
+
+
+def queue(engine, count: int, due=NOW) -> None:
+    with transaction(engine) as session:
+        for number in range(count):
+            enqueue(session, f"+62811000{number:05d}", f"pesan {number}", "admin_notice", due)
+
+
+def test_concurrent_claims_never_take_the_same_row(engine) -> None:
+    queue(engine, 60)
+    claimed: list[list[int]] = []
+    barrier = threading.Barrier(4)
+
+    def claim() -> None:
+        barrier.wait()
+        for _ in range(5):
+            with transaction(engine) as session:
+                claimed.append(claim_due(session, NOW, LEASE, 7))
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ids = [row for batch in claimed for row in batch]
+    assert len(ids) == len(set(ids)) == 60
+
+
+def test_concurrent_senders_send_each_message_once(engine) -> None:
+    queue(engine, 40)
+    sent: list[str] = []
+
+    class CountingOutbox(LocalOutbox):
+        def send(self, to: str, body: str):
+            sent.append(body)
+            return super().send(to, body)
+
+    threads = [
+        threading.Thread(target=deliver_due, args=(engine, CountingOutbox(), NOW, 5))
+        for _ in range(4)
+    ]
+    for _ in range(3):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        threads = [
+            threading.Thread(target=deliver_due, args=(engine, CountingOutbox(), NOW, 5))
+            for _ in range(4)
+        ]
+    assert sorted(sent) == sorted(set(sent)) and len(sent) == 40
+    with transaction(engine) as session:
+        statuses = set(session.exec(select(OutboundMessage.status)).all())
+    assert statuses == {"delivered"}
+
+
+def test_a_row_claimed_by_a_crashed_sender_is_taken_again_after_its_lease(engine) -> None:
+    queue(engine, 1)
+    with transaction(engine) as session:
+        assert len(claim_due(session, NOW, LEASE, 10)) == 1  # then the sender dies
+    with transaction(engine) as session:
+        assert claim_due(session, NOW + LEASE / 2, LEASE, 10) == []
+    with transaction(engine) as session:
+        assert len(claim_due(session, NOW + LEASE + timedelta(seconds=1), LEASE, 10)) == 1
+
+
+def test_messages_due_later_wait(engine) -> None:
+    queue(engine, 1, due=NOW + timedelta(hours=1))
+    assert deliver_due(engine, LocalOutbox(), NOW).sent == 0
+    assert deliver_due(engine, LocalOutbox(), NOW + timedelta(hours=1)).sent == 1
