@@ -287,26 +287,38 @@ KNOWN_FIELDS = ("coop_name", "nik", "coop_kind", "kecamatan", "in_regency", "con
 BOOKING_FIELDS = (*KNOWN_FIELDS, "topic", "problem_area", "problem_text", "start")
 
 
+SUMMARY_LABELS = {
+    "id": ("Koperasi", "NIK", "belum ada", "Jenis", "Kecamatan", "luar Kab. Tangerang",
+           "Narahubung", "Topik", "Masalah", "Jadwal"),
+    "en": ("Cooperative", "NIK", "none", "Kind", "Kecamatan", "outside Tangerang Regency",
+           "Contact", "Topic", "Problem", "Time"),
+}  # fmt: skip
+
+
 def summary_lines(answers: dict[str, Any], lang: str) -> list[str]:
     """The answers so far, one line each, as the summary and the "use known data" offer show."""
+    coop, nik, no_nik, kind, kecamatan, outside, contact, topic, problem, start = SUMMARY_LABELS[
+        lang if lang in SUMMARY_LABELS else "id"
+    ]
     lines = []
     if "coop_name" in answers:
-        lines.append(f"Koperasi: {answers['coop_name']}")
+        lines.append(f"{coop}: {answers['coop_name']}")
     if "nik" in answers:
-        lines.append(f"NIK: {answers['nik'] or ('belum ada' if lang == 'id' else 'none')}")
+        lines.append(f"{nik}: {answers['nik'] or no_nik}")
     if "coop_kind" in answers:
-        lines.append(f"Jenis: {label(COOP_KINDS, answers['coop_kind'])}")
+        lines.append(f"{kind}: {label(COOP_KINDS, answers['coop_kind'])}")
     if "kecamatan" in answers:
-        outside = "" if answers.get("in_regency", True) else " (luar Kab. Tangerang)"
-        lines.append(f"Kecamatan: {answers['kecamatan']}{outside}")
+        where = "" if answers.get("in_regency", True) else f" ({outside})"
+        lines.append(f"{kecamatan}: {answers['kecamatan']}{where}")
     if "contact_name" in answers:
         role = label(ROLES, answers.get("contact_role", ""))
-        lines.append(f"Narahubung: {answers['contact_name']}" + (f" ({role})" if role else ""))
+        lines.append(f"{contact}: {answers['contact_name']}" + (f" ({role})" if role else ""))
     if "topic" in answers:
-        lines.append(f"Topik: {label(TOPICS, answers['topic'])}")
+        lines.append(f"{topic}: {label(TOPICS, answers['topic'])}")
     if "problem_text" in answers:
         area = label(PROBLEM_AREAS, answers.get("problem_area", ""))
-        lines.append(f"Masalah: {area} — {answers['problem_text']}")
+        lines.append(f"{problem}: {area} — {answers['problem_text']}")
     if "start" in answers:
-        lines.append(f"Jadwal: {format_start(datetime.fromisoformat(answers['start']), lang)}")
+        when = format_start(datetime.fromisoformat(answers["start"]), lang)
+        lines.append(f"{start}: {when}")
     return lines

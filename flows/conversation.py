@@ -281,33 +281,15 @@ class _Talk:
         self.ask()
 
     def _by_state(self, text: str) -> None:
-        state = self.state
-        if state in STEPS:
-            self._answer(state, STEPS[state].parse(self._turn(text)))
-        elif state == S.MENU:
-            self._menu(text)
-        elif state == S.CONFIRM:
-            self._confirm(text)
-        elif state == S.SUMMARY:
-            self._summary(text)
-        elif state == S.EDIT:
-            self._edit(text)
-        elif state == S.USE_KNOWN:
-            self._use_known(text)
-        elif state == S.RESUME:
-            self._resume(text)
-        elif state == S.CONTACT_ADMIN:
-            self.effects.append(ForwardToAdmins(text.strip()))
-            self.say("admin_forwarded")
-            self.to_menu()
-        elif state == S.MANAGE_PICK:
-            self._manage_pick(text)
-        elif state == S.MANAGE_ACTION:
-            self._manage_action(text)
-        elif state == S.MANAGE_CANCEL:
-            self._manage_cancel(text)
-        elif state == S.MANAGE_WHEN:
-            self._manage_when(text)
+        if self.state in STEPS:
+            self._answer(self.state, STEPS[self.state].parse(self._turn(text)))
+        else:
+            HANDLERS[self.state](self, text)
+
+    def _forward_to_admins(self, text: str) -> None:
+        self.effects.append(ForwardToAdmins(text.strip()))
+        self.say("admin_forwarded")
+        self.to_menu()
 
     def _turn(self, text: str) -> Turn:
         return Turn(text, self.lang, self.ctx, self.answers)
@@ -535,6 +517,22 @@ class _Talk:
             self.state = S.MENU
         else:
             self._answer(S.MANAGE_WHEN, outcome)
+
+
+# Every state that is not a booking question, and what reads the user's message there.
+HANDLERS = {
+    S.MENU: _Talk._menu,
+    S.CONFIRM: _Talk._confirm,
+    S.SUMMARY: _Talk._summary,
+    S.EDIT: _Talk._edit,
+    S.USE_KNOWN: _Talk._use_known,
+    S.RESUME: _Talk._resume,
+    S.CONTACT_ADMIN: _Talk._forward_to_admins,
+    S.MANAGE_PICK: _Talk._manage_pick,
+    S.MANAGE_ACTION: _Talk._manage_action,
+    S.MANAGE_CANCEL: _Talk._manage_cancel,
+    S.MANAGE_WHEN: _Talk._manage_when,
+}
 
 
 def handle(chat: Chat, message: Incoming, ctx: Context) -> Reply:
