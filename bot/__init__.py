@@ -1,7 +1,7 @@
 """The running service: Flask app factory, webhook, simulator, scheduler and CLI."""
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from flask import Flask, redirect, url_for
@@ -11,8 +11,19 @@ from werkzeug.wrappers import Response
 from bot.config import Config
 from bot.inbound import Settings
 from bot.messenger import LocalOutbox, make_messenger
+from flows.calendar import ClinicHours
 from flows.phone import normalize_phone
 from storage.db import make_engine
+
+
+def clinic_hours(config: Mapping[str, Any]) -> ClinicHours:
+    """Opening hours from the configuration, e.g. CLINIC_FIRST_START=08:00."""
+    return ClinicHours(
+        first_start=time.fromisoformat(config["CLINIC_FIRST_START"]),
+        last_start=time.fromisoformat(config["CLINIC_LAST_START"]),
+        session_minutes=int(config["SESSION_MINUTES"]),
+        horizon_days=int(config["BOOKING_HORIZON_DAYS"]),
+    )
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -29,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["settings"] = Settings(
         admin_numbers=tuple(phone for phone in admins if phone),
         address=app.config.get("CLINIC_ADDRESS") or None,
+        hours=clinic_hours(app.config),
     )
     app.config.setdefault("SIMULATOR", isinstance(app.extensions["messenger"], LocalOutbox))
 

@@ -3,7 +3,7 @@
 import logging
 import sys
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import click
 from flask import current_app
@@ -14,11 +14,14 @@ from bot import create_app
 from bot.inbound import receive
 from bot.scheduler import run as run_scheduler
 from bot.scheduler import tick
+from flows.calendar import format_day
+from flows.dates import WIB
 from flows.phone import normalize_phone
 from storage.db import transaction
 from storage.directory import add_admin, add_expert, ensure_topics
 from storage.migrate import upgrade
-from storage.models import OutboundMessage
+from storage.models import Expert, OutboundMessage
+from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
 
 cli = FlaskGroup(create_app=create_app, help="E-Klinik Koperasi: the WhatsApp booking bot.")
 
@@ -82,6 +85,70 @@ def expert_add(name: str, phone: str, topics: str, link: str | None) -> None:
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--topics") from error
     click.echo(f"expert {added.name} {added.phone}: {', '.join(keys)}")
+
+
+def _expert_by_phone(session, raw: str) -> Expert:
+    expert = session.exec(select(Expert).where(Expert.phone == _phone(raw))).first()
+    if expert is None:
+        raise click.BadParameter(f"no expert with phone {raw}", param_hint="--phone")
+    return expert
+
+
+@expert.command("off")
+@click.option("--phone", required=True)
+@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--reason", default="")
+def expert_off(phone: str, day: datetime, reason: str) -> None:
+    """Mark a day the expert cannot take sessions (no time is offered with them)."""
+    with transaction(_engine()) as session:
+        found = _expert_by_phone(session, phone)
+        set_day_off(session, found.id, day.date(), reason, off=True)
+    click.echo(f"{found.name} is off on {day.date()}")
+
+
+@expert.command("on")
+@click.option("--phone", required=True)
+@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]))
+def expert_on(phone: str, day: datetime) -> None:
+    """Undo `expert off` for that day."""
+    with transaction(_engine()) as session:
+        found = _expert_by_phone(session, phone)
+        set_day_off(session, found.id, day.date(), "", off=False)
+    click.echo(f"{found.name} is available on {day.date()}")
+
+
+@cli.group()
+def closed() -> None:
+    """The department's own closed days (cuti bersama, events); public holidays are built in."""
+
+
+@closed.command("add")
+@click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--reason", required=True, help='shown to cooperatives, e.g. "Cuti bersama"')
+def closed_add(day: datetime, reason: str) -> None:
+    with transaction(_engine()) as session:
+        add_closed_day(session, day.date(), reason)
+    click.echo(f"closed on {format_day(day.date())}: {reason}")
+
+
+@closed.command("remove")
+@click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
+def closed_remove(day: datetime) -> None:
+    with transaction(_engine()) as session:
+        removed = remove_closed_day(session, day.date())
+    click.echo(f"open again on {day.date()}" if removed else f"{day.date()} was not closed")
+
+
+@closed.command("list")
+@click.option("--all", "everything", is_flag=True, help="past days too")
+def closed_list(everything: bool) -> None:
+    since = date.min if everything else datetime.now(WIB).date()
+    with transaction(_engine()) as session:
+        days = list_closed_days(session, since)
+    if not days:
+        click.echo("no closed days")
+    for row in days:
+        click.echo(f"{row.day}  {format_day(row.day)}  {row.reason}")
 
 
 DEMO_ADMIN = "+6281100000001"

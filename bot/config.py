@@ -24,6 +24,10 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
     ADMIN_NUMBERS = _list(os.environ.get("ADMIN_NUMBERS"))
     CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "")
+    CLINIC_FIRST_START = os.environ.get("CLINIC_FIRST_START", "08:00")
+    CLINIC_LAST_START = os.environ.get("CLINIC_LAST_START", "15:00")
+    SESSION_MINUTES = int(os.environ.get("SESSION_MINUTES", "60"))
+    BOOKING_HORIZON_DAYS = int(os.environ.get("BOOKING_HORIZON_DAYS", "60"))
     SEND_BATCH_SIZE = int(os.environ.get("SEND_BATCH_SIZE", "50"))
     TESTING = False
 

@@ -8,16 +8,17 @@ direct replies are returned for the webhook's TwiML response and logged as sent.
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.notices import apply_effect
-from flows.calendar import ClinicCalendar
+from flows.calendar import ClinicCalendar, ClinicHours
 from flows.conversation import handle
-from flows.model import BookingView, Chat, Context, Incoming
+from flows.dates import WIB
+from flows.model import BookingView, Chat, Context, Incoming, S
 from flows.phone import normalize_phone
 from flows.texts import say
 from storage.bookings import bookings_of, known_details
@@ -25,6 +26,7 @@ from storage.conversations import lock_conversation, record_inbound
 from storage.db import transaction
 from storage.models import Conversation, InboundMessage
 from storage.outbox import record_replies
+from storage.schedule import closed_days, expert_pool, lock_schedule
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ log = logging.getLogger(__name__)
 class Settings:
     admin_numbers: tuple[str, ...] = ()
     address: str | None = None
-    calendar: ClinicCalendar = field(default_factory=ClinicCalendar)
+    hours: ClinicHours = field(default_factory=ClinicHours)
 
 
 def _incoming(form: Mapping[str, str]) -> Incoming:
@@ -52,15 +54,29 @@ def _kind(incoming: Incoming) -> str:
     return "location" if incoming.location else "text"
 
 
+# States whose next answer may take a time slot (submit, or move a booking).
+TAKING_A_SLOT = {S.SUMMARY, S.MANAGE_WHEN}
+
+
+def _calendar(session: Session, now: datetime, hours: ClinicHours) -> ClinicCalendar:
+    today = now.astimezone(WIB).date()
+    until = today + timedelta(days=hours.horizon_days + 1)
+    return ClinicCalendar(
+        hours=hours,
+        closed_days=closed_days(session, today),
+        pool=expert_pool(session, today, until, hours.session_minutes),
+    )
+
+
 def _context(session: Session, phone: str, now: datetime, settings: Settings) -> Context:
     views = tuple(
-        BookingView(b.code or "", b.status, b.requested_start, topic.name, coop.name)
+        BookingView(b.code or "", b.status, b.requested_start, topic.name, coop.name, b.topic_key)
         for b, coop, topic in bookings_of(session, phone)
     )
     extra: dict[str, Any] = {"address": settings.address} if settings.address else {}
     return Context(
         now=now,
-        calendar=settings.calendar,
+        calendar=_calendar(session, now, settings.hours),
         known=known_details(session, phone),
         bookings=views,
         **extra,
@@ -111,6 +127,8 @@ def _converse(
         conversation.updated_at,
     )
     try:
+        if chat.state in TAKING_A_SLOT:
+            lock_schedule(session)
         reply = handle(chat, incoming, _context(session, phone, now, settings))
         texts = list(reply.texts)
         with session.begin_nested():

@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from flows.calendar import Refusal, format_clock, format_day, format_start
+from flows.calendar import (
+    ClinicHours,
+    Refusal,
+    format_clock,
+    format_day,
+    format_start,
+    hours_params,
+)
 from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS, label
 from flows.dates import WIB, When, parse_clock, parse_when
 from flows.kecamatan import KECAMATAN, match_kecamatan
@@ -166,8 +173,19 @@ PART_WANTED = {"pagi": time(9), "siang": time(12), "sore": time(15), "malam": ti
 OFFER_KEYS = ("_offer", "_offer_day", "_offer_wanted", "_offer_skip")
 
 
-def refusal_line(refusal: Refusal, day: date, lang: str) -> str:
-    return say(f"refuse_{refusal.reason}", lang, day=format_day(day, lang), detail=refusal.detail)
+def refusal_line(refusal: Refusal, day: date, lang: str, hours: ClinicHours) -> str:
+    return say(
+        f"refuse_{refusal.reason}",
+        lang,
+        day=format_day(day, lang),
+        detail=refusal.detail,
+        **hours_params(hours),
+    )
+
+
+def slot_topic(answers: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The topic a time is for, and the booking (being moved) whose own hold to ignore."""
+    return answers.get("topic") or answers.get("_topic"), answers.get("_code")
 
 
 def _numbered(lines: list[str]) -> str:
@@ -176,7 +194,8 @@ def _numbered(lines: list[str]) -> str:
 
 def offer_nearest(turn: Turn, wanted: datetime, skip: int, reason: list[str]) -> Reject:
     today = turn.ctx.now.astimezone(WIB).date()
-    options = turn.ctx.calendar.nearest(wanted, today, skip=skip)
+    topic, exclude = slot_topic(turn.answers)
+    options = turn.ctx.calendar.nearest(wanted, today, skip=skip, topic=topic, exclude=exclude)
     if not options:
         days = turn.ctx.calendar.hours.horizon_days
         return Reject([*reason, say("offer_none", turn.lang, days=days)], ask_again=False)
@@ -193,7 +212,7 @@ def offer_nearest(turn: Turn, wanted: datetime, skip: int, reason: list[str]) ->
 
 def _offer_day(turn: Turn, when: When) -> Reject | None:
     today = turn.ctx.now.astimezone(WIB).date()
-    starts = turn.ctx.calendar.free_starts(when.date, today)
+    starts = turn.ctx.calendar.free_starts(when.date, today, *slot_topic(turn.answers))
     if when.part:
         low, high = PART_HOURS[when.part]
         starts = [start for start in starts if low <= start.hour < high] or starts
@@ -245,13 +264,15 @@ def parse_start(turn: Turn) -> Outcome:
         if refusal is None and (offer := _offer_day(turn, when)):
             return offer
         wanted = datetime.combine(when.date, PART_WANTED.get(when.part or "", time(9)), WIB)
-        reason = [refusal_line(refusal or Refusal("taken"), when.date, turn.lang)]
+        refusal = refusal or Refusal("day_full")
+        reason = [refusal_line(refusal, when.date, turn.lang, calendar.hours)]
         return offer_nearest(turn, wanted, 0, reason)
     start = datetime.combine(when.date, when.time, WIB)
-    refusal = calendar.slot_refusal(start, today)
+    refusal = calendar.slot_refusal(start, today, *slot_topic(turn.answers))
     if refusal is None:
         return Accept({"start": start.isoformat()})
-    return offer_nearest(turn, start, 0, [refusal_line(refusal, when.date, turn.lang)])
+    reason = [refusal_line(refusal, when.date, turn.lang, calendar.hours)]
+    return offer_nearest(turn, start, 0, reason)
 
 
 STEPS: dict[S, Step] = {

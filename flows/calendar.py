@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import holidays
 
+from flows.availability import Pool
 from flows.dates import WIB
 
 
@@ -36,7 +37,7 @@ def _public_holidays(year: int) -> Mapping[date, str]:
 class ClinicCalendar:
     hours: ClinicHours = ClinicHours()
     closed_days: Mapping[date, str] = field(default_factory=dict)
-    taken: frozenset[datetime] = frozenset()  # local starts with no free expert
+    pool: Pool | None = None  # the experts and their sessions; None: every start is free
 
     def day_refusal(self, day: date, today: date) -> Refusal | None:
         if day < today:
@@ -77,7 +78,14 @@ class ClinicCalendar:
             start += step
         return starts
 
-    def slot_refusal(self, start: datetime, today: date) -> Refusal | None:
+    def is_free(self, start: datetime, topic: str | None, exclude: str | None = None) -> bool:
+        if self.pool is None or topic is None:
+            return True
+        return self.pool.is_free(start, topic, exclude)
+
+    def slot_refusal(
+        self, start: datetime, today: date, topic: str | None = None, exclude: str | None = None
+    ) -> Refusal | None:
         local = start.astimezone(WIB)
         if refusal := self.day_refusal(local.date(), today):
             return refusal
@@ -88,24 +96,32 @@ class ClinicCalendar:
             return Refusal("after_close")
         if local not in self.day_starts(local.date()):
             return Refusal("off_grid")
-        if local in self.taken:
+        if not self.is_free(local, topic, exclude):
             return Refusal("taken")
         return None
 
-    def free_starts(self, day: date, today: date) -> list[datetime]:
+    def free_starts(
+        self, day: date, today: date, topic: str | None = None, exclude: str | None = None
+    ) -> list[datetime]:
         if self.day_refusal(day, today):
             return []
-        return [start for start in self.day_starts(day) if start not in self.taken]
+        return [start for start in self.day_starts(day) if self.is_free(start, topic, exclude)]
 
-    def _bookable(self, today: date) -> Iterator[datetime]:
+    def _bookable(self, today: date, topic: str | None, exclude: str | None) -> Iterator[datetime]:
         day = self.first_bookable_day(today)
         last = today + timedelta(days=self.hours.horizon_days)
         while day <= last:
-            yield from self.free_starts(day, today)
+            yield from self.free_starts(day, today, topic, exclude)
             day += timedelta(days=1)
 
     def nearest(
-        self, wanted: datetime, today: date, skip: int = 0, count: int = 3
+        self,
+        wanted: datetime,
+        today: date,
+        skip: int = 0,
+        count: int = 3,
+        topic: str | None = None,
+        exclude: str | None = None,
     ) -> list[datetime]:
         """The bookable starts closest to `wanted`: nearest day first, then nearest hour."""
         local = wanted.astimezone(WIB)
@@ -115,8 +131,18 @@ class ClinicCalendar:
             minutes = abs((start.hour * 60 + start.minute) - (local.hour * 60 + local.minute))
             return days, minutes
 
-        ranked = sorted(self._bookable(today), key=lambda start: (*distance(start), start))
+        bookable = self._bookable(today, topic, exclude)
+        ranked = sorted(bookable, key=lambda start: (*distance(start), start))
         return sorted(ranked[skip : skip + count])
+
+
+def hours_params(hours: ClinicHours) -> dict[str, str | int]:
+    """The opening hours as the texts mention them: {first}, {last}, {minutes}."""
+    return {
+        "first": format_clock(hours.first_start),
+        "last": format_clock(hours.last_start),
+        "minutes": hours.session_minutes,
+    }
 
 
 DAYS = {

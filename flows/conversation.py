@@ -24,9 +24,10 @@ from flows.booking import (
     offer_nearest,
     parse_start,
     refusal_line,
+    slot_topic,
     summary_lines,
 )
-from flows.calendar import format_start
+from flows.calendar import format_start, hours_params
 from flows.dates import WIB
 from flows.model import (
     BookingView,
@@ -121,7 +122,8 @@ class _Talk:
         return Reply(chat, self.texts, self.effects)
 
     def say(self, key: str, **params: Any) -> None:
-        self.texts.append(say(key, self.lang, **params))
+        common = {"address": self.ctx.address, **hours_params(self.ctx.calendar.hours)}
+        self.texts.append(say(key, self.lang, **{**common, **params}))
 
     # --- where the conversation goes ---------------------------------------------------------
 
@@ -271,7 +273,7 @@ class _Talk:
     def _help(self) -> None:
         step = STEPS.get(self.state)
         if self.state in (S.MENU, S.START):
-            self.say("info", address=self.ctx.address)
+            self.say("info")
         elif step and step.help:
             self.say(step.help)
         elif self.state == S.KECAMATAN:
@@ -363,12 +365,13 @@ class _Talk:
         """A resumed draft's time may have passed or filled up: ask for a new one."""
         start = datetime.fromisoformat(self.answers["start"])
         today = self.ctx.now.astimezone(WIB).date()
-        refusal = self.ctx.calendar.slot_refusal(start, today)
+        refusal = self.ctx.calendar.slot_refusal(start, today, *slot_topic(self.answers))
         if refusal is None:
             return False
         self.answers["_edit_until"] = S.WHEN.value
         self.state = S.WHEN
-        reason = [refusal_line(refusal, start.astimezone(WIB).date(), self.lang)]
+        day = start.astimezone(WIB).date()
+        reason = [refusal_line(refusal, day, self.lang, self.ctx.calendar.hours)]
         self._answer(S.WHEN, offer_nearest(self._turn(""), start, 0, reason))
         return True
 
@@ -428,7 +431,7 @@ class _Talk:
         elif choice == "manage":
             self._manage()
         elif choice == "info":
-            self.say("info", address=self.ctx.address)
+            self.say("info")
         elif choice == "admin":
             self.go(S.CONTACT_ADMIN)
         else:
@@ -487,6 +490,8 @@ class _Talk:
     def _manage_action(self, text: str) -> None:
         word = fold(text)
         if word in {"1", "jadwal", "ganti", "ubah", "reschedule", "jadwal lain"}:
+            booking = self._booking(self.answers["_code"])
+            self.answers["_topic"] = booking.topic_key if booking else None
             self.go(S.MANAGE_WHEN)
         elif word in {"2", "batal", "batalkan", "cancel"}:
             self.go(S.MANAGE_CANCEL)

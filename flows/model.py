@@ -47,6 +47,7 @@ class BookingView:
     start: datetime
     topic: str
     cooperative: str
+    topic_key: str = ""
 
 
 @dataclass(frozen=True)

@@ -26,14 +26,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "Tangerang bersama tenaga ahli perkoperasian, lewat Zoom atau tatap muka. Topik:\n"
         "• Kelembagaan dan Organisasi\n• Pendampingan\n• Manajemen dan Keuangan\n"
         "• Pengembangan Usaha\nSetelah sesi, tenaga ahli memberi *resep* tertulis (solusi, "
-        "rekomendasi, saran).\nTatap muka: {address}; Senin–Jumat pukul 08.00–15.00 WIB "
+        "rekomendasi, saran).\nTatap muka: {address}; Senin–Jumat pukul {first}–{last} WIB "
         "(kecuali hari libur).\nKetik 1 untuk mendaftar.",
         "en": "The *Klinik Koperasi* offers *free* consultations for cooperatives in Tangerang "
         "Regency with cooperative experts, over Zoom or face to face. Topics:\n"
         "• Institutions and Organisation\n• Mentoring\n• Management and Finance\n"
         "• Business Development\nAfter the session the expert gives a written *prescription* "
         "(solution, recommendation, advice).\nFace to face: {address}; Monday–Friday "
-        "08.00–15.00 WIB (except public holidays).\nType 1 to book.",
+        "{first}–{last} WIB (except public holidays).\nType 1 to book.",
     },
     "ask_coop_name": {
         "id": "Apa nama koperasi Anda? (contoh: Koperasi Maju Bersama)",
@@ -129,9 +129,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "ask_when": {
         "id": "Kapan Anda ingin berkonsultasi? Tulis hari/tanggal dan jam, contoh: "
-        "_senin depan jam 10_ atau _3/12 jam 13.00_. Layanan Senin–Jumat pukul 08.00–15.00 WIB.",
+        "_senin depan jam 10_ atau _3/12 jam 13.00_. Layanan Senin–Jumat pukul {first}–{last} "
+        "WIB.",
         "en": "When would you like the consultation? Write a day or date and a time, e.g. "
-        "_next monday 10am_ or _3/12 13.00_. Sessions run Monday–Friday, 08.00–15.00 WIB.",
+        "_next monday 10am_ or _3/12 13.00_. Sessions start Monday–Friday, {first}–{last} WIB.",
     },
     "bad_when": {
         "id": "Maaf, waktu itu belum saya pahami.",
@@ -166,16 +167,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The clinic is closed on {day} ({detail}).",
     },
     "refuse_before_open": {
-        "id": "Sesi paling pagi mulai pukul 08.00 WIB.",
-        "en": "The earliest session starts at 08.00 WIB.",
+        "id": "Sesi paling pagi mulai pukul {first} WIB.",
+        "en": "The earliest session starts at {first} WIB.",
     },
     "refuse_after_close": {
-        "id": "Sesi terakhir mulai pukul 15.00 WIB.",
-        "en": "The last session starts at 15.00 WIB.",
+        "id": "Sesi terakhir mulai pukul {last} WIB.",
+        "en": "The last session starts at {last} WIB.",
     },
     "refuse_off_grid": {
-        "id": "Sesi dimulai tepat pada jamnya (08.00, 09.00, … 15.00 WIB).",
-        "en": "Sessions start on the hour (08.00, 09.00, … 15.00 WIB).",
+        "id": "Sesi dimulai setiap {minutes} menit dari pukul {first} sampai {last} WIB.",
+        "en": "Sessions start every {minutes} minutes from {first} to {last} WIB.",
+    },
+    "refuse_day_full": {
+        "id": "Jadwal pada {day} sudah penuh.",
+        "en": "{day} is fully booked.",
     },
     "refuse_taken": {
         "id": "Jadwal itu sudah penuh.",

@@ -1,10 +1,19 @@
 """Tables. Invariants live here as constraints, so the database is the validator."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Column, DateTime, Index
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+# Named constraints, so migrations can alter them on every backend (SQLite included).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 def utcnow() -> datetime:
@@ -52,6 +61,21 @@ class ExpertTopic(SQLModel, table=True):
     topic_key: str = Field(foreign_key="topic.key", primary_key=True)
 
 
+class ExpertDayOff(SQLModel, table=True):
+    """A day an expert cannot take sessions (leave, training, another duty)."""
+
+    expert_id: int = Field(foreign_key="expert.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    reason: str = Field(default="", max_length=200)
+
+
+class ClosedDay(SQLModel, table=True):
+    """The department's own closed days (cuti bersama, events), beside public holidays."""
+
+    day: date = Field(primary_key=True)
+    reason: str = Field(max_length=200)
+
+
 class Administrator(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     phone: str = Field(max_length=20, unique=True)
@@ -78,6 +102,7 @@ class Booking(SQLModel, table=True):
     problem_area: str = Field(max_length=20)
     problem_text: str = Field(max_length=1000)
     requested_start: datetime = Field(sa_column=_ts(nullable=False))
+    expert_id: int | None = Field(default=None, foreign_key="expert.id", index=True)
     status: str = Field(default="waiting", max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
 

@@ -100,3 +100,23 @@ def test_seed_demo(tmp_path) -> None:
         assert len(session.exec(select(Expert)).all()) == 2
         assert len(session.exec(select(Administrator)).all()) == 1
     engine.dispose()
+
+
+def test_closed_days_add_list_remove(url) -> None:
+    added = eklinik(url, "closed", "add", "2026-12-24", "--reason", "Cuti bersama")
+    assert added.returncode == 0 and "Kamis, 24 Desember 2026" in added.stdout
+    listed = eklinik(url, "closed", "list", "--all")
+    assert "2026-12-24  Kamis, 24 Desember 2026  Cuti bersama" in listed.stdout
+    assert "open again" in eklinik(url, "closed", "remove", "2026-12-24").stdout
+    assert "no closed days" in eklinik(url, "closed", "list", "--all").stdout
+    wrong = eklinik(url, "closed", "add", "24/12/2026", "--reason", "x")
+    assert wrong.returncode == 2 and "does not match the format" in wrong.stderr
+
+
+def test_expert_day_off_and_back(url) -> None:
+    off = eklinik(url, "expert", "off", "--phone", "081244445555", "--date", "2026-12-01")
+    assert off.returncode == 0 and "off on 2026-12-01" in off.stdout
+    on = eklinik(url, "expert", "on", "--phone", "081244445555", "--date", "2026-12-01")
+    assert on.returncode == 0 and "available on 2026-12-01" in on.stdout
+    unknown = eklinik(url, "expert", "off", "--phone", "081299990000", "--date", "2026-12-01")
+    assert unknown.returncode == 2 and "no expert with phone" in unknown.stderr

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from flows.availability import Hold, Pool
 from flows.calendar import ClinicCalendar
 from flows.conversation import handle
 from flows.dates import WIB
@@ -205,7 +206,7 @@ def test_name_and_role_in_one_message_skip_the_role_question() -> None:
         ("25 desember jam 10", "hari libur (Hari Raya Natal)"),
         ("senin depan jam 7", "paling pagi mulai pukul 08.00"),
         ("senin depan jam 16", "terakhir mulai pukul 15.00"),
-        ("senin depan jam 10.30", "tepat pada jamnya"),
+        ("senin depan jam 10.30", "setiap 60 menit dari pukul 08.00"),
         ("kemarin jam 10", "sudah lewat"),
         ("hari ini jam 13", "hari kerja berikutnya"),
         ("1 maret 2027 jam 10", "paling lama 60 hari"),
@@ -248,8 +249,9 @@ def test_a_day_offer_can_be_answered_by_number() -> None:
 
 
 def test_taken_slots_are_not_offered() -> None:
-    taken = frozenset({datetime(2026, 12, 1, 8, tzinfo=WIB), datetime(2026, 12, 1, 9, tzinfo=WIB)})
-    user = booked_up_to(S.WHEN, User(Context(now=NOW, calendar=ClinicCalendar(taken=taken))))
+    holds = [Hold("EK-0001", datetime(2026, 12, 1, h, tzinfo=WIB), "keuangan") for h in (8, 9)]
+    pool = Pool(experts={1: frozenset({"keuangan"})}, holds=holds)
+    user = booked_up_to(S.WHEN, User(Context(now=NOW, calendar=ClinicCalendar(pool=pool))))
     reply = user.says("selasa jam 9")
     assert "sudah penuh" in reply
     assert "pukul 09.00" not in reply.split("\n", 1)[1]

@@ -26,8 +26,14 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("phone"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_administrator")),
+        sa.UniqueConstraint("phone", name=op.f("uq_administrator_phone")),
+    )
+    op.create_table(
+        "closedday",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.PrimaryKeyConstraint("day", name=op.f("pk_closedday")),
     )
     op.create_table(
         "conversation",
@@ -37,7 +43,7 @@ def upgrade() -> None:
         sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
         sa.Column("opted_out", sa.Boolean(), nullable=False),
         sa.Column("updated_at", storage.models.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("phone"),
+        sa.PrimaryKeyConstraint("phone", name=op.f("pk_conversation")),
     )
     op.create_table(
         "cooperative",
@@ -47,8 +53,8 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("kecamatan", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
         sa.Column("in_regency", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("nik"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cooperative")),
+        sa.UniqueConstraint("nik", name=op.f("uq_cooperative_nik")),
     )
     op.create_table(
         "expert",
@@ -57,8 +63,8 @@ def upgrade() -> None:
         sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("meeting_link", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("phone"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_expert")),
+        sa.UniqueConstraint("phone", name=op.f("uq_expert_phone")),
     )
     op.create_table(
         "inboundmessage",
@@ -69,7 +75,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("error", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("received_at", storage.models.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("sid"),
+        sa.PrimaryKeyConstraint("sid", name=op.f("pk_inboundmessage")),
     )
     with op.batch_alter_table("inboundmessage", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_inboundmessage_phone"), ["phone"], unique=False)
@@ -78,7 +84,7 @@ def upgrade() -> None:
         "topic",
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-        sa.PrimaryKeyConstraint("key"),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_topic")),
     )
     op.create_table(
         "booking",
@@ -92,39 +98,52 @@ def upgrade() -> None:
         sa.Column("problem_area", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("problem_text", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
         sa.Column("requested_start", storage.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("created_at", storage.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["cooperative_id"],
             ["cooperative.id"],
+            name=op.f("fk_booking_cooperative_id_cooperative"),
         ),
         sa.ForeignKeyConstraint(
-            ["topic_key"],
-            ["topic.key"],
+            ["expert_id"], ["expert.id"], name=op.f("fk_booking_expert_id_expert")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("code"),
+        sa.ForeignKeyConstraint(
+            ["topic_key"], ["topic.key"], name=op.f("fk_booking_topic_key_topic")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_booking")),
+        sa.UniqueConstraint("code", name=op.f("uq_booking_code")),
     )
     with op.batch_alter_table("booking", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_booking_cooperative_id"), ["cooperative_id"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_booking_expert_id"), ["expert_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_booking_phone"), ["phone"], unique=False)
         batch_op.create_index(batch_op.f("ix_booking_status"), ["status"], unique=False)
 
+    op.create_table(
+        "expertdayoff",
+        sa.Column("expert_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["expert_id"], ["expert.id"], name=op.f("fk_expertdayoff_expert_id_expert")
+        ),
+        sa.PrimaryKeyConstraint("expert_id", "day", name=op.f("pk_expertdayoff")),
+    )
     op.create_table(
         "experttopic",
         sa.Column("expert_id", sa.Integer(), nullable=False),
         sa.Column("topic_key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["expert_id"],
-            ["expert.id"],
+            ["expert_id"], ["expert.id"], name=op.f("fk_experttopic_expert_id_expert")
         ),
         sa.ForeignKeyConstraint(
-            ["topic_key"],
-            ["topic.key"],
+            ["topic_key"], ["topic.key"], name=op.f("fk_experttopic_topic_key_topic")
         ),
-        sa.PrimaryKeyConstraint("expert_id", "topic_key"),
+        sa.PrimaryKeyConstraint("expert_id", "topic_key", name=op.f("pk_experttopic")),
     )
     op.create_table(
         "outboundmessage",
@@ -143,10 +162,9 @@ def upgrade() -> None:
         sa.Column("created_at", storage.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("sent_at", storage.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["booking_id"],
-            ["booking.id"],
+            ["booking_id"], ["booking.id"], name=op.f("fk_outboundmessage_booking_id_booking")
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outboundmessage")),
     )
     with op.batch_alter_table("outboundmessage", schema=None) as batch_op:
         batch_op.create_index("ix_outbound_due", ["status", "due_at"], unique=False)
@@ -163,9 +181,11 @@ def downgrade() -> None:
 
     op.drop_table("outboundmessage")
     op.drop_table("experttopic")
+    op.drop_table("expertdayoff")
     with op.batch_alter_table("booking", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_booking_status"))
         batch_op.drop_index(batch_op.f("ix_booking_phone"))
+        batch_op.drop_index(batch_op.f("ix_booking_expert_id"))
         batch_op.drop_index(batch_op.f("ix_booking_cooperative_id"))
 
     op.drop_table("booking")
@@ -177,5 +197,6 @@ def downgrade() -> None:
     op.drop_table("expert")
     op.drop_table("cooperative")
     op.drop_table("conversation")
+    op.drop_table("closedday")
     op.drop_table("administrator")
     # ### end Alembic commands ###

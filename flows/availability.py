@@ -1,0 +1,78 @@
+"""Which session starts still have an expert free for a topic.
+
+A start is offerable for a topic when the experts free at that time (active, not off that day,
+no confirmed session overlapping) can take every request already holding that time *and* the
+new one, each by an expert who handles its topic. That is a small bipartite matching, solved
+with augmenting paths (Kuhn's algorithm): a handful of experts and requests per slot.
+"""
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cached_property
+
+from flows.dates import WIB
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A session or a request occupying time: confirmed with its expert, or waiting without."""
+
+    code: str
+    start: datetime
+    topic: str
+    expert_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Pool:
+    experts: Mapping[int, frozenset[str]]  # active experts -> the topics they handle
+    days_off: Mapping[date, frozenset[int]] = field(default_factory=dict)
+    holds: Sequence[Hold] = ()
+    session_minutes: int = 60
+
+    def is_free(self, start: datetime, topic: str, exclude: str | None = None) -> bool:
+        """True when a request for `topic` at `start` can still be given an expert."""
+        length = timedelta(minutes=self.session_minutes)
+        end = start + length
+        day = start.astimezone(WIB).date()
+        overlapping = [
+            hold
+            for hold in self._holds_by_day.get(day, ())
+            if hold.code != exclude and hold.start < end and start < hold.start + length
+        ]
+        busy = {hold.expert_id for hold in overlapping if hold.expert_id is not None}
+        off = self.days_off.get(day, frozenset())
+        free = {
+            expert: topics
+            for expert, topics in self.experts.items()
+            if expert not in busy and expert not in off
+        }
+        waiting = [hold.topic for hold in overlapping if hold.expert_id is None]
+        return _everyone_matched([*waiting, topic], free)
+
+    @cached_property
+    def _holds_by_day(self) -> dict[date, list[Hold]]:
+        by_day: dict[date, list[Hold]] = defaultdict(list)
+        for hold in self.holds:
+            by_day[hold.start.astimezone(WIB).date()].append(hold)
+        return by_day
+
+
+def _everyone_matched(requests: list[str], experts: Mapping[int, frozenset[str]]) -> bool:
+    if len(requests) > len(experts):
+        return False
+    taken_by: dict[int, int] = {}  # expert -> request index
+
+    def place(request: int, seen: set[int]) -> bool:
+        for expert, topics in experts.items():
+            if requests[request] not in topics or expert in seen:
+                continue
+            seen.add(expert)
+            if expert not in taken_by or place(taken_by[expert], seen):
+                taken_by[expert] = request
+                return True
+        return False
+
+    return all(place(request, set()) for request in range(len(requests)))

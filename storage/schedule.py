@@ -1,0 +1,94 @@
+"""What the calendar needs from the database: closed days, experts, and who holds which time."""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from flows.availability import Hold, Pool
+from flows.dates import WIB
+from storage.models import Booking, ClosedDay, Expert, ExpertDayOff, ExpertTopic
+
+HOLDING = ("waiting", "confirmed")
+
+
+def closed_days(session: Session, since: date) -> dict[date, str]:
+    rows = session.exec(select(ClosedDay).where(col(ClosedDay.day) >= since))
+    return {row.day: row.reason for row in rows}
+
+
+def add_closed_day(session: Session, day: date, reason: str) -> ClosedDay:
+    closed = session.get(ClosedDay, day) or ClosedDay(day=day, reason=reason)
+    closed.reason = reason
+    session.add(closed)
+    session.flush()
+    return closed
+
+
+def remove_closed_day(session: Session, day: date) -> bool:
+    closed = session.get(ClosedDay, day)
+    if closed is None:
+        return False
+    session.delete(closed)
+    session.flush()
+    return True
+
+
+def list_closed_days(session: Session, since: date) -> list[ClosedDay]:
+    query = select(ClosedDay).where(col(ClosedDay.day) >= since).order_by(col(ClosedDay.day))
+    return list(session.exec(query).all())
+
+
+def set_day_off(session: Session, expert_id: int, day: date, reason: str, off: bool) -> None:
+    current = session.get(ExpertDayOff, (expert_id, day))
+    if off and current is None:
+        session.add(ExpertDayOff(expert_id=expert_id, day=day, reason=reason))
+    elif not off and current is not None:
+        session.delete(current)
+    session.flush()
+
+
+def expert_pool(session: Session, since: date, until: date, session_minutes: int) -> Pool:
+    """Active experts, their days off, and every session or request holding time in the range."""
+    topics: dict[int, set[str]] = defaultdict(set)
+    rows = session.exec(
+        select(ExpertTopic.expert_id, ExpertTopic.topic_key)
+        .join(Expert, col(Expert.id) == ExpertTopic.expert_id)
+        .where(col(Expert.active).is_(True))
+    )
+    for expert_id, topic_key in rows:
+        topics[expert_id].add(topic_key)
+    days_off: dict[date, set[int]] = defaultdict(set)
+    for off in session.exec(
+        select(ExpertDayOff).where(col(ExpertDayOff.day) >= since, col(ExpertDayOff.day) <= until)
+    ):
+        days_off[off.day].add(off.expert_id)
+    start = datetime.combine(since, time(0), WIB).astimezone(UTC)
+    end = datetime.combine(until + timedelta(days=1), time(0), WIB).astimezone(UTC)
+    holds = [
+        Hold(booking.code or "", booking.requested_start, booking.topic_key, booking.expert_id)
+        for booking in session.exec(
+            select(Booking).where(
+                col(Booking.status).in_(HOLDING),
+                col(Booking.requested_start) >= start,
+                col(Booking.requested_start) < end,
+            )
+        )
+    ]
+    return Pool(
+        experts={expert: frozenset(keys) for expert, keys in topics.items()},
+        days_off={day: frozenset(ids) for day, ids in days_off.items()},
+        holds=holds,
+        session_minutes=session_minutes,
+    )
+
+
+def lock_schedule(session: Session) -> None:
+    """Serialise whatever may take a time slot (PostgreSQL; SQLite is serial already).
+
+    Checking that a slot is free and then inserting the request must not interleave with
+    another request doing the same, or two cooperatives could hold the last free expert.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(20261127)"))

@@ -1,0 +1,107 @@
+"""The working calendar: holidays, closed days, weekends, hours, horizon, nearest slots."""
+
+from datetime import date, datetime, time
+
+import pytest
+
+from flows.availability import Hold, Pool
+from flows.calendar import ClinicCalendar, ClinicHours, format_day, format_start
+from flows.dates import WIB
+
+TODAY = date(2026, 11, 27)  # Friday
+CAL = ClinicCalendar()
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), WIB)
+
+
+@pytest.mark.parametrize(
+    ("day", "reason", "detail"),
+    [
+        (date(2026, 11, 26), "past", ""),
+        (date(2026, 11, 28), "weekend", ""),
+        (date(2026, 11, 29), "weekend", ""),
+        (date(2026, 12, 25), "holiday", "Hari Raya Natal"),
+        (date(2027, 1, 1), "holiday", "Tahun Baru Masehi"),
+        (date(2027, 1, 27), "too_far", "60"),
+        (date(2026, 11, 27), "too_soon", ""),
+    ],
+)
+def test_days_that_cannot_be_booked(day: date, reason: str, detail: str) -> None:
+    refusal = CAL.day_refusal(day, TODAY)
+    assert refusal is not None and (refusal.reason, refusal.detail) == (reason, detail)
+
+
+def test_the_next_working_day_and_the_sixtieth_day_are_bookable() -> None:
+    assert CAL.first_bookable_day(TODAY) == date(2026, 11, 30)
+    assert CAL.day_refusal(date(2026, 11, 30), TODAY) is None
+    assert CAL.day_refusal(date(2027, 1, 26), TODAY) is None  # 60 days ahead, a Tuesday
+
+
+def test_the_next_working_day_skips_holidays_and_closed_days() -> None:
+    calendar = ClinicCalendar(closed_days={date(2026, 12, 28): "Cuti bersama"})
+    assert calendar.first_bookable_day(date(2026, 12, 24)) == date(2026, 12, 29)
+    refusal = calendar.day_refusal(date(2026, 12, 28), TODAY)
+    assert (refusal.reason, refusal.detail) == ("closed", "Cuti bersama")
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "reason"),
+    [(7, 0, "before_open"), (15, 30, "after_close"), (16, 0, "after_close"), (10, 30, "off_grid")],
+)
+def test_times_outside_the_grid(hour: int, minute: int, reason: str) -> None:
+    assert CAL.slot_refusal(at(date(2026, 12, 1), hour, minute), TODAY).reason == reason
+
+
+def test_hours_are_configuration() -> None:
+    calendar = ClinicCalendar(ClinicHours(time(9), time(14, 30), 30, horizon_days=10))
+    starts = calendar.day_starts(date(2026, 12, 1))
+    assert starts[0] == at(date(2026, 12, 1), 9) and starts[-1] == at(date(2026, 12, 1), 14, 30)
+    assert len(starts) == 12
+    assert calendar.slot_refusal(at(date(2026, 12, 1), 10, 30), TODAY) is None
+    assert calendar.day_refusal(date(2026, 12, 8), TODAY).reason == "too_far"
+
+
+def test_nearest_prefers_the_closest_day_then_the_closest_hour() -> None:
+    nearest = CAL.nearest(at(date(2026, 11, 28), 10), TODAY)  # a Saturday
+    assert nearest == [at(date(2026, 11, 30), h) for h in (9, 10, 11)]
+
+
+def test_nearest_around_a_holiday_takes_the_closest_open_day_either_side() -> None:
+    christmas = at(date(2026, 12, 25), 10)
+    assert CAL.nearest(christmas, TODAY) == [at(date(2026, 12, 24), h) for h in (9, 10, 11)]
+    calendar = ClinicCalendar(closed_days={date(2026, 12, 24): "Cuti bersama"})
+    assert calendar.nearest(christmas, TODAY, count=1) == [at(date(2026, 12, 23), 10)]
+    after_the_23rd = calendar.nearest(christmas, TODAY, skip=8, count=2)  # its 8 slots came first
+    assert after_the_23rd == [at(date(2026, 12, 22), 10), at(date(2026, 12, 28), 10)]
+
+
+def test_nearest_within_the_horizon_only() -> None:
+    nearest = CAL.nearest(at(date(2027, 3, 1), 10), TODAY)
+    assert all(start.date() <= date(2027, 1, 26) for start in nearest) and len(nearest) == 3
+
+
+def test_a_fully_booked_day_offers_nothing_that_day() -> None:
+    day = date(2026, 12, 2)
+    holds = [Hold(f"EK-{h}", at(day, h), "usaha") for h in range(8, 16)]
+    calendar = ClinicCalendar(pool=Pool({1: frozenset({"usaha"})}, holds=holds))
+    assert calendar.free_starts(day, TODAY, "usaha") == []
+    assert all(s.date() != day for s in calendar.nearest(at(day, 10), TODAY, topic="usaha"))
+    assert calendar.slot_refusal(at(day, 10), TODAY, "usaha").reason == "taken"
+
+
+def test_experts_by_topic() -> None:
+    calendar = ClinicCalendar(pool=Pool({1: frozenset({"kelembagaan"})}))
+    assert calendar.free_starts(date(2026, 12, 1), TODAY, "kelembagaan")
+    assert calendar.free_starts(date(2026, 12, 1), TODAY, "usaha") == []
+    assert calendar.nearest(at(date(2026, 12, 1), 10), TODAY, topic="usaha") == []
+
+
+def test_dates_read_naturally_in_indonesian_and_in_wib() -> None:
+    from datetime import UTC
+
+    assert format_day(date(2026, 11, 30)) == "Senin, 30 November 2026"
+    utc = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+    assert format_start(utc) == "Senin, 30 November 2026 pukul 10.00 WIB"
+    assert format_start(utc, "en") == "Monday, 30 November 2026 at 10.00 WIB"
