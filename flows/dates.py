@@ -64,7 +64,7 @@ NUMBER_WORDS = {
 SHORTHAND = {
     "bsk": "besok", "bsok": "besok", "besuk": "besok", "esok": "besok", "bok": "besok",
     "lsa": "lusa", "tomorrow": "besok", "tmrw": "besok", "tmr": "besok",
-    "today": "hariini", "skrg": "hariini", "sekarang": "hariini",
+    "today": "hariini", "skrg": "hariini", "sekarang": "hariini", "this": "ini",
     "yesterday": "kemarin", "kmrn": "kemarin", "kmarin": "kemarin", "kemaren": "kemarin",
     "jm": "jam", "pk": "pukul", "pkl": "pukul", "puku": "pukul", "at": "jam",
     "tgl": "tgl", "tg": "tgl", "tggl": "tgl", "tngl": "tgl", "tanggal": "tgl", "tangal": "tgl",
@@ -86,7 +86,8 @@ FILLER = frozenset(
     "saya aku kami mau ingin pengen bisa bisanya kalau kalo klo jika tolong mohon ya yah"
     " deh dong aja saja sj hari pada di ke nanti insyaallah insya allah sekitar kira sktr"
     " wib ini itu tsb untuk utk konsultasi jadwal sesi ok oke please i want would like to"
-    " around about tgl".split()
+    " around about tgl an kak ka pak bu bapak ibu mas mbak min admin gan sih nih mungkin"
+    " kayaknya sepertinya kira-kira ada kosong tersedia available free is it ok bisakah".split()
 )
 
 _NUM = r"(\d{1,2})"
@@ -94,16 +95,17 @@ _YEAR = r"(\d{4}|\d{2})"
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY_NAMES = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 
-RE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+RE_ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
 RE_DMY = re.compile(rf"\b{_NUM}[/.-]{_NUM}[/.-]{_YEAR}\b")
-RE_DAY_MONTH_NAME = re.compile(rf"\b{_NUM} ({_MONTH_NAMES})\b(?: (\d{{4}})\b)?")
-RE_MONTH_NAME_DAY = re.compile(rf"\b({_MONTH_NAMES}) {_NUM}\b(?: (\d{{4}})\b)?")
+RE_DAY_MONTH_NAME = re.compile(rf"\b{_NUM} ({_MONTH_NAMES})\b(?: (\d{{4}}|\d{{2}}(?![.:\d])))?")
+RE_MONTH_NAME_DAY = re.compile(rf"\b({_MONTH_NAMES}) {_NUM}\b(?: (\d{{4}}|\d{{2}}(?![.:\d])))?")
 RE_CLOCK_MARKED = re.compile(
     r"\b(?:jam|pukul)\s*(?:(setengah)\s*)?(\d{1,2})(?:[.:](\d{2}))?(?:\s*(am|pm))?\b"
 )
 RE_CLOCK_AMPM = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm)\b")
 RE_CLOCK_COLON = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 RE_HALF = re.compile(r"\bsetengah\s*(\d{1,2})\b")
+RE_CLOCK_PART = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?(?= (?:pagi|siang|sore|malam)\b)")
 RE_DM = re.compile(rf"\b{_NUM}[/.-]{_NUM}\b")
 RE_CLOCK_DOT = re.compile(r"\b(\d{1,2})\.(\d{2})\b")
 RE_DAY_OF_MONTH = re.compile(rf"\btgl\s*{_NUM}\b(?:\s+bulan\s+(ini|depan))?")
@@ -111,15 +113,26 @@ RE_IN_N = re.compile(r"\b(\d{1,2}|[a-z]+)\s*(hari|minggu|bulan|tahun)\s+lagi\b")
 RE_SE_UNIT = re.compile(r"\bse(hari|minggu|bulan|tahun)\s+lagi\b")
 RE_NEXT_UNIT = re.compile(r"\b(minggu|bulan|tahun) depan\b")
 RE_WEEKDAY = re.compile(
-    rf"\b(?:(depan)\s+)?(?!minggu depan\b)({_DAY_NAMES})\b(?:\s+(minggu depan|depan|ini))?"
+    rf"\b(?:(?<!minggu )(depan)\s+)?(?!minggu depan\b)({_DAY_NAMES})\b"
+    r"(?:\s+(minggu depan|minggu ini|depan|ini))?"
 )
+RE_WHICH_MONTH = re.compile(r"\bbulan (ini|depan)\b")
+RE_NEXT_WEEK = re.compile(r"\bminggu depan\b")
 RE_RELATIVE_DAY = re.compile(r"\b(hariini|hari ini|besok lusa|lusa|besok|kemarin)\b")
 RE_PART = re.compile(r"\b(pagi|siang|sore|malam)\b")
 RE_WORD = re.compile(r"[a-z]+|\d+")
 
 
+PHRASES = {
+    "day after tomorrow": "lusa", "from now": "lagi", "dua belas": "12",
+    "next week": "minggu depan", "this week": "minggu ini",
+}  # fmt: skip
+RE_PHRASES = re.compile(r"\b(" + "|".join(PHRASES) + r")\b")
+
+
 def _normalize(text: str) -> str:
     text = text.lower().replace("’", "'").replace("'", "")
+    text = RE_PHRASES.sub(lambda found: PHRASES[found[1]], text)
     text = re.sub(r"[,;!?()\[\]\"]", " ", text)
     text = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text)  # "2nd"
     text = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", " ", text)  # "jam10", "10am"
@@ -127,12 +140,14 @@ def _normalize(text: str) -> str:
     words = []
     for word in text.split():
         word = SHORTHAND.get(word, word)
-        if word and word.isalpha() and len(word) >= 5 and word not in _KNOWN:
-            word = closest(word, _FUZZY_TARGETS, cutoff=0.84) or word
+        if word in NUMBER_WORDS and word != "se":
+            word = str(NUMBER_WORDS[word])
+        elif word.isalpha() and len(word) >= 4 and word not in _KNOWN:
+            word = _near_word(word)
         if word:
             words.append(word)
     text = " ".join(words)
-    text = re.sub(r"\bdepan (minggu|bulan|tahun)\b", r"\1 depan", text)  # "next week"
+    text = re.sub(r"\bdepan (minggu|bulan|tahun)\b", r"\1 depan", text)  # "next month"
     return re.sub(r"\bdalam (\w+) (hari|minggu|bulan|tahun)\b", r"\1 \2 lagi", text)
 
 
@@ -147,6 +162,16 @@ _FUZZY_TARGETS = [
     for word in [*MONTHS, *WEEKDAYS, "besok", "kemarin", "setengah", "depan", "pukul", *PARTS]
     if len(word) >= 4
 ]
+
+
+def _near_word(word: str) -> str:
+    """A typo of a date word ("besik", "kamsi", "desmber"), else the word unchanged.
+
+    Only words with the same first letter are candidates: people rarely mistype that one,
+    and it keeps ordinary words from turning into dates.
+    """
+    candidates = [target for target in _FUZZY_TARGETS if target[0] == word[0]]
+    return closest(word, candidates, cutoff=0.8) or word
 
 
 class _Reading:
@@ -247,6 +272,9 @@ def _read_clock(reading: _Reading) -> None:
     elif found := reading.take(RE_HALF):
         reading.clock = _clock(int(found[1]) - 1, 30)
         reading.conflict |= reading.clock is None
+    elif found := reading.take(RE_CLOCK_PART):
+        reading.clock = _clock(int(found[1]), int(found[2] or 0))
+        reading.conflict |= reading.clock is None
 
 
 def _read_short_date(reading: _Reading, today: date) -> None:
@@ -255,7 +283,7 @@ def _read_short_date(reading: _Reading, today: date) -> None:
     if found and _day_month(int(found[1]), int(found[2]), None, today):
         reading.take(RE_DM)
         reading.set_day(_day_month(int(found[1]), int(found[2]), None, today))
-    elif reading.clock is None and (found := reading.take(RE_CLOCK_DOT)):
+    if reading.clock is None and (found := reading.take(RE_CLOCK_DOT)):
         reading.clock = _clock(int(found[1]), int(found[2]))
         reading.conflict |= reading.clock is None
 
@@ -277,7 +305,8 @@ def _read_relative(reading: _Reading, today: date) -> None:
         offsets = {"hariini": 0, "hari ini": 0, "besok": 1, "lusa": 2, "besok lusa": 2}
         reading.set_day(today + timedelta(days=offsets.get(found[1], -1)))
     if found := reading.take(RE_DAY_OF_MONTH):
-        months_ahead = {"ini": 0, "depan": 1}.get(found[2] or "")
+        which = found[2] or ((month := reading.take(RE_WHICH_MONTH)) and month[1])
+        months_ahead = {"ini": 0, "depan": 1}.get(which or "")
         start = today + timedelta(days=1)
         reading.set_day(_next_day_of_month(int(found[1]), start, months_ahead))
     if found := reading.take(RE_SE_UNIT):
@@ -303,6 +332,9 @@ def _next_monday(today: date) -> date:
 
 def _read_weekday(reading: _Reading, today: date) -> None:
     found = reading.take(RE_WEEKDAY)
+    next_week = False
+    if found and reading.take(RE_NEXT_WEEK):  # "minggu depan hari rabu", "next week tuesday"
+        next_week = True
     if found is None:
         if found := reading.take(RE_NEXT_UNIT):
             if found[1] == "minggu":
@@ -311,7 +343,7 @@ def _read_weekday(reading: _Reading, today: date) -> None:
                 reading.set_day(_shift(today, 1, found[1]))
         return
     weekday = WEEKDAYS[found[2]]
-    if found[1] or found[3] in ("depan", "minggu depan"):
+    if next_week or found[1] or found[3] in ("depan", "minggu depan"):
         day = _next_monday(today) + timedelta(days=weekday)
     else:
         day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
@@ -350,6 +382,8 @@ def parse_when(text: str, now: datetime) -> When | None:
     _read_relative(reading, today)
     _read_weekday(reading, today)
     _read_part(reading)
+    if reading.day is None and reading.part and re.search(r"\bnanti\b", reading.rest):
+        reading.day = today  # "nanti sore": later today
     if reading.conflict or reading.day is None or not _only_filler(reading.rest):
         return None
     if reading.weekday is not None and reading.day.weekday() != reading.weekday:
