@@ -10,12 +10,14 @@ from flows.calendar import (
     ClinicHours,
     Refusal,
     format_clock,
+    format_date,
     format_day,
     format_start,
     hours_params,
+    weekday_name,
 )
 from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS, label
-from flows.dates import WIB, When, parse_clock, parse_when
+from flows.dates import WIB, When, parse_clock, parse_when, weekday_mismatch
 from flows.kecamatan import KECAMATAN, match_kecamatan
 from flows.model import Context, S
 from flows.texts import say
@@ -254,6 +256,16 @@ def parse_start(turn: Turn) -> Outcome:
             return Reject(
                 [say("when_needs_day", turn.lang, clock=format_clock(clock))], ask_again=False
             )
+        elif mismatch := weekday_mismatch(turn.text, now):
+            day, said = mismatch
+            line = say(
+                "weekday_mismatch",
+                turn.lang,
+                date=format_date(day, turn.lang),
+                actual=weekday_name(day.weekday(), turn.lang),
+                said=weekday_name(said, turn.lang),
+            )
+            return Reject([line], ask_again=False)
         else:
             return Reject(
                 [say("bad_when", turn.lang), say("help_when", turn.lang)], ask_again=False

@@ -161,9 +161,18 @@ MONTH_NAMES = {
 }  # fmt: skip
 
 
+def weekday_name(weekday: int, lang: str = "id") -> str:
+    return DAYS[lang][weekday]
+
+
+def format_date(day: date, lang: str = "id") -> str:
+    """'30 November 2026'."""
+    return f"{day.day} {MONTH_NAMES[lang][day.month - 1]} {day.year}"
+
+
 def format_day(day: date, lang: str = "id") -> str:
     """'Senin, 30 November 2026'."""
-    return f"{DAYS[lang][day.weekday()]}, {day.day} {MONTH_NAMES[lang][day.month - 1]} {day.year}"
+    return f"{weekday_name(day.weekday(), lang)}, {format_date(day, lang)}"
 
 
 def format_clock(moment: datetime | time) -> str:

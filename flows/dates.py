@@ -370,8 +370,8 @@ def _only_filler(rest: str) -> bool:
     return all(word in FILLER for word in RE_WORD.findall(rest))
 
 
-def parse_when(text: str, now: datetime) -> When | None:
-    """Understand a date (and maybe a time) relative to `now`; None when not sure."""
+def _read(text: str, now: datetime) -> _Reading | None:
+    """Every part of the text read, or None when something in it is not understood."""
     if not isinstance(text, str) or len(text) > 200:
         return None
     today = now.astimezone(WIB).date() if now.tzinfo else now.date()
@@ -386,9 +386,27 @@ def parse_when(text: str, now: datetime) -> When | None:
         reading.day = today  # "nanti sore": later today
     if reading.conflict or reading.day is None or not _only_filler(reading.rest):
         return None
+    return reading
+
+
+def parse_when(text: str, now: datetime) -> When | None:
+    """Understand a date (and maybe a time) relative to `now`; None when not sure."""
+    reading = _read(text, now)
+    if reading is None or reading.day is None:
+        return None
     if reading.weekday is not None and reading.day.weekday() != reading.weekday:
         return None
     return When(reading.day, reading.clock, None if reading.clock else reading.part)
+
+
+def weekday_mismatch(text: str, now: datetime) -> tuple[date, int] | None:
+    """(the date, the weekday said) when the only trouble is a weekday that contradicts it."""
+    reading = _read(text, now)
+    if reading is None or reading.day is None or reading.weekday is None:
+        return None
+    if reading.day.weekday() == reading.weekday:
+        return None
+    return reading.day, reading.weekday
 
 
 def parse_clock(text: str) -> time | None:

@@ -138,6 +138,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Maaf, waktu itu belum saya pahami.",
         "en": "Sorry, I could not understand that time.",
     },
+    "weekday_mismatch": {
+        "id": "{date} jatuh pada hari {actual}, bukan {said}. Mohon tulis lagi hari atau "
+        "tanggalnya.",
+        "en": "{date} is a {actual}, not a {said}. Please write the day or the date again.",
+    },
     "when_needs_day": {
         "id": "Jam {clock} pada hari apa? Contoh: _selasa jam {clock}_.",
         "en": "{clock} on which day? E.g. _tuesday {clock}_.",

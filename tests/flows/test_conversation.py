@@ -118,6 +118,7 @@ def test_whole_booking_submits_every_answer() -> None:
         (S.PROBLEM_TEXT, "x" * 1001, "terlalu panjang (1001 huruf)"),
         (S.WHEN, "kapan-kapan", "belum saya pahami"),
         (S.WHEN, "jam 10", "Jam 10.00 pada hari apa?"),
+        (S.WHEN, "Kamis, 4 Desember 2026", "4 Desember 2026 jatuh pada hari Jumat, bukan Kamis"),
     ],
 )
 def test_bad_answers_are_refused_kindly_and_asked_again(state: S, bad: str, says: str) -> None:
