@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from bot.config import Config
 from bot.inbound import Settings
+from bot.meetings import make_meeting_links
 from bot.messenger import LocalOutbox, make_messenger
 from flows.calendar import ClinicHours
 from flows.phone import normalize_phone
@@ -41,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         admin_numbers=tuple(phone for phone in admins if phone),
         address=app.config.get("CLINIC_ADDRESS") or None,
         hours=clinic_hours(app.config),
+        meetings=make_meeting_links(app.config),
     )
     app.config.setdefault("SIMULATOR", isinstance(app.extensions["messenger"], LocalOutbox))
 

@@ -28,6 +28,11 @@ class Config:
     CLINIC_LAST_START = os.environ.get("CLINIC_LAST_START", "15:00")
     SESSION_MINUTES = int(os.environ.get("SESSION_MINUTES", "60"))
     BOOKING_HORIZON_DAYS = int(os.environ.get("BOOKING_HORIZON_DAYS", "60"))
+    ZOOM_ACCOUNT_ID = os.environ.get("ZOOM_ACCOUNT_ID", "")
+    ZOOM_CLIENT_ID = os.environ.get("ZOOM_CLIENT_ID", "")
+    ZOOM_CLIENT_SECRET = os.environ.get("ZOOM_CLIENT_SECRET", "")
+    ZOOM_API_BASE_URL = os.environ.get("ZOOM_API_BASE_URL", "https://api.zoom.us/v2")
+    ZOOM_OAUTH_URL = os.environ.get("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
     SEND_BATCH_SIZE = int(os.environ.get("SEND_BATCH_SIZE", "50"))
     TESTING = False
 

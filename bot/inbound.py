@@ -8,25 +8,28 @@ direct replies are returned for the webhook's TwiML response and logged as sent.
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import administration
+from bot.meetings import MeetingLinks
 from bot.notices import apply_effect
-from flows.calendar import ClinicCalendar, ClinicHours
+from flows.admin import Command, Mistyped, read_command
+from flows.calendar import ClinicHours
 from flows.conversation import handle
-from flows.dates import WIB
 from flows.model import BookingView, Chat, Context, Incoming, S
 from flows.phone import normalize_phone
 from flows.texts import say
 from storage.bookings import bookings_of, known_details
 from storage.conversations import lock_conversation, record_inbound
 from storage.db import transaction
+from storage.directory import admin_phones
 from storage.models import Conversation, InboundMessage
 from storage.outbox import record_replies
-from storage.schedule import closed_days, expert_pool, lock_schedule
+from storage.schedule import clinic_calendar, lock_schedule
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ class Settings:
     admin_numbers: tuple[str, ...] = ()
     address: str | None = None
     hours: ClinicHours = field(default_factory=ClinicHours)
+    meetings: MeetingLinks = field(default_factory=MeetingLinks)
 
 
 def _incoming(form: Mapping[str, str]) -> Incoming:
@@ -58,29 +62,45 @@ def _kind(incoming: Incoming) -> str:
 TAKING_A_SLOT = {S.SUMMARY, S.MANAGE_WHEN}
 
 
-def _calendar(session: Session, now: datetime, hours: ClinicHours) -> ClinicCalendar:
-    today = now.astimezone(WIB).date()
-    until = today + timedelta(days=hours.horizon_days + 1)
-    return ClinicCalendar(
-        hours=hours,
-        closed_days=closed_days(session, today),
-        pool=expert_pool(session, today, until, hours.session_minutes),
-    )
-
-
 def _context(session: Session, phone: str, now: datetime, settings: Settings) -> Context:
     views = tuple(
-        BookingView(b.code or "", b.status, b.requested_start, topic.name, coop.name, b.topic_key)
+        BookingView(
+            b.code or "",
+            b.status,
+            b.requested_start,
+            topic.name,
+            coop.name,
+            b.topic_key,
+            b.proposed_start,
+        )
         for b, coop, topic in bookings_of(session, phone)
     )
     extra: dict[str, Any] = {"address": settings.address} if settings.address else {}
     return Context(
         now=now,
-        calendar=_calendar(session, now, settings.hours),
+        calendar=clinic_calendar(session, now, settings.hours),
         known=known_details(session, phone),
         bookings=views,
         **extra,
     )
+
+
+def _admin_command(
+    session: Session,
+    phone: str,
+    chat: Chat,
+    incoming: Incoming,
+    now: datetime,
+    settings: Settings,
+) -> Command | Mistyped | None:
+    """An administrator's command; anything else from them goes through the normal menu."""
+    if (
+        chat.opted_out
+        or not incoming.text
+        or phone not in admin_phones(session, settings.admin_numbers)
+    ):
+        return None
+    return read_command(incoming.text, now, in_menu=chat.state in (S.START, S.MENU))
 
 
 def receive(
@@ -127,6 +147,12 @@ def _converse(
         conversation.updated_at,
     )
     try:
+        if command := _admin_command(session, phone, chat, incoming, now, settings):
+            with session.begin_nested():
+                texts = administration.run(session, command, phone, now, settings)
+            conversation.updated_at = now
+            session.add(conversation)
+            return texts
         if chat.state in TAKING_A_SLOT:
             lock_schedule(session)
         reply = handle(chat, incoming, _context(session, phone, now, settings))

@@ -5,13 +5,22 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from bot.administration import confirm_booking
 from flows.calendar import format_start
 from flows.choices import PROBLEM_AREAS, ROLES, label
-from flows.model import CancelBooking, Effect, ForwardToAdmins, RescheduleBooking, SubmitBooking
+from flows.model import (
+    AcceptProposal,
+    CancelBooking,
+    Effect,
+    ForwardToAdmins,
+    RejectProposal,
+    RescheduleBooking,
+    SubmitBooking,
+)
 from flows.texts import STATUS_NAMES, say
-from storage.bookings import active_booking, create_booking
+from storage.bookings import active_booking, booking_by_code, create_booking, record_event
 from storage.directory import admin_phones
-from storage.models import Booking, Cooperative, Topic
+from storage.models import Booking, Cooperative, Expert, Topic
 from storage.outbox import enqueue
 
 if TYPE_CHECKING:
@@ -51,6 +60,8 @@ def apply_effect(
     """Carry out one effect in the caller's transaction; returns replies for the user."""
     if isinstance(effect, SubmitBooking):
         booking = create_booking(session, phone, effect.answers)
+        record_event(session, booking, phone, "requested", now,
+                     format_start(booking.requested_start))  # fmt: skip
         _tell_admins(session, settings, _admin_booking_notice(session, booking), "admin_notice",
                      now, booking.id)  # fmt: skip
         start = format_start(booking.requested_start, lang)
@@ -61,24 +72,90 @@ def apply_effect(
         return []
     booking = active_booking(session, phone, effect.code)
     if booking is None:
-        status = STATUS_NAMES["cancelled"][lang]
-        return [say("manage_gone", lang, code=effect.code, status=status)]
+        gone = booking_by_code(session, effect.code)
+        status = gone.status if gone and gone.phone == phone else "cancelled"
+        return [say("manage_gone", lang, code=effect.code, status=STATUS_NAMES[status][lang])]
+    if isinstance(effect, CancelBooking | RescheduleBooking):
+        return _change(session, booking, effect, phone, lang, now, settings)
+    return _answer_proposal(session, booking, effect, phone, lang, now, settings)
+
+
+def _release_expert(session: Session, booking: Booking, now: datetime) -> None:
+    """A confirmed session is given up: its expert is told and no longer held."""
+    if booking.status != "confirmed" or booking.expert_id is None:
+        return
+    expert = session.get(Expert, booking.expert_id)
+    cooperative = session.get(Cooperative, booking.cooperative_id)
+    body = say("expert_cancelled", code=booking.code, coop=cooperative.name,
+               start=format_start(booking.requested_start))  # fmt: skip
+    enqueue(session, expert.phone, body, "expert_cancelled", now, booking.id)
+    booking.expert_id, booking.ends_at, booking.meeting_link = None, None, None
+
+
+def _change(
+    session: Session,
+    booking: Booking,
+    effect: CancelBooking | RescheduleBooking,
+    phone: str,
+    lang: str,
+    now: datetime,
+    settings: "Settings",
+) -> list[str]:
     cooperative = session.get(Cooperative, booking.cooperative_id)
     old_start = booking.requested_start
+    _release_expert(session, booking, now)
     if isinstance(effect, CancelBooking):
         booking.status = "cancelled"
-        session.add(booking)
+        record_event(session, booking, phone, "cancelled", now)
         body = say("admin_cancelled", code=booking.code, coop=cooperative.name,
                    start=format_start(old_start))  # fmt: skip
         _tell_admins(session, settings, body, "admin_notice", now, booking.id)
         return [say("manage_cancelled", lang, code=booking.code)]
-    if isinstance(effect, RescheduleBooking):
-        booking.requested_start = effect.start
-        booking.status = "waiting"
-        session.add(booking)
-        body = say("admin_rescheduled", code=booking.code, coop=cooperative.name,
-                   start=format_start(effect.start), old=format_start(old_start))  # fmt: skip
+    booking.requested_start, booking.status, booking.proposed_start = effect.start, "waiting", None
+    record_event(session, booking, phone, "rescheduled", now, format_start(effect.start))
+    body = say("admin_rescheduled", code=booking.code, coop=cooperative.name,
+               start=format_start(effect.start), old=format_start(old_start))  # fmt: skip
+    _tell_admins(session, settings, body, "admin_notice", now, booking.id)
+    return [say("manage_rescheduled", lang, code=booking.code,
+                start=format_start(effect.start, lang))]  # fmt: skip
+
+
+def _answer_proposal(
+    session: Session,
+    booking: Booking,
+    effect: AcceptProposal | RejectProposal,
+    phone: str,
+    lang: str,
+    now: datetime,
+    settings: "Settings",
+) -> list[str]:
+    if booking.status != "proposed" or booking.proposed_start is None:
+        return [say("manage_gone", lang, code=booking.code,
+                    status=STATUS_NAMES[booking.status][lang])]  # fmt: skip
+    cooperative = session.get(Cooperative, booking.cooperative_id)
+    proposed = booking.proposed_start
+    if isinstance(effect, RejectProposal):
+        booking.status, booking.requested_start, booking.proposed_start = (
+            "waiting",
+            effect.start,
+            None,
+        )
+        record_event(session, booking, phone, "counter-proposed", now, format_start(effect.start))
+        body = say("admin_proposal_countered", code=booking.code, coop=cooperative.name,
+                   start=format_start(effect.start))  # fmt: skip
         _tell_admins(session, settings, body, "admin_notice", now, booking.id)
-        return [say("manage_rescheduled", lang, code=booking.code,
+        return [say("proposal_countered", lang, code=booking.code,
                     start=format_start(effect.start, lang))]  # fmt: skip
-    raise TypeError(f"unknown effect {effect!r}")
+    outcome = confirm_booking(session, booking, proposed, phone, now, settings)
+    start = format_start(proposed, lang)
+    if outcome.done:
+        body = say("admin_proposal_accepted", code=booking.code, coop=cooperative.name,
+                   start=format_start(proposed))  # fmt: skip
+        _tell_admins(session, settings, body, "admin_notice", now, booking.id)
+        return [say("proposal_accepted_wait", lang, code=booking.code, start=start)]
+    booking.status, booking.requested_start, booking.proposed_start = "waiting", proposed, None
+    record_event(session, booking, phone, "proposal-taken", now, " ".join(outcome.lines))
+    body = say("admin_proposal_taken", code=booking.code, coop=cooperative.name,
+               start=format_start(proposed))  # fmt: skip
+    _tell_admins(session, settings, body, "admin_notice", now, booking.id)
+    return [say("proposal_taken", lang, code=booking.code, start=start)]

@@ -10,13 +10,20 @@ from sqlalchemy import Engine
 from bot.messenger import Messenger, SendError
 from storage.conversations import is_opted_out
 from storage.db import transaction
-from storage.models import OutboundMessage
+from storage.models import Booking, OutboundMessage
 from storage.outbox import claim_due
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 6
+# Messages about a session go out only while the booking is still in that state: nothing is
+# ever sent for a cancelled or declined booking, nor a stale proposal.
+STILL_TRUE = {
+    "confirmation": {"confirmed"},
+    "expert_notice": {"confirmed"},
+    "proposal": {"proposed"},
+}
 
 
 @dataclass
@@ -53,6 +60,11 @@ def _deliver_one(
             session.add(message)
             tally.suppressed += 1
             return
+        if (stale := _stale(session, message)) is not None:
+            message.status, message.error = "cancelled", stale
+            session.add(message)
+            tally.suppressed += 1
+            return
         to, body, attempts = message.to_phone, message.body, message.attempts
     try:
         sent = messenger.send(to, body)
@@ -65,6 +77,15 @@ def _deliver_one(
         message.claimed_until, message.error = None, None
         session.add(message)
     tally.sent += 1
+
+
+def _stale(session, message: OutboundMessage) -> str | None:
+    """Why a message about a booking no longer applies, or None when it still does."""
+    wanted = STILL_TRUE.get(message.kind)
+    if wanted is None or message.booking_id is None:
+        return None
+    booking = session.get(Booking, message.booking_id)
+    return None if booking.status in wanted else f"booking is {booking.status}"
 
 
 def _record_failure(

@@ -34,6 +34,37 @@ class Pool:
 
     def is_free(self, start: datetime, topic: str, exclude: str | None = None) -> bool:
         """True when a request for `topic` at `start` can still be given an expert."""
+        free, waiting = self._at(start, exclude)
+        return _everyone_matched([*waiting, topic], free)
+
+    def can_take(self, expert: int, start: datetime, topic: str, exclude: str | None) -> bool:
+        """True when `expert` can take this request and the others waiting then still fit."""
+        free, waiting = self._at(start, exclude)
+        if topic not in free.get(expert, ()):
+            return False
+        others = {other: topics for other, topics in free.items() if other != expert}
+        return _everyone_matched(waiting, others)
+
+    def is_busy(self, expert: int, start: datetime, exclude: str | None = None) -> bool:
+        """Off that day, or already holding a confirmed session that overlaps `start`."""
+        busy, off, _overlapping = self._holding(start, exclude)
+        return expert in busy or expert in off
+
+    def _at(
+        self, start: datetime, exclude: str | None
+    ) -> tuple[dict[int, frozenset[str]], list[str]]:
+        """The experts free at `start`, and the topics of requests waiting for that time."""
+        busy, off, overlapping = self._holding(start, exclude)
+        free = {
+            expert: topics
+            for expert, topics in self.experts.items()
+            if expert not in busy and expert not in off
+        }
+        return free, [hold.topic for hold in overlapping if hold.expert_id is None]
+
+    def _holding(
+        self, start: datetime, exclude: str | None
+    ) -> tuple[set[int], frozenset[int], list[Hold]]:
         length = timedelta(minutes=self.session_minutes)
         end = start + length
         day = start.astimezone(WIB).date()
@@ -43,14 +74,7 @@ class Pool:
             if hold.code != exclude and hold.start < end and start < hold.start + length
         ]
         busy = {hold.expert_id for hold in overlapping if hold.expert_id is not None}
-        off = self.days_off.get(day, frozenset())
-        free = {
-            expert: topics
-            for expert, topics in self.experts.items()
-            if expert not in busy and expert not in off
-        }
-        waiting = [hold.topic for hold in overlapping if hold.expert_id is None]
-        return _everyone_matched([*waiting, topic], free)
+        return busy, self.days_off.get(day, frozenset()), overlapping
 
     @cached_property
     def _holds_by_day(self) -> dict[date, list[Hold]]:

@@ -8,6 +8,7 @@ MENU, BATAL, KEMBALI, BANTUAN), then the current state's handler.
 from datetime import datetime, timedelta
 from typing import Any
 
+from flows.admin import CODE
 from flows.booking import (
     BOOKING_FIELDS,
     EDIT_ITEMS,
@@ -30,12 +31,14 @@ from flows.booking import (
 from flows.calendar import format_start, hours_params
 from flows.dates import WIB
 from flows.model import (
+    AcceptProposal,
     BookingView,
     CancelBooking,
     Chat,
     Context,
     ForwardToAdmins,
     Incoming,
+    RejectProposal,
     Reply,
     RescheduleBooking,
     S,
@@ -165,6 +168,8 @@ class _Talk:
             self.say("manage_confirm_cancel", code=self.answers["_code"], start=start)
         elif state == S.MANAGE_WHEN:
             self.say("ask_when")
+        elif state == S.PROPOSAL_WHEN:
+            self.say("proposal_ask_when", code=self.answers["_code"])
 
     def to_menu(self) -> None:
         self.state = S.MENU
@@ -203,7 +208,7 @@ class _Talk:
             self.say("stopped")
             return
         self.lang = detect_lang(text, self.lang)
-        if stale and self.state in BOOKING_STATES | {S.MANAGE_WHEN}:
+        if stale and self.state in BOOKING_STATES | {S.MANAGE_WHEN, S.PROPOSAL_WHEN}:
             self.save_draft()
             self.state = S.RESUME
             self.ask()
@@ -216,7 +221,7 @@ class _Talk:
             if word in MENU or word in START or self._menu_choice(text) is None:
                 self.ask()
                 return
-        if self._global(word, text):
+        if self._proposal_answer(text) or self._global(word, text):
             return
         self._by_state(text)
 
@@ -458,7 +463,7 @@ class _Talk:
         return [
             b
             for b in self.ctx.bookings
-            if b.status in ("waiting", "confirmed") and b.start > self.ctx.now
+            if b.status in ("waiting", "confirmed", "proposed") and b.start > self.ctx.now
         ][:10]
 
     def _booking(self, code: str) -> BookingView | None:
@@ -513,6 +518,45 @@ class _Talk:
             self.say("manage_kept", code=code)
             self.to_menu()
 
+    # --- an administrator's proposal of another time -------------------------------------------
+
+    def _proposal_answer(self, text: str) -> bool:
+        """YA / TIDAK [waktu] to a proposal: with its code anywhere, or plainly from the menu
+        when it is the only proposal open."""
+        proposals = [b for b in self.ctx.bookings if b.status == "proposed"]
+        found = CODE.search(text)
+        code = f"EK-{int(found[1]):04d}" if found else None
+        chosen = next((b for b in proposals if b.code == code), None)
+        if chosen is None and code is None and len(proposals) == 1 and self.state == S.MENU:
+            chosen = proposals[0]
+        words = fold(CODE.sub(" ", text)).split()
+        answer = yes_no(words[0]) if words else None
+        if chosen is None or answer is None:
+            return False
+        if answer:
+            self.effects.append(AcceptProposal(chosen.code))
+            self.answers = {}
+            self.state = S.MENU
+            return True
+        self.answers = {"_code": chosen.code, "_topic": chosen.topic_key}
+        self.state = S.PROPOSAL_WHEN
+        rest = " ".join(words[1:])
+        if rest:
+            self._proposal_when(rest)
+        else:
+            self.ask()
+        return True
+
+    def _proposal_when(self, text: str) -> None:
+        outcome = parse_start(self._turn(text))
+        if isinstance(outcome, Accept):
+            start = datetime.fromisoformat(outcome.values["start"])
+            self.effects.append(RejectProposal(self.answers["_code"], start))
+            self.answers = {}
+            self.state = S.MENU
+        else:
+            self._answer(S.PROPOSAL_WHEN, outcome)
+
     def _manage_when(self, text: str) -> None:
         outcome = parse_start(self._turn(text))
         if isinstance(outcome, Accept):
@@ -537,6 +581,7 @@ HANDLERS = {
     S.MANAGE_ACTION: _Talk._manage_action,
     S.MANAGE_CANCEL: _Talk._manage_cancel,
     S.MANAGE_WHEN: _Talk._manage_when,
+    S.PROPOSAL_WHEN: _Talk._proposal_when,
 }
 
 

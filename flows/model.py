@@ -36,6 +36,7 @@ class S(StrEnum):
     MANAGE_ACTION = "manage_action"
     MANAGE_CANCEL = "manage_cancel"
     MANAGE_WHEN = "manage_when"
+    PROPOSAL_WHEN = "proposal_when"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class BookingView:
     topic: str
     cooperative: str
     topic_key: str = ""
+    proposed_start: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,25 @@ class RescheduleBooking:
     start: datetime
 
 
-Effect = SubmitBooking | ForwardToAdmins | CancelBooking | RescheduleBooking
+@dataclass(frozen=True)
+class AcceptProposal:
+    code: str
+
+
+@dataclass(frozen=True)
+class RejectProposal:
+    code: str
+    start: datetime
+
+
+Effect = (
+    SubmitBooking
+    | ForwardToAdmins
+    | CancelBooking
+    | RescheduleBooking
+    | AcceptProposal
+    | RejectProposal
+)
 
 
 @dataclass

@@ -378,14 +378,178 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "🔁 {code} ({coop}) asks for a new time: {start} (was {old}). Waiting for "
         "confirmation.",
     },
+    "proposal": {
+        "id": "Admin PA EKO mengusulkan jadwal lain untuk *{code}*: {start}. Balas *YA* bila "
+        "setuju, atau *TIDAK* beserta waktu yang cocok (contoh: _TIDAK, rabu jam 10_).",
+        "en": "The PA EKO administrator proposes another time for *{code}*: {start}. Reply "
+        "*YES* to accept, or *NO* with a time that suits you (e.g. _NO, wednesday 10am_).",
+    },
+    "proposal_ask_when": {
+        "id": "Baik. Kapan waktu yang cocok untuk *{code}*? Contoh: _rabu jam 10_.",
+        "en": "All right. When would suit you for *{code}*? E.g. _wednesday 10am_.",
+    },
+    "proposal_accepted_wait": {
+        "id": "Terima kasih, Anda menyetujui {start} untuk *{code}*.",
+        "en": "Thank you, you accepted {start} for *{code}*.",
+    },
+    "proposal_taken": {
+        "id": "Maaf, jadwal {start} untuk *{code}* baru saja terisi. Admin PA EKO akan "
+        "mengusulkan waktu lain.",
+        "en": "Sorry, {start} for *{code}* was just taken. The PA EKO administrator will "
+        "propose another time.",
+    },
+    "proposal_countered": {
+        "id": "Terima kasih. Permintaan waktu {start} untuk *{code}* sudah kami teruskan ke "
+        "admin PA EKO.",
+        "en": "Thank you. Your request for {start} for *{code}* was passed to the PA EKO "
+        "administrator.",
+    },
+    "confirmation": {
+        "id": "✅ Konsultasi *{code}* terkonfirmasi.\nWaktu: {start}\nTenaga ahli: {expert}\n"
+        "Tautan Zoom: {link}\nMohon siapkan: {prepare}\nBila berhalangan, ketik 3 untuk "
+        "mengubah jadwal.",
+        "en": "✅ Consultation *{code}* is confirmed.\nTime: {start}\nExpert: {expert}\n"
+        "Zoom link: {link}\nPlease prepare: {prepare}\nIf you cannot come, type 3 to "
+        "reschedule.",
+    },
+    "declined": {
+        "id": "Mohon maaf, pendaftaran *{code}* belum dapat kami layani: {reason}. Anda tetap "
+        "dapat berkonsultasi tatap muka di {address}, Senin–Jumat pukul {first}–{last} WIB, "
+        "atau ketik 1 untuk mendaftar lagi.",
+        "en": "We are sorry, booking *{code}* cannot be served: {reason}. You are welcome to "
+        "consult face to face at {address}, Monday–Friday {first}–{last} WIB, or type 1 to "
+        "book again.",
+    },
+    "expert_notice": {
+        "id": "📅 Sesi E-Klinik baru *{code}*\nWaktu: {start}\nKoperasi: {coop} ({kecamatan})\n"
+        "Topik: {topic}\nMasalah: {problem}\nNarahubung: {contact}, {phone}\nTautan: {link}",
+        "en": "📅 New E-Klinik session *{code}*\nTime: {start}\nCooperative: {coop} "
+        "({kecamatan})\nTopic: {topic}\nProblem: {problem}\nContact: {contact}, {phone}\n"
+        "Link: {link}",
+    },
+    "expert_cancelled": {
+        "id": "❌ Sesi *{code}* ({coop}) pada {start} dibatalkan oleh koperasi.",
+        "en": "❌ Session *{code}* ({coop}) at {start} was cancelled by the cooperative.",
+    },
+    "admin_help": {
+        "id": "Perintah admin E-Klinik:\n• DAFTAR — permintaan yang menunggu konfirmasi "
+        "(DAFTAR 2: halaman berikutnya)\n• DETAIL EK-0042 — rincian dan riwayat\n"
+        "• KONFIRMASI EK-0042 [tanggal jam] [tautan] [AHLI nama] — contoh: KONFIRMASI EK-0042 "
+        "senin 10.00 https://zoom.us/j/123 AHLI Sri\n• USUL EK-0042 selasa jam 13 — usulkan "
+        "waktu lain\n• TOLAK EK-0042 alasan — tolak dengan sopan\nUntuk mendaftar sendiri, "
+        "ketik 1.",
+        "en": "E-Klinik administrator commands:\n• DAFTAR — requests waiting for confirmation "
+        "(DAFTAR 2: next page)\n• DETAIL EK-0042 — details and history\n• KONFIRMASI "
+        "EK-0042 [date time] [link] [AHLI name]\n• USUL EK-0042 tuesday 1pm — propose "
+        "another time\n• TOLAK EK-0042 reason — decline politely\nTo book yourself, type 1.",
+    },
+    "admin_mistyped": {
+        "id": "Perintah belum lengkap: {why}. Contoh:\n{example}",
+        "en": "The command is incomplete: {why}. Example:\n{example}",
+    },
+    "admin_list_empty": {
+        "id": "Tidak ada permintaan yang menunggu konfirmasi.",
+        "en": "No requests are waiting for confirmation.",
+    },
+    "admin_list": {
+        "id": "Menunggu konfirmasi ({total}), halaman {page}/{pages}:\n{lines}",
+        "en": "Waiting for confirmation ({total}), page {page}/{pages}:\n{lines}",
+    },
+    "admin_unknown_code": {
+        "id": "Kode *{code}* tidak ditemukan. Ketik DAFTAR untuk melihat permintaan.",
+        "en": "No booking *{code}*. Type DAFTAR to see the requests.",
+    },
+    "admin_wrong_status": {
+        "id": "*{code}* tidak diubah: statusnya {status}.",
+        "en": "*{code}* was not changed: its status is {status}.",
+    },
+    "admin_bad_url": {
+        "id": "Tautan “{url}” tidak valid. Tulis tautan https lengkap, contoh: "
+        "https://zoom.us/j/1234567890",
+        "en": "The link “{url}” is not valid. Write a full https link, e.g. "
+        "https://zoom.us/j/1234567890",
+    },
+    "admin_no_expert": {
+        "id": "Tidak ada tenaga ahli {topic} yang bebas pada {start}.",
+        "en": "No {topic} expert is free at {start}.",
+    },
+    "admin_unknown_expert": {
+        "id": "Tenaga ahli “{name}” tidak ditemukan. Yang aktif: {names}.",
+        "en": "No expert “{name}”. Active experts: {names}.",
+    },
+    "admin_expert_busy": {
+        "id": "{expert} sudah punya sesi pada {start}.",
+        "en": "{expert} already has a session at {start}.",
+    },
+    "admin_no_link": {
+        "id": "{expert} belum punya tautan rapat tetap. Sertakan tautan, contoh: KONFIRMASI "
+        "{code} https://zoom.us/j/1234567890",
+        "en": "{expert} has no standing meeting link. Add one, e.g. KONFIRMASI {code} "
+        "https://zoom.us/j/1234567890",
+    },
+    "admin_next_free": {
+        "id": "Waktu bebas terdekat: {options}",
+        "en": "Nearest free times: {options}",
+    },
+    "admin_confirmed": {
+        "id": "✅ *{code}* terkonfirmasi: {start}, {expert}, {link}. Koperasi dan tenaga ahli "
+        "sudah diberi tahu.",
+        "en": "✅ *{code}* confirmed: {start}, {expert}, {link}. The cooperative and the expert "
+        "have been told.",
+    },
+    "admin_proposed": {
+        "id": "Usulan {start} untuk *{code}* sudah dikirim ke koperasi.",
+        "en": "The proposal of {start} for *{code}* was sent to the cooperative.",
+    },
+    "admin_declined": {
+        "id": "*{code}* ditolak; koperasi sudah diberi tahu.",
+        "en": "*{code}* was declined; the cooperative has been told.",
+    },
+    "admin_proposal_accepted": {
+        "id": "👍 {coop} menyetujui usulan untuk *{code}*: {start}.",
+        "en": "👍 {coop} accepted the proposal for *{code}*: {start}.",
+    },
+    "admin_proposal_countered": {
+        "id": "🔁 {coop} tidak bisa pada usulan untuk *{code}* dan meminta {start}. Balas "
+        "KONFIRMASI {code} atau USUL {code} <waktu>.",
+        "en": "🔁 {coop} cannot make the proposed time for *{code}* and asks for {start}. Reply "
+        "KONFIRMASI {code} or USUL {code} <time>.",
+    },
+    "admin_proposal_taken": {
+        "id": "⚠️ {coop} menyetujui usulan untuk *{code}* ({start}), tetapi waktunya sudah "
+        "terisi. Mohon usulkan waktu lain: USUL {code} <waktu>.",
+        "en": "⚠️ {coop} accepted the proposal for *{code}* ({start}), but it was taken. "
+        "Please propose another: USUL {code} <time>.",
+    },
 }
 
 STATUS_NAMES = {
     "waiting": {"id": "Menunggu konfirmasi", "en": "Waiting for confirmation"},
     "confirmed": {"id": "Terkonfirmasi", "en": "Confirmed"},
     "declined": {"id": "Ditolak", "en": "Declined"},
+    "proposed": {"id": "Menunggu jawaban atas usulan jadwal", "en": "Waiting for your answer"},
     "cancelled": {"id": "Dibatalkan", "en": "Cancelled"},
     "done": {"id": "Selesai", "en": "Done"},
+}
+
+
+PREPARE = {
+    "kelembagaan": {
+        "id": "AD/ART, struktur organisasi, daftar pengurus dan pengawas, notulen RAT terakhir.",
+        "en": "bylaws (AD/ART), organisation chart, board and supervisors, last RAT minutes.",
+    },
+    "pendampingan": {
+        "id": "profil singkat koperasi, rencana kerja tahun ini, dan kendala utama.",
+        "en": "a short profile of the cooperative, this year's work plan and the main problems.",
+    },
+    "keuangan": {
+        "id": "laporan keuangan terakhir (neraca, SHU), data pinjaman dan tunggakan.",
+        "en": "the latest financial statements (balance sheet, SHU), loans and arrears.",
+    },
+    "usaha": {
+        "id": "profil usaha, data penjualan setahun terakhir, dan rencana pengembangan.",
+        "en": "a business profile, last year's sales and the development plan.",
+    },
 }
 
 

@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import Booking, Cooperative, Topic
+from storage.models import Booking, BookingEvent, Cooperative, Topic
 
-ACTIVE = ("waiting", "confirmed")
+ACTIVE = ("waiting", "confirmed", "proposed")
 
 
 def _cooperative(session: Session, phone: str, answers: dict[str, Any]) -> Cooperative:
@@ -89,3 +89,46 @@ def active_booking(session: Session, phone: str, code: str) -> Booking | None:
         .where(Booking.phone == phone, Booking.code == code, col(Booking.status).in_(ACTIVE))
         .with_for_update()
     ).first()
+
+
+def booking_by_code(session: Session, code: str, lock: bool = False) -> Booking | None:
+    query = select(Booking).where(Booking.code == code)
+    return session.exec(query.with_for_update() if lock else query).first()
+
+
+def waiting_requests(session: Session) -> list[tuple[Booking, Cooperative, Topic]]:
+    """Requests waiting for the administrators, oldest first."""
+    rows = session.exec(
+        select(Booking, Cooperative, Topic)
+        .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
+        .join(Topic, col(Booking.topic_key) == Topic.key)
+        .where(Booking.status == "waiting")
+        .order_by(col(Booking.created_at), col(Booking.id))
+    )
+    return list(rows.all())
+
+
+def record_event(
+    session: Session, booking: Booking, actor: str, action: str, now: datetime, detail: str = ""
+) -> None:
+    """One line of the booking's history (the audit log)."""
+    booking.updated_at = now
+    session.add(booking)
+    session.add(
+        BookingEvent(booking_id=booking.id, at=now, actor=actor, action=action, detail=detail)
+    )
+
+
+def history(session: Session, booking_id: int) -> list[BookingEvent]:
+    query = select(BookingEvent).where(BookingEvent.booking_id == booking_id)
+    return list(session.exec(query.order_by(col(BookingEvent.at), col(BookingEvent.id))).all())
+
+
+def sessions_in_week(session: Session, expert_id: int, start: datetime, end: datetime) -> int:
+    query = select(func.count()).where(
+        Booking.expert_id == expert_id,
+        Booking.status == "confirmed",
+        col(Booking.requested_start) >= start,
+        col(Booking.requested_start) < end,
+    )
+    return session.exec(query).one()

@@ -41,3 +41,9 @@ def lock_conversation(session: Session, phone: str, now: datetime) -> Conversati
 def is_opted_out(session: Session, phone: str) -> bool:
     conversation = session.get(Conversation, phone)
     return bool(conversation and conversation.opted_out)
+
+
+def language_of(session: Session, phone: str) -> str:
+    """The language the number last wrote in ("id" when it never wrote)."""
+    conversation = session.get(Conversation, phone)
+    return conversation.lang if conversation else "id"

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, DateTime, Index
+from sqlalchemy import JSON, Column, DateTime, Index, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -92,6 +92,21 @@ class Cooperative(SQLModel, table=True):
 
 
 class Booking(SQLModel, table=True):
+    """A request, then a session. Confirmed sessions of one expert never overlap: a partial
+    unique index on (expert, start) everywhere, and on PostgreSQL an exclusion constraint on
+    the expert and the session's time range (migration 0002)."""
+
+    __table_args__ = (
+        Index(
+            "uq_booking_confirmed_expert_start",
+            "expert_id",
+            "requested_start",
+            unique=True,
+            sqlite_where=text("status = 'confirmed'"),
+            postgresql_where=text("status = 'confirmed'"),
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     code: str | None = Field(default=None, max_length=12, unique=True)
     cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
@@ -103,8 +118,24 @@ class Booking(SQLModel, table=True):
     problem_text: str = Field(max_length=1000)
     requested_start: datetime = Field(sa_column=_ts(nullable=False))
     expert_id: int | None = Field(default=None, foreign_key="expert.id", index=True)
+    ends_at: datetime | None = Field(default=None, sa_column=_ts())
+    meeting_link: str | None = Field(default=None, max_length=500)
+    proposed_start: datetime | None = Field(default=None, sa_column=_ts())
+    decline_reason: str | None = Field(default=None, max_length=500)
     status: str = Field(default="waiting", max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+
+
+class BookingEvent(SQLModel, table=True):
+    """The audit log and history of a booking: who did what, when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    booking_id: int = Field(foreign_key="booking.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    actor: str = Field(max_length=120)
+    action: str = Field(max_length=30)
+    detail: str = Field(default="", max_length=1000)
 
 
 class Conversation(SQLModel, table=True):

@@ -3,14 +3,22 @@
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import or_, text
 from sqlmodel import Session, col, select
 
 from flows.availability import Hold, Pool
+from flows.calendar import ClinicCalendar, ClinicHours
 from flows.dates import WIB
 from storage.models import Booking, ClosedDay, Expert, ExpertDayOff, ExpertTopic
 
-HOLDING = ("waiting", "confirmed")
+HOLDING = ("waiting", "confirmed", "proposed")
+
+
+def _held_at(booking: Booking) -> datetime:
+    """A proposal holds the proposed time; everything else its requested (or agreed) time."""
+    if booking.status == "proposed" and booking.proposed_start:
+        return booking.proposed_start
+    return booking.requested_start
 
 
 def closed_days(session: Session, since: date) -> dict[date, str]:
@@ -67,12 +75,14 @@ def expert_pool(session: Session, since: date, until: date, session_minutes: int
     start = datetime.combine(since, time(0), WIB).astimezone(UTC)
     end = datetime.combine(until + timedelta(days=1), time(0), WIB).astimezone(UTC)
     holds = [
-        Hold(booking.code or "", booking.requested_start, booking.topic_key, booking.expert_id)
+        Hold(booking.code or "", _held_at(booking), booking.topic_key, booking.expert_id)
         for booking in session.exec(
             select(Booking).where(
                 col(Booking.status).in_(HOLDING),
-                col(Booking.requested_start) >= start,
-                col(Booking.requested_start) < end,
+                or_(
+                    col(Booking.requested_start).between(start, end),
+                    col(Booking.proposed_start).between(start, end),
+                ),
             )
         )
     ]
@@ -92,3 +102,14 @@ def lock_schedule(session: Session) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.connection().execute(text("SELECT pg_advisory_xact_lock(20261127)"))
+
+
+def clinic_calendar(session: Session, now: datetime, hours: ClinicHours) -> ClinicCalendar:
+    """The calendar as of `now`: hours, closed days, and who holds which time."""
+    today = now.astimezone(WIB).date()
+    until = today + timedelta(days=hours.horizon_days + 1)
+    return ClinicCalendar(
+        hours=hours,
+        closed_days=closed_days(session, today),
+        pool=expert_pool(session, today, until, hours.session_minutes),
+    )

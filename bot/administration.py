@@ -1,0 +1,299 @@
+"""What administrators do to a booking: confirm, propose, decline, and read the requests.
+
+Used by the WhatsApp commands and by the cooperative accepting a proposal; every change is
+logged in the booking's history and every message goes through the outbox in the same
+transaction. No double booking: the database refuses overlapping confirmed sessions of one
+expert (unique index, and an exclusion constraint on PostgreSQL); that refusal is turned into
+a clear answer with the next free times.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from flows.admin import EXAMPLES, Command, Mistyped, is_https_url
+from flows.availability import Pool
+from flows.calendar import format_start, hours_params
+from flows.choices import PROBLEM_AREAS, label
+from flows.dates import WIB
+from flows.model import DEFAULT_ADDRESS
+from flows.texts import PREPARE, STATUS_NAMES, say
+from flows.words import fold
+from storage.bookings import (
+    booking_by_code,
+    history,
+    record_event,
+    sessions_in_week,
+    waiting_requests,
+)
+from storage.conversations import language_of
+from storage.models import Booking, Cooperative, Expert, Topic
+from storage.outbox import enqueue
+from storage.schedule import clinic_calendar, expert_pool
+
+if TYPE_CHECKING:
+    from bot.inbound import Settings
+
+PAGE = 10
+
+
+@dataclass(frozen=True)
+class Outcome:
+    done: bool
+    lines: list[str]
+
+
+def _status(status: str) -> str:
+    return STATUS_NAMES.get(status, {}).get("id", status)
+
+
+def _pool(session: Session, start: datetime, settings: "Settings") -> Pool:
+    day = start.astimezone(WIB).date()
+    return expert_pool(session, day, day, settings.hours.session_minutes)
+
+
+def _next_free(
+    session: Session, booking: Booking, start: datetime, now: datetime, settings: "Settings"
+) -> str:
+    calendar = clinic_calendar(session, now, settings.hours)
+    today = now.astimezone(WIB).date()
+    options = calendar.nearest(start, today, topic=booking.topic_key, exclude=booking.code)
+    return say("admin_next_free", options="; ".join(format_start(s) for s in options) or "-")
+
+
+def _choose_expert(
+    session: Session,
+    booking: Booking,
+    start: datetime,
+    name: str | None,
+    now: datetime,
+    settings: "Settings",
+) -> Expert | str:
+    """The named expert, or the active one for the topic with the fewest sessions that week."""
+    pool = _pool(session, start, settings)
+    active = list(session.exec(select(Expert).where(col(Expert.active).is_(True))).all())
+    if name:
+        wanted = fold(name)
+        matches = [e for e in active if wanted in fold(e.name)]
+        if len(matches) != 1:
+            names = ", ".join(e.name for e in active) or "-"
+            return say("admin_unknown_expert", name=name, names=names)
+        expert = matches[0]
+        if pool.is_busy(expert.id, start, exclude=booking.code):
+            busy = say("admin_expert_busy", expert=expert.name, start=format_start(start))
+            return busy + " " + _next_free(session, booking, start, now, settings)
+        return expert
+    monday = start.astimezone(WIB) - timedelta(days=start.astimezone(WIB).weekday())
+    week = (monday.replace(hour=0, minute=0), monday.replace(hour=0, minute=0) + timedelta(7))
+    topic = booking.topic_key
+    able = [e for e in active if topic in pool.experts.get(e.id, ()) and
+            not pool.is_busy(e.id, start, exclude=booking.code)]  # fmt: skip
+    # prefer an expert whose choice still leaves one for every other request waiting then
+    candidates = [e for e in able if pool.can_take(e.id, start, topic, booking.code)] or able
+    if not candidates:
+        topic = session.get(Topic, booking.topic_key).name
+        none = say("admin_no_expert", topic=topic, start=format_start(start))
+        return none + " " + _next_free(session, booking, start, now, settings)
+    return min(candidates, key=lambda e: (sessions_in_week(session, e.id, *week), e.id))
+
+
+def confirm_booking(
+    session: Session,
+    booking: Booking,
+    start: datetime,
+    actor: str,
+    now: datetime,
+    settings: "Settings",
+    expert_name: str | None = None,
+    url: str | None = None,
+) -> Outcome:
+    if booking.status not in ("waiting", "proposed"):
+        return Outcome(False, [say("admin_wrong_status", code=booking.code,
+                                   status=_status(booking.status))])  # fmt: skip
+    if url and not is_https_url(url):
+        return Outcome(False, [say("admin_bad_url", url=url)])
+    expert = _choose_expert(session, booking, start, expert_name, now, settings)
+    if isinstance(expert, str):
+        return Outcome(False, [expert])
+    try:
+        with session.begin_nested():
+            return _confirm(session, booking, expert, start, actor, now, settings, url)
+    except IntegrityError:  # a concurrent confirmation took this expert's time first
+        session.refresh(booking)
+        busy = say("admin_expert_busy", expert=expert.name, start=format_start(start))
+        return Outcome(False, [busy + " " + _next_free(session, booking, start, now, settings)])
+    except NoMeetingLink as missing:
+        return Outcome(False, [str(missing)])
+
+
+def _confirm(
+    session: Session,
+    booking: Booking,
+    expert: Expert,
+    start: datetime,
+    actor: str,
+    now: datetime,
+    settings: "Settings",
+    url: str | None,
+) -> Outcome:
+    minutes = settings.hours.session_minutes
+    booking.status, booking.expert_id = "confirmed", expert.id
+    booking.requested_start, booking.ends_at = start, start + timedelta(minutes=minutes)
+    booking.proposed_start = None
+    session.add(booking)
+    session.flush()  # the database's own check: no overlapping session for this expert
+    topic = session.get(Topic, booking.topic_key)
+    link = settings.meetings.link_for(
+        url, f"E-Klinik {booking.code}: {topic.name}", start, minutes, expert.meeting_link
+    )
+    if not link:
+        raise NoMeetingLink(say("admin_no_link", expert=expert.name, code=booking.code))
+    booking.meeting_link = link
+    session.add(booking)
+    record_event(session, booking, actor, "confirmed", now,
+                 f"{format_start(start)}, {expert.name}, {link}")  # fmt: skip
+    _tell_confirmed(session, booking, expert, topic, now)
+    return Outcome(True, [say("admin_confirmed", code=booking.code, start=format_start(start),
+                              expert=expert.name, link=link)])  # fmt: skip
+
+
+class NoMeetingLink(Exception):
+    """Raised inside the savepoint so the confirmation is undone as a whole."""
+
+
+def _tell_confirmed(
+    session: Session, booking: Booking, expert: Expert, topic: Topic, now: datetime
+) -> None:
+    cooperative = session.get(Cooperative, booking.cooperative_id)
+    lang = language_of(session, booking.phone)
+    enqueue(
+        session,
+        booking.phone,
+        say(
+            "confirmation",
+            lang,
+            code=booking.code,
+            start=format_start(booking.requested_start, lang),
+            expert=expert.name,
+            link=booking.meeting_link,
+            prepare=PREPARE[booking.topic_key][lang],
+        ),  # fmt: skip
+        "confirmation",
+        now,
+        booking.id,
+    )
+    enqueue(
+        session,
+        expert.phone,
+        say(
+            "expert_notice",
+            code=booking.code,
+            start=format_start(booking.requested_start),
+            coop=cooperative.name,
+            kecamatan=cooperative.kecamatan,
+            topic=topic.name,
+            problem=f"{label(PROBLEM_AREAS, booking.problem_area)} — {booking.problem_text}",
+            contact=booking.contact_name,
+            phone=booking.phone,
+            link=booking.meeting_link,
+        ),  # fmt: skip
+        "expert_notice",
+        now,
+        booking.id,
+    )
+
+
+def run(session: Session, command: Command | Mistyped, actor: str, now: datetime,
+        settings: "Settings") -> list[str]:  # fmt: skip
+    """Carry out one administrator command; the replies for the administrator."""
+    if isinstance(command, Mistyped):
+        return [say("admin_mistyped", why=command.why, example=EXAMPLES[command.verb])]
+    if command.verb == "help":
+        return [say("admin_help")]
+    if command.verb == "list":
+        return [_list(session, command.page)]
+    booking = booking_by_code(session, command.code or "", lock=True)
+    if booking is None:
+        return [say("admin_unknown_code", code=command.code)]
+    if command.verb == "detail":
+        return [_detail(session, booking)]
+    if command.verb == "confirm":
+        start = command.start or booking.proposed_start or booking.requested_start
+        return confirm_booking(
+            session, booking, start, actor, now, settings, command.expert, command.url
+        ).lines
+    if command.verb == "propose":
+        return _propose(session, booking, command.start, actor, now)
+    return _decline(session, booking, command.reason or "", actor, now, settings)
+
+
+def _list(session: Session, page: int) -> str:
+    rows = waiting_requests(session)
+    if not rows:
+        return say("admin_list_empty")
+    pages = (len(rows) + PAGE - 1) // PAGE
+    page = min(max(page, 1), pages)
+    lines = [
+        f"{b.code} · {coop.name} · {topic.name} · {format_start(b.requested_start)}"
+        for b, coop, topic in rows[(page - 1) * PAGE : page * PAGE]
+    ]
+    return say("admin_list", total=len(rows), page=page, pages=pages, lines="\n".join(lines))
+
+
+def _detail(session: Session, booking: Booking) -> str:
+    cooperative = session.get(Cooperative, booking.cooperative_id)
+    topic = session.get(Topic, booking.topic_key)
+    expert = session.get(Expert, booking.expert_id) if booking.expert_id else None
+    lines = [
+        f"*{booking.code}* — {_status(booking.status)}",
+        f"Koperasi: {cooperative.name}" + (f" (NIK {cooperative.nik})" if cooperative.nik else ""),
+        f"Kecamatan: {cooperative.kecamatan}",
+        f"Narahubung: {booking.contact_name} ({booking.contact_role}), {booking.phone}",
+        f"Topik: {topic.name}",
+        f"Masalah: {label(PROBLEM_AREAS, booking.problem_area)} — {booking.problem_text}",
+        f"Jadwal: {format_start(booking.requested_start)}",
+    ]
+    if booking.proposed_start:
+        lines.append(f"Usulan: {format_start(booking.proposed_start)}")
+    if expert:
+        lines.append(f"Tenaga ahli: {expert.name}")
+    if booking.meeting_link:
+        lines.append(f"Tautan: {booking.meeting_link}")
+    events = history(session, booking.id)
+    if events:
+        lines.append("Riwayat:")
+        lines += [f"• {format_start(e.at)} {e.action} ({e.actor}) {e.detail}".rstrip()
+                  for e in events]  # fmt: skip
+    return "\n".join(lines)
+
+
+def _propose(
+    session: Session, booking: Booking, start: datetime | None, actor: str, now: datetime
+) -> list[str]:
+    if booking.status not in ("waiting", "proposed"):
+        return [say("admin_wrong_status", code=booking.code, status=_status(booking.status))]
+    booking.status, booking.proposed_start = "proposed", start
+    record_event(session, booking, actor, "proposed", now, format_start(start))
+    lang = language_of(session, booking.phone)
+    enqueue(session, booking.phone,
+            say("proposal", lang, code=booking.code, start=format_start(start, lang)),
+            "proposal", now, booking.id)  # fmt: skip
+    return [say("admin_proposed", code=booking.code, start=format_start(start))]
+
+
+def _decline(session: Session, booking: Booking, reason: str, actor: str, now: datetime,
+             settings: "Settings") -> list[str]:  # fmt: skip
+    if booking.status not in ("waiting", "proposed", "confirmed"):
+        return [say("admin_wrong_status", code=booking.code, status=_status(booking.status))]
+    booking.status, booking.decline_reason = "declined", reason
+    record_event(session, booking, actor, "declined", now, reason)
+    lang = language_of(session, booking.phone)
+    address = settings.address or DEFAULT_ADDRESS
+    enqueue(session, booking.phone,
+            say("declined", lang, code=booking.code, reason=reason, address=address,
+                **hours_params(settings.hours)),
+            "decline", now, booking.id)  # fmt: skip
+    return [say("admin_declined", code=booking.code)]

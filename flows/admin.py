@@ -1,0 +1,125 @@
+"""The administrators' WhatsApp commands, read from a message (pure: no database here).
+
+DAFTAR [halaman] · DETAIL EK-0042 · KONFIRMASI EK-0042 [tanggal jam] [url] [AHLI nama] ·
+USUL EK-0042 <tanggal jam> · TOLAK EK-0042 <alasan> · BANTUAN
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from flows.dates import WIB, parse_when
+from flows.words import closest, fold
+
+CODE = re.compile(r"\bEK[\s\-]?(\d{1,6})\b", re.IGNORECASE)
+URL = re.compile(r"\S+://\S+|\bwww\.\S+|\bzoom\.us/\S+", re.IGNORECASE)
+EXPERT = re.compile(r"\bAHLI\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+VERBS = {
+    "daftar": "list", "list": "list", "antrian": "list",
+    "detail": "detail", "rincian": "detail",
+    "konfirmasi": "confirm", "konfirm": "confirm", "confirm": "confirm", "setujui": "confirm",
+    "usul": "propose", "usulkan": "propose", "usulan": "propose", "propose": "propose",
+    "tolak": "decline", "decline": "decline",
+    "bantuan": "help", "help": "help",
+}  # fmt: skip
+
+EXAMPLES = {
+    "list": "DAFTAR  (atau DAFTAR 2 untuk halaman berikutnya)",
+    "detail": "DETAIL EK-0042",
+    "confirm": "KONFIRMASI EK-0042  ·  KONFIRMASI EK-0042 senin 10.00 "
+    "https://zoom.us/j/123456789 AHLI Sri",
+    "propose": "USUL EK-0042 selasa jam 13",
+    "decline": "TOLAK EK-0042 topik di luar layanan klinik",
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    verb: str  # list, detail, confirm, propose, decline, help
+    code: str | None = None
+    page: int = 1
+    start: datetime | None = None
+    url: str | None = None
+    expert: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Mistyped:
+    """A command we recognised but could not read: say why and show the right example."""
+
+    verb: str
+    why: str
+
+
+def _code(text: str) -> str | None:
+    found = CODE.search(text)
+    return f"EK-{int(found[1]):04d}" if found else None
+
+
+def _verb(first_word: str) -> tuple[str | None, bool]:
+    """The command a first word names, and whether it was spelled exactly."""
+    word = fold(first_word)
+    if word in VERBS:
+        return VERBS[word], True
+    near = closest(word, VERBS, cutoff=0.75) if len(word) >= 4 else None
+    return (VERBS[near], False) if near else (None, False)
+
+
+def read_command(text: str, now: datetime, in_menu: bool) -> Command | Mistyped | None:
+    """A command, a mistyped command, or None when the message is not meant as one.
+
+    Outside the menu (an administrator in the middle of booking for themselves), only a
+    message naming a booking code counts as a command, so "bantuan" still helps with the
+    question at hand.
+    """
+    words = text.strip().split(maxsplit=1)
+    if not words:
+        return None
+    verb, exact = _verb(words[0])
+    rest = words[1] if len(words) > 1 else ""
+    code = _code(rest)
+    if verb is None or (not exact and code is None) or (not in_menu and code is None):
+        return None
+    if verb == "help":
+        return Command("help")
+    if verb == "list":
+        page = fold(rest)
+        return Command("list", page=int(page)) if page.isdigit() else Command("list")
+    if code is None:
+        return Mistyped(verb, "kode pendaftarannya belum ada")
+    after = CODE.sub(" ", rest, count=1).strip()
+    if verb == "detail":
+        return Command("detail", code)
+    if verb == "decline":
+        if len(after) < 3:
+            return Mistyped(verb, "alasannya belum ditulis")
+        return Command("decline", code, reason=after)
+    return _with_time(verb, code, after, now)
+
+
+def _with_time(verb: str, code: str, text: str, now: datetime) -> Command | Mistyped:
+    expert = None
+    if found := EXPERT.search(text):
+        expert, text = found[1].strip(), text[: found.start()]
+        if not expert:
+            return Mistyped(verb, "nama ahlinya belum ditulis setelah AHLI")
+    url = None
+    if found := URL.search(text):
+        url, text = found[0], (text[: found.start()] + " " + text[found.end() :])
+        if verb == "propose":
+            return Mistyped(verb, "USUL tidak memakai tautan")
+    start = None
+    if text.strip():
+        when = parse_when(text, now)
+        if when is None or when.time is None:
+            return Mistyped(verb, f"waktu “{text.strip()}” belum saya pahami (tulis hari dan jam)")
+        start = datetime.combine(when.date, when.time, WIB)
+    if verb == "propose" and start is None:
+        return Mistyped(verb, "waktu usulannya belum ditulis")
+    return Command(verb, code, start=start, url=url, expert=expert)
+
+
+def is_https_url(url: str) -> bool:
+    return re.fullmatch(r"https://[A-Za-z0-9.\-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?", url) is not None
