@@ -24,6 +24,7 @@ run: $(STAMP)
 	@echo "  E-Klinik Koperasi is starting (SQLite in instance/, no Twilio account needed)."
 	@echo "  Chat as any WhatsApp number:  http://127.0.0.1:5000/simulator"
 	@echo "  The demo administrator is +6281100000001: open it in the simulator to see its notices."
+	@echo "  Admin console:                http://127.0.0.1:5000/admin  (admin@eklinik.local / demo-admin-2026)"
 	@echo "  Terminal chat instead:        $(BIN)/eklinik chat --phone 081234567890"
 	@echo "  Stop with Ctrl-C."
 	@echo ""

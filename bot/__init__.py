@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from flask import Flask, redirect, url_for
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -46,18 +47,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.setdefault("SIMULATOR", isinstance(app.extensions["messenger"], LocalOutbox))
 
+    from bot.console import bp as console_bp
     from bot.webhook import bp as webhook_bp
 
+    csrf = CSRFProtect(app)
+    csrf.exempt(webhook_bp)  # Twilio signs its requests instead
     app.register_blueprint(webhook_bp)
+    app.register_blueprint(console_bp)
     if app.config["SIMULATOR"]:
         from bot.simulator import bp as simulator_bp
 
         app.register_blueprint(simulator_bp)
 
     @app.get("/")
-    def home() -> Response | tuple[str, int]:
+    def home() -> Response:
         if app.config["SIMULATOR"]:
             return redirect(url_for("simulator.page"))
-        return "E-Klinik Koperasi is running.", 200
+        return redirect(url_for("console.inbox"))
 
     return app

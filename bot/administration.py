@@ -71,16 +71,17 @@ def _choose_expert(
     name: str | None,
     now: datetime,
     settings: "Settings",
+    expert_id: int | None = None,
 ) -> Expert | str:
     """The named expert, or the active one for the topic with the fewest sessions that week."""
     pool = _pool(session, start, settings)
     active = list(session.exec(select(Expert).where(col(Expert.active).is_(True))).all())
-    if name:
-        wanted = fold(name)
-        matches = [e for e in active if wanted in fold(e.name)]
+    if name or expert_id:
+        wanted = fold(name or "")
+        matches = [e for e in active if e.id == expert_id or (name and wanted in fold(e.name))]
         if len(matches) != 1:
             names = ", ".join(e.name for e in active) or "-"
-            return say("admin_unknown_expert", name=name, names=names)
+            return say("admin_unknown_expert", name=name or expert_id, names=names)
         expert = matches[0]
         if pool.is_busy(expert.id, start, exclude=booking.code):
             busy = say("admin_expert_busy", expert=expert.name, start=format_start(start))
@@ -109,13 +110,14 @@ def confirm_booking(
     settings: "Settings",
     expert_name: str | None = None,
     url: str | None = None,
+    expert_id: int | None = None,
 ) -> Outcome:
     if booking.status not in ("waiting", "proposed"):
         return Outcome(False, [say("admin_wrong_status", code=booking.code,
                                    status=_status(booking.status))])  # fmt: skip
     if url and not is_https_url(url):
         return Outcome(False, [say("admin_bad_url", url=url)])
-    expert = _choose_expert(session, booking, start, expert_name, now, settings)
+    expert = _choose_expert(session, booking, start, expert_name, now, settings, expert_id)
     if isinstance(expert, str):
         return Outcome(False, [expert])
     try:
@@ -223,7 +225,15 @@ def run(session: Session, command: Command | Mistyped, actor: str, now: datetime
     if command.verb == "confirm":
         start = command.start or booking.proposed_start or booking.requested_start
         return confirm_booking(
-            session, booking, start, actor, now, settings, command.expert, command.url
+            session,
+            booking,
+            start,
+            actor,
+            now,
+            settings,
+            command.expert,
+            command.url,
+            command.expert_id,
         ).lines
     if command.verb == "propose":
         return _propose(session, booking, command.start, actor, now)
@@ -297,3 +307,48 @@ def _decline(session: Session, booking: Booking, reason: str, actor: str, now: d
                 **hours_params(settings.hours)),
             "decline", now, booking.id)  # fmt: skip
     return [say("admin_declined", code=booking.code)]
+
+
+def update_session(
+    session: Session,
+    booking: Booking,
+    actor: str,
+    now: datetime,
+    settings: "Settings",
+    expert_id: int | None = None,
+    url: str | None = None,
+) -> list[str]:
+    """Another expert or another link for a confirmed session; both sides hear of it."""
+    if booking.status != "confirmed":
+        return [say("admin_wrong_status", code=booking.code, status=_status(booking.status))]
+    start = booking.requested_start
+    old_expert = session.get(Expert, booking.expert_id)
+    expert = session.get(Expert, expert_id) if expert_id else old_expert
+    if expert is None:
+        return [say("admin_unknown_expert", name=expert_id, names="-")]
+    moving = expert.id != old_expert.id
+    if moving and _pool(session, start, settings).is_busy(expert.id, start, booking.code):
+        busy = say("admin_expert_busy", expert=expert.name, start=format_start(start))
+        return [busy + " " + _next_free(session, booking, start, now, settings)]
+    try:
+        with session.begin_nested():
+            booking.expert_id = expert.id
+            booking.meeting_link = url or booking.meeting_link
+            if moving and not url:
+                booking.meeting_link = expert.meeting_link or booking.meeting_link
+            session.add(booking)
+            session.flush()
+    except IntegrityError:
+        busy = say("admin_expert_busy", expert=expert.name, start=format_start(start))
+        return [busy + " " + _next_free(session, booking, start, now, settings)]
+    if moving:
+        cooperative = session.get(Cooperative, booking.cooperative_id)
+        enqueue(session, old_expert.phone,
+                say("expert_cancelled", code=booking.code, coop=cooperative.name,
+                    start=format_start(start)),
+                "expert_cancelled", now, booking.id)  # fmt: skip
+    record_event(session, booking, actor, "updated", now,
+                 f"{expert.name}, {booking.meeting_link}")  # fmt: skip
+    _tell_confirmed(session, booking, expert, session.get(Topic, booking.topic_key), now)
+    return [say("admin_confirmed", code=booking.code, start=format_start(start),
+                expert=expert.name, link=booking.meeting_link)]  # fmt: skip

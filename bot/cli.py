@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup
 from sqlmodel import col, select
 
 from bot import create_app
+from bot.console.auth import hash_password
 from bot.inbound import receive
 from bot.scheduler import run as run_scheduler
 from bot.scheduler import tick
@@ -22,6 +23,7 @@ from storage.directory import add_admin, add_expert, ensure_topics
 from storage.migrate import upgrade
 from storage.models import Expert, OutboundMessage
 from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
+from storage.users import ROLES, save_user
 
 cli = FlaskGroup(create_app=create_app, help="E-Klinik Koperasi: the WhatsApp booking bot.")
 
@@ -151,7 +153,30 @@ def closed_list(everything: bool) -> None:
         click.echo(f"{row.day}  {format_day(row.day)}  {row.reason}")
 
 
+@cli.group()
+def user() -> None:
+    """Web console accounts."""
+
+
+@user.command("add")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default="")
+@click.option("--expert-phone", default=None, help="for --role expert: the expert's number")
+@click.password_option(help="asked for when not given")
+def user_add(email: str, role: str, name: str, expert_phone: str | None, password: str) -> None:
+    if len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    with transaction(_engine()) as session:
+        expert_id = _expert_by_phone(session, expert_phone).id if expert_phone else None
+        if role == "expert" and expert_id is None:
+            raise click.BadParameter("an expert account needs --expert-phone")
+        save_user(session, email, hash_password(password), role, name, expert_id)
+    click.echo(f"{role} account {email.lower()} ready")
+
+
 DEMO_ADMIN = "+6281100000001"
+DEMO_LOGIN = ("admin@eklinik.local", "demo-admin-2026")
 DEMO_EXPERTS = [
     ("Dr. Ahmad Fauzi", "+6281100000002", ["kelembagaan", "pendampingan"],
      "https://zoom.us/j/1000000002"),
@@ -168,8 +193,11 @@ def seed_demo() -> None:
         add_admin(session, DEMO_ADMIN, "Admin PA EKO (demo)")
         for name, phone, topics, link in DEMO_EXPERTS:
             add_expert(session, name, phone, topics, link)
+        email, password = DEMO_LOGIN
+        save_user(session, email, hash_password(password), "admin", "Admin PA EKO (demo)")
     click.echo(f"demo data ready: administrator {DEMO_ADMIN}, experts "
                + ", ".join(f"{name} {phone}" for name, phone, _t, _l in DEMO_EXPERTS))  # fmt: skip
+    click.echo(f"demo console log-in: {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]} (local use only)")
 
 
 @cli.command("chat")

@@ -34,6 +34,14 @@ class Config:
     ZOOM_API_BASE_URL = os.environ.get("ZOOM_API_BASE_URL", "https://api.zoom.us/v2")
     ZOOM_OAUTH_URL = os.environ.get("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
     SEND_BATCH_SIZE = int(os.environ.get("SEND_BATCH_SIZE", "50"))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Secure cookies whenever the console is served over https (set explicitly to override).
+    SESSION_COOKIE_SECURE = os.environ.get(
+        "SESSION_COOKIE_SECURE", str(PUBLIC_BASE_URL.startswith("https://"))
+    ).lower() in ("1", "true", "yes")
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    MAX_CONTENT_LENGTH = 1024 * 1024
     TESTING = False
 
 

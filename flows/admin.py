@@ -43,6 +43,7 @@ class Command:
     url: str | None = None
     expert: str | None = None
     reason: str | None = None
+    expert_id: int | None = None  # the console picks from a list
 
 
 @dataclass(frozen=True)

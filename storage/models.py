@@ -82,6 +82,18 @@ class Administrator(SQLModel, table=True):
     name: str = Field(default="", max_length=120)
 
 
+class User(SQLModel, table=True):
+    """A web console account. Roles: admin (everything), expert (own sessions), receptionist."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    name: str = Field(default="", max_length=120)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    expert_id: int | None = Field(default=None, foreign_key="expert.id")
+    active: bool = True
+
+
 class Cooperative(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)

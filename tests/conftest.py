@@ -82,7 +82,8 @@ def _empty(engine: Engine) -> None:
     tables = SQLModel.metadata.sorted_tables
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            names = ", ".join(table.name for table in tables)
+            quote = engine.dialect.identifier_preparer.quote
+            names = ", ".join(quote(table.name) for table in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             return
         for table in reversed(tables):

@@ -1,0 +1,265 @@
+"""The web console (/admin) through Flask's test client, on both backends."""
+
+import re
+
+import pytest
+from sqlmodel import col, select
+
+from bot.console.auth import hash_password
+from storage.db import transaction
+from storage.directory import add_expert
+from storage.models import (
+    Administrator,
+    Booking,
+    BookingEvent,
+    ClosedDay,
+    Expert,
+    ExpertDayOff,
+    OutboundMessage,
+)
+from storage.users import save_user
+from tests.bot.test_admin_commands import SRI, request, set_link
+from tests.bot.test_webhook import NOW
+from tests.conftest import ADMIN, COOP_PHONE, WhatsApp
+
+PASSWORD = "rahasia-sekali"
+
+
+@pytest.fixture
+def console(app, engine):
+    app.extensions["clock"] = lambda: NOW
+    with transaction(engine) as session:
+        sri = session.exec(select(Expert).where(Expert.phone == SRI)).one()
+        save_user(session, "admin@dinas.go.id", hash_password(PASSWORD), "admin", "Rina")
+        save_user(session, "sri@dinas.go.id", hash_password(PASSWORD), "expert", "Sri", sri.id)
+        save_user(session, "resepsionis@dinas.go.id", hash_password(PASSWORD), "receptionist")
+    return app.test_client()
+
+
+def token(client, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+
+
+def log_in(client, email: str = "admin@dinas.go.id", password: str = PASSWORD):
+    return client.post(
+        "/admin/login",
+        data={"email": email, "password": password, "csrf_token": token(client, "/admin/login")},
+    )
+
+
+def post(client, path: str, page: str, **data: str):
+    return client.post(path, data={**data, "csrf_token": token(client, page)},
+                       follow_redirects=True)  # fmt: skip
+
+
+def try_to_decline(client, code: str):
+    csrf = token(client, "/admin/")
+    return client.post(f"/admin/booking/{code}/decline", data={"reason": "x", "csrf_token": csrf})
+
+
+def test_pages_need_a_log_in(console) -> None:
+    for path in ["/admin/", "/admin/calendar", "/admin/experts", "/admin/booking/EK-0001"]:
+        response = console.get(path)
+        assert response.status_code == 302 and "/admin/login" in response.location
+
+
+def test_wrong_password_is_refused(console) -> None:
+    page = log_in(console, password="salah").get_data(as_text=True)
+    assert "E-mail atau kata sandi salah." in page
+    assert console.get("/admin/").status_code == 302
+
+
+def test_log_in_and_out(console) -> None:
+    assert log_in(console).status_code == 302
+    assert "Permintaan konsultasi" in console.get("/admin/").get_data(as_text=True)
+    console.post("/admin/logout", data={"csrf_token": token(console, "/admin/")})
+    assert console.get("/admin/").status_code == 302
+
+
+def test_passwords_are_stored_hashed(console, engine) -> None:
+    from storage.models import User
+
+    with transaction(engine) as session:
+        stored = session.exec(select(User.password_hash)).all()
+    assert all(PASSWORD not in value and value.startswith("scrypt:") for value in stored)
+
+
+def test_forms_without_the_csrf_token_are_refused(console, engine) -> None:
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00")
+    log_in(console)
+    response = console.post(f"/admin/booking/{code}/decline", data={"reason": "x"})
+    assert response.status_code == 400
+    with transaction(engine) as session:
+        assert session.exec(select(Booking.status)).one() == "waiting"
+
+
+def test_the_session_cookie_is_http_only(console) -> None:
+    response = log_in(console)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_inbox_filters(console, engine) -> None:
+    request(engine, "+6281200000001", "2026-12-01 10:00", name="KSP Cikupa", topic="keuangan")
+    request(engine, "+6281200000002", "2026-12-02 10:00", name="KSP Mentor", topic="pendampingan")
+    log_in(console)
+    everything = console.get("/admin/").get_data(as_text=True)
+    assert "KSP Cikupa" in everything and "KSP Mentor" in everything
+    only = console.get("/admin/?topic=pendampingan").get_data(as_text=True)
+    assert "KSP Mentor" in only and "KSP Cikupa" not in only
+    by_day = console.get("/admin/?date=2026-12-01").get_data(as_text=True)
+    assert "KSP Cikupa" in by_day and "KSP Mentor" not in by_day
+    assert "Tidak ada permintaan" in console.get("/admin/?status=declined").get_data(as_text=True)
+    assert "KSP" not in console.get("/admin/?kecamatan=Mauk").get_data(as_text=True).split(
+        "<tbody>")[1]  # fmt: skip
+
+
+def test_console_confirm_sends_the_same_messages_as_the_command(console, app, engine) -> None:
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    by_console = request(engine, "+6281200000001", "2026-12-01 10:00", name="KSP A")
+    by_whatsapp = request(engine, "+6281200000002", "2026-12-02 10:00", name="KSP A")
+    log_in(console)
+    page = post(console, f"/admin/booking/{by_console}/confirm", f"/admin/booking/{by_console}",
+                start="", expert_id="", url="").get_data(as_text=True)  # fmt: skip
+    assert "terkonfirmasi" in page
+    WhatsApp(app.test_client()).send(ADMIN, f"KONFIRMASI {by_whatsapp}")
+
+    def sent(code: str) -> list[tuple[str, str]]:
+        with transaction(engine) as session:
+            booking = session.exec(select(Booking).where(Booking.code == code)).one()
+            rows = session.exec(
+                select(OutboundMessage)
+                .where(OutboundMessage.booking_id == booking.id)
+                .order_by(col(OutboundMessage.id))
+            )
+            return [(m.kind, re.sub(r"EK-\d+|\+62\d+|\d+ Desember 2026|Selasa|Rabu", "·", m.body))
+                    for m in rows if m.kind != "admin_notice"]  # fmt: skip
+
+    assert sent(by_console) == sent(by_whatsapp) and len(sent(by_console)) == 2
+    with transaction(engine) as session:
+        actors = session.exec(select(BookingEvent.actor).where(
+            BookingEvent.action == "confirmed")).all()  # fmt: skip
+    assert sorted(actors) == sorted(["admin@dinas.go.id", ADMIN])
+    page = console.get(f"/admin/booking/{by_console}").get_data(as_text=True)
+    assert "confirmed oleh admin@dinas.go.id" in page and "confirmation" in page
+
+
+def test_console_propose_and_decline(console, engine) -> None:
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00")
+    log_in(console)
+    page = post(console, f"/admin/booking/{code}/propose", f"/admin/booking/{code}",
+                start="rabu jam 13").get_data(as_text=True)  # fmt: skip
+    assert "sudah dikirim ke koperasi" in page
+    page = post(console, f"/admin/booking/{code}/decline", f"/admin/booking/{code}",
+                reason="di luar layanan").get_data(as_text=True)  # fmt: skip
+    assert "ditolak" in page
+    with transaction(engine) as session:
+        kinds = session.exec(select(OutboundMessage.kind).where(
+            OutboundMessage.to_phone == COOP_PHONE)).all()  # fmt: skip
+    assert kinds == ["proposal", "decline"]
+
+
+def test_a_time_the_console_cannot_read_is_explained(console, engine) -> None:
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00")
+    log_in(console)
+    page = post(console, f"/admin/booking/{code}/propose", f"/admin/booking/{code}",
+                start="kapan-kapan").get_data(as_text=True)  # fmt: skip
+    assert "belum dipahami" in page
+
+
+def test_double_booking_is_refused_in_the_console(console, engine) -> None:
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    first = request(engine, "+6281200000001", "2026-12-01 10:00")
+    second = request(engine, "+6281200000002", "2026-12-01 10:00")
+    log_in(console)
+    with transaction(engine) as session:
+        sri = session.exec(select(Expert).where(Expert.phone == SRI)).one().id
+    for code in (first, second):
+        page = post(console, f"/admin/booking/{code}/confirm", f"/admin/booking/{code}",
+                    start="", expert_id=str(sri), url="").get_data(as_text=True)  # fmt: skip
+    assert "sudah punya sesi" in page
+
+
+def test_change_expert_and_link_of_a_confirmed_session(console, engine) -> None:
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    with transaction(engine) as session:
+        other = add_expert(session, "Drs. Budi", "+6281100000007", ["keuangan"], None)
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00")
+    log_in(console)
+    post(console, f"/admin/booking/{code}/confirm", f"/admin/booking/{code}", start="",
+         expert_id="", url="")  # fmt: skip
+    page = post(console, f"/admin/booking/{code}/expert", f"/admin/booking/{code}",
+                expert_id=str(other.id)).get_data(as_text=True)  # fmt: skip
+    assert "Drs. Budi" in page
+    page = post(console, f"/admin/booking/{code}/link", f"/admin/booking/{code}",
+                url="https://zoom.us/j/999").get_data(as_text=True)  # fmt: skip
+    assert "https://zoom.us/j/999" in page
+    with transaction(engine) as session:
+        to_sri = session.exec(select(OutboundMessage.kind).where(
+            OutboundMessage.to_phone == SRI)).all()  # fmt: skip
+    assert to_sri == ["expert_notice", "expert_cancelled"]
+
+
+def test_an_expert_sees_only_their_own_sessions(console, engine) -> None:
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    set_link(engine, "+6281100000002", "https://zoom.us/j/2")
+    own = request(engine, "+6281200000001", "2026-12-01 10:00", name="KSP Milik Sri")
+    other = request(engine, "+6281200000002", "2026-12-01 10:00", name="KSP Lain",
+                    topic="pendampingan")  # fmt: skip
+    log_in(console)
+    for code in (own, other):
+        post(console, f"/admin/booking/{code}/confirm", f"/admin/booking/{code}", start="",
+             expert_id="", url="")  # fmt: skip
+    console.post("/admin/logout", data={"csrf_token": token(console, "/admin/")})
+    log_in(console, "sri@dinas.go.id")
+    inbox = console.get("/admin/").get_data(as_text=True)
+    assert "KSP Milik Sri" in inbox and "KSP Lain" not in inbox
+    assert console.get(f"/admin/booking/{other}").status_code == 404
+    assert "Konfirmasi" not in console.get(f"/admin/booking/{own}").get_data(as_text=True)
+    assert console.get("/admin/experts").status_code == 403
+    assert try_to_decline(console, own).status_code == 403
+
+
+def test_a_receptionist_reads_but_does_not_act(console, engine) -> None:
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00")
+    log_in(console, "resepsionis@dinas.go.id")
+    assert code in console.get("/admin/").get_data(as_text=True)
+    assert try_to_decline(console, code).status_code == 403
+
+
+def test_calendar_has_a_column_per_expert(console, engine) -> None:
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00", name="KSP Kalender")
+    log_in(console)
+    post(console, f"/admin/booking/{code}/confirm", f"/admin/booking/{code}", start="",
+         expert_id="", url="")  # fmt: skip
+    page = console.get("/admin/calendar?week=2026-11-30").get_data(as_text=True)
+    assert "<th>Dr. Ahmad</th>" in page and "<th>Ir. Sri</th>" in page
+    assert "KSP Kalender" in page and "Selasa, 1 Desember 2026 10.00" in page
+
+
+def test_experts_closed_days_and_admins_pages(console, engine) -> None:
+    log_in(console)
+    page = post(console, "/admin/experts", "/admin/experts", name="Dra. Wati",
+                phone="0812 5555 6666", topics="usaha", link="https://zoom.us/j/42").get_data(
+                as_text=True)  # fmt: skip
+    assert "Dra. Wati tersimpan" in page
+    page = post(console, "/admin/experts", "/admin/experts", name="X", phone="12",
+                topics="usaha").get_data(as_text=True)  # fmt: skip
+    assert "wajib diisi" in page
+    with transaction(engine) as session:
+        wati = session.exec(select(Expert).where(Expert.name == "Dra. Wati")).one()
+    post(console, f"/admin/experts/{wati.id}/day-off", "/admin/experts", day="2026-12-03",
+         reason="Pelatihan")  # fmt: skip
+    post(console, "/admin/closed", "/admin/closed", day="2026-12-24", reason="Cuti bersama")
+    page = post(console, "/admin/admins", "/admin/admins", phone="0811 7777 8888",
+                name="Budi").get_data(as_text=True)  # fmt: skip
+    assert "+6281177778888 menjadi admin" in page
+    with transaction(engine) as session:
+        assert session.exec(select(ExpertDayOff.reason)).all() == ["Pelatihan"]
+        assert session.exec(select(ClosedDay.reason)).all() == ["Cuti bersama"]
+        assert "+6281177778888" in session.exec(select(Administrator.phone)).all()
+    post(console, "/admin/closed", "/admin/closed", day="2026-12-24", remove="1")
+    with transaction(engine) as session:
+        assert session.exec(select(ClosedDay)).all() == []
