@@ -128,3 +128,66 @@ def _shot_path() -> Path:
     folder = Path(__file__).resolve().parents[2] / "test-results"
     folder.mkdir(exist_ok=True)
     return folder / "simulator.png"
+
+
+@pytest.fixture
+def console_login(engine) -> tuple[str, str]:
+    from bot.console.auth import hash_password
+    from storage.db import transaction
+    from storage.users import save_user
+
+    with transaction(engine) as session:
+        save_user(session, "admin@dinas.go.id", hash_password("rahasia-sekali"), "admin", "Rina")
+    return "admin@dinas.go.id", "rahasia-sekali"
+
+
+def _screenshot(page, name: str) -> None:
+    """Kept in test-results/ (the README's copies in docs/ are refreshed by hand)."""
+    page.screenshot(path=str(_shot_path().parent / name), full_page=False)
+
+
+def test_console_log_in_confirm_and_refuse_a_double_booking(
+    live_server, browser, engine, console_login
+) -> None:
+    from tests.bot.test_admin_commands import SRI, request, set_link
+
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    first = request(engine, "+6281200000001", "2026-12-01 10:00", name="KSP Sejahtera Cikupa")
+    second = request(engine, "+6281200000002", "2026-12-01 10:00", name="Kopkar Maju Jaya")
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page.goto(live_server + "/admin/")
+    page.fill("#email", console_login[0])
+    page.fill("#password", console_login[1])
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:text('Permintaan konsultasi')")
+    assert page.locator("tbody tr").count() == 2
+    _screenshot(page, "console-inbox.png")
+
+    page.click(f"a:text('{first}')")
+    page.select_option("select[name=expert_id] >> nth=0", label="Ir. Sri")
+    page.click("form:has(h2:text('Konfirmasi')) button[type=submit]")
+    page.wait_for_selector(".flash:has-text('terkonfirmasi')")
+    outbox = page.locator("table.outbox tbody")
+    assert "Konsultasi *" + first + "* terkonfirmasi" in outbox.inner_text()
+    assert "https://zoom.us/j/555" in outbox.inner_text()
+    _screenshot(page, "console-booking.png")
+
+    page.goto(live_server + f"/admin/booking/{second}")
+    page.select_option("select[name=expert_id] >> nth=0", label="Ir. Sri")
+    page.click("form:has(h2:text('Konfirmasi')) button[type=submit]")
+    page.wait_for_selector(".flash:has-text('sudah punya sesi')")
+    assert "Menunggu konfirmasi" in page.locator("h1").inner_text()
+    page.close()
+
+
+def test_console_on_a_phone_screen(live_server, browser, console_login) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 740})
+    page.goto(live_server + "/admin/login")
+    page.fill("#email", console_login[0])
+    page.fill("#password", console_login[1])
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:text('Permintaan konsultasi')")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 + 1, "the inbox must not scroll sideways on a phone"
+    _screenshot(page, "console-phone.png")
+    page.close()
