@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 
 from flows.admin import EXAMPLES, Command, Mistyped, is_https_url
 from flows.availability import Pool
-from flows.calendar import format_start, hours_params
+from flows.booking import refusal_line
+from flows.calendar import ClinicCalendar, format_start, hours_params
 from flows.choices import PROBLEM_AREAS, label
 from flows.dates import WIB
 from flows.model import DEFAULT_ADDRESS
@@ -117,6 +118,8 @@ def confirm_booking(
                                    status=_status(booking.status))])  # fmt: skip
     if url and not is_https_url(url):
         return Outcome(False, [say("admin_bad_url", url=url)])
+    if why := _not_a_session_time(start, now, settings):
+        return Outcome(False, [why])
     expert = _choose_expert(session, booking, start, expert_name, now, settings, expert_id)
     if isinstance(expert, str):
         return Outcome(False, [expert])
@@ -236,7 +239,7 @@ def run(session: Session, command: Command | Mistyped, actor: str, now: datetime
             command.expert_id,
         ).lines
     if command.verb == "propose":
-        return _propose(session, booking, command.start, actor, now)
+        return _propose(session, booking, command.start, actor, now, settings)
     return _decline(session, booking, command.reason or "", actor, now, settings)
 
 
@@ -280,11 +283,33 @@ def _detail(session: Session, booking: Booking) -> str:
     return "\n".join(lines)
 
 
+def _not_a_session_time(start: datetime, now: datetime, settings: "Settings") -> str | None:
+    """Why a session cannot be put at `start` (past, closed day, outside hours), or None.
+
+    Administrators may confirm sooner than cooperatives may ask (today, if still ahead) and
+    beyond the booking horizon.
+    """
+    if start <= now:
+        return say("refuse_past")
+    calendar = ClinicCalendar(settings.hours)
+    refusal = calendar.slot_refusal(start, now.astimezone(WIB).date())
+    if refusal is None or refusal.reason in ("too_soon", "too_far"):
+        return None
+    return refusal_line(refusal, start.astimezone(WIB).date(), "id", settings.hours)
+
+
 def _propose(
-    session: Session, booking: Booking, start: datetime | None, actor: str, now: datetime
+    session: Session,
+    booking: Booking,
+    start: datetime | None,
+    actor: str,
+    now: datetime,
+    settings: "Settings",
 ) -> list[str]:
     if booking.status not in ("waiting", "proposed"):
         return [say("admin_wrong_status", code=booking.code, status=_status(booking.status))]
+    if why := _not_a_session_time(start, now, settings):
+        return [why]
     booking.status, booking.proposed_start = "proposed", start
     record_event(session, booking, actor, "proposed", now, format_start(start))
     lang = language_of(session, booking.phone)

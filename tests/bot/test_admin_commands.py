@@ -320,3 +320,19 @@ def test_two_admins_confirming_into_one_slot_at_once(app, engine) -> None:
     with transaction(engine) as session:
         events = session.exec(select(BookingEvent.action)).all()
     assert events.count("confirmed") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("KONFIRMASI EK-0001 kemarin jam 10", "sudah lewat"),
+        ("KONFIRMASI EK-0001 sabtu jam 10", "akhir pekan"),
+        ("USUL EK-0001 senin jam 17", "Sesi terakhir mulai pukul 15.00 WIB"),
+        ("USUL EK-0001 25 desember jam 10", "hari libur (Hari Raya Natal)"),
+    ],
+)
+def test_administrators_cannot_put_a_session_outside_clinic_time(whatsapp, engine, text, says):
+    set_link(engine, SRI, "https://zoom.us/j/3")
+    request(engine, COOP_PHONE, "2026-12-01 10:00")
+    assert says in admin(whatsapp, text)
+    assert booking(engine, "EK-0001").status == "waiting"
