@@ -13,6 +13,8 @@ from bot.config import Config
 from bot.inbound import Settings
 from bot.meetings import make_meeting_links
 from bot.messenger import LocalOutbox, make_messenger
+from bot.reminders import ReminderTimes
+from bot.sender import SendPolicy, Throttle
 from flows.calendar import ClinicHours
 from flows.phone import normalize_phone
 from storage.db import make_engine
@@ -44,6 +46,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         address=app.config.get("CLINIC_ADDRESS") or None,
         hours=clinic_hours(app.config),
         meetings=make_meeting_links(app.config),
+        reminders=ReminderTimes(
+            time.fromisoformat(app.config["REMINDER_DAY_BEFORE_AT"]),
+            int(app.config["REMINDER_MINUTES_BEFORE"]),
+        ),
+        daily_at=time.fromisoformat(app.config["DAILY_AT"]),
+    )
+    app.extensions["send_policy"] = SendPolicy(
+        templates=dict(app.config["TWILIO_CONTENT_SIDS"]),
+        admin_numbers=app.extensions["settings"].admin_numbers,
+        throttle=Throttle(float(app.config["TWILIO_MPS"]) or None),
     )
     app.config.setdefault("SIMULATOR", isinstance(app.extensions["messenger"], LocalOutbox))
 

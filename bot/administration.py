@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.reminders import cancel_reminders, schedule_reminders
 from flows.admin import EXAMPLES, Command, Mistyped, is_https_url
 from flows.availability import Pool
 from flows.booking import refusal_line
@@ -160,7 +161,7 @@ def _confirm(
     session.add(booking)
     record_event(session, booking, actor, "confirmed", now,
                  f"{format_start(start)}, {expert.name}, {link}")  # fmt: skip
-    _tell_confirmed(session, booking, expert, topic, now)
+    _tell_confirmed(session, booking, expert, topic, now, settings)
     return Outcome(True, [say("admin_confirmed", code=booking.code, start=format_start(start),
                               expert=expert.name, link=link)])  # fmt: skip
 
@@ -170,45 +171,32 @@ class NoMeetingLink(Exception):
 
 
 def _tell_confirmed(
-    session: Session, booking: Booking, expert: Expert, topic: Topic, now: datetime
+    session: Session,
+    booking: Booking,
+    expert: Expert,
+    topic: Topic,
+    now: datetime,
+    settings: "Settings",
 ) -> None:
+    """The cooperative's confirmation, its reminders, and the expert's notice."""
     cooperative = session.get(Cooperative, booking.cooperative_id)
     lang = language_of(session, booking.phone)
-    enqueue(
-        session,
-        booking.phone,
-        say(
-            "confirmation",
-            lang,
-            code=booking.code,
-            start=format_start(booking.requested_start, lang),
-            expert=expert.name,
-            link=booking.meeting_link,
-            prepare=PREPARE[booking.topic_key][lang],
-        ),  # fmt: skip
-        "confirmation",
-        now,
-        booking.id,
-    )
-    enqueue(
-        session,
-        expert.phone,
-        say(
-            "expert_notice",
-            code=booking.code,
-            start=format_start(booking.requested_start),
-            coop=cooperative.name,
-            kecamatan=cooperative.kecamatan,
-            topic=topic.name,
-            problem=f"{label(PROBLEM_AREAS, booking.problem_area)} — {booking.problem_text}",
-            contact=booking.contact_name,
-            phone=booking.phone,
-            link=booking.meeting_link,
-        ),  # fmt: skip
-        "expert_notice",
-        now,
-        booking.id,
-    )
+    start = format_start(booking.requested_start, lang)
+    link = booking.meeting_link
+    body = say("confirmation", lang, code=booking.code, start=start, expert=expert.name,
+               link=link, prepare=PREPARE[booking.topic_key][lang])  # fmt: skip
+    variables = {"1": booking.code, "2": start, "3": expert.name, "4": link}
+    enqueue(session, booking.phone, body, "confirmation", now, booking.id, variables)
+    calendar = ClinicCalendar(settings.hours)
+    schedule_reminders(session, booking, expert, lang, now, settings.reminders, calendar)
+    problem = f"{label(PROBLEM_AREAS, booking.problem_area)} — {booking.problem_text}"
+    body = say("expert_notice", code=booking.code, start=format_start(booking.requested_start),
+               coop=cooperative.name, kecamatan=cooperative.kecamatan, topic=topic.name,
+               problem=problem, contact=booking.contact_name, phone=booking.phone,
+               link=link)  # fmt: skip
+    variables = {"1": booking.code, "2": format_start(booking.requested_start),
+                 "3": cooperative.name, "4": link}  # fmt: skip
+    enqueue(session, expert.phone, body, "expert_notice", now, booking.id, variables)
 
 
 def run(session: Session, command: Command | Mistyped, actor: str, now: datetime,
@@ -324,6 +312,7 @@ def _decline(session: Session, booking: Booking, reason: str, actor: str, now: d
     if booking.status not in ("waiting", "proposed", "confirmed"):
         return [say("admin_wrong_status", code=booking.code, status=_status(booking.status))]
     booking.status, booking.decline_reason = "declined", reason
+    cancel_reminders(session, booking.id, "booking declined")
     record_event(session, booking, actor, "declined", now, reason)
     lang = language_of(session, booking.phone)
     address = settings.address or DEFAULT_ADDRESS
@@ -374,6 +363,6 @@ def update_session(
                 "expert_cancelled", now, booking.id)  # fmt: skip
     record_event(session, booking, actor, "updated", now,
                  f"{expert.name}, {booking.meeting_link}")  # fmt: skip
-    _tell_confirmed(session, booking, expert, session.get(Topic, booking.topic_key), now)
+    _tell_confirmed(session, booking, expert, session.get(Topic, booking.topic_key), now, settings)
     return [say("admin_confirmed", code=booking.code, start=format_start(start),
                 expert=expert.name, link=booking.meeting_link)]  # fmt: skip

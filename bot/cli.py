@@ -245,7 +245,9 @@ def scheduler() -> None:
 @scheduler.command("run")
 @click.option("--interval", default=1.0, show_default=True, help="seconds between outbox polls")
 def scheduler_run(interval: float) -> None:
-    run_scheduler(_engine(), current_app.extensions["messenger"], interval)
+    extensions = current_app.extensions
+    run_scheduler(_engine(), extensions["messenger"], extensions["settings"],
+                  extensions["send_policy"], interval)  # fmt: skip
 
 
 @scheduler.command("tick")
@@ -255,9 +257,11 @@ def scheduler_tick(now_text: str | None) -> None:
     now = datetime.fromisoformat(now_text) if now_text else datetime.now(UTC)
     if now.tzinfo is None:
         raise click.BadParameter("give a time zone, e.g. 2026-12-01T07:00:00+07:00")
-    tally = tick(_engine(), current_app.extensions["messenger"], now)
+    extensions = current_app.extensions
+    tally = tick(_engine(), extensions["messenger"], now, extensions["settings"],
+                 extensions["send_policy"])  # fmt: skip
     click.echo(f"sent {tally.sent}, retried {tally.retried}, failed {tally.failed}, "
-               f"suppressed {tally.suppressed}")  # fmt: skip
+               f"suppressed {tally.suppressed}, held {tally.held}")  # fmt: skip
 
 
 def main() -> None:

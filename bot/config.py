@@ -33,6 +33,15 @@ class Config:
     ZOOM_CLIENT_SECRET = os.environ.get("ZOOM_CLIENT_SECRET", "")
     ZOOM_API_BASE_URL = os.environ.get("ZOOM_API_BASE_URL", "https://api.zoom.us/v2")
     ZOOM_OAUTH_URL = os.environ.get("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
+    TWILIO_MPS = float(os.environ.get("TWILIO_MPS", "80"))
+    REMINDER_DAY_BEFORE_AT = os.environ.get("REMINDER_DAY_BEFORE_AT", "09:00")
+    REMINDER_MINUTES_BEFORE = int(os.environ.get("REMINDER_MINUTES_BEFORE", "60"))
+    DAILY_AT = os.environ.get("DAILY_AT", "07:00")
+    TWILIO_CONTENT_SIDS = {
+        key.removeprefix("TWILIO_CONTENT_SID_"): value
+        for key, value in os.environ.items()
+        if key.startswith("TWILIO_CONTENT_SID_") and value
+    }
     SEND_BATCH_SIZE = int(os.environ.get("SEND_BATCH_SIZE", "50"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,7 +8,7 @@ direct replies are returned for the webhook's TwiML response and logged as sent.
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import Engine
@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot import administration
 from bot.meetings import MeetingLinks
 from bot.notices import apply_effect
+from bot.reminders import ReminderTimes
 from flows.admin import Command, Mistyped, read_command
 from flows.calendar import ClinicHours
 from flows.conversation import handle
@@ -40,6 +41,8 @@ class Settings:
     address: str | None = None
     hours: ClinicHours = field(default_factory=ClinicHours)
     meetings: MeetingLinks = field(default_factory=MeetingLinks)
+    reminders: ReminderTimes = field(default_factory=ReminderTimes)
+    daily_at: time = time(7, 0)
 
 
 def _incoming(form: Mapping[str, str]) -> Incoming:

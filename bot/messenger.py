@@ -1,5 +1,6 @@
 """Outbound WhatsApp: one interface, two real implementations (Twilio, and the local outbox)."""
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
@@ -14,9 +15,18 @@ PERMANENT_CODES = {21211, 21408, 21610, 21612, 21614, 63016, 63024, 63032}
 
 
 class SendError(Exception):
-    def __init__(self, reason: str, permanent: bool) -> None:
+    def __init__(self, reason: str, permanent: bool, code: int | None = None) -> None:
         super().__init__(reason)
         self.permanent = permanent
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Template:
+    """An approved WhatsApp template (Twilio Content API) and its variables."""
+
+    sid: str
+    variables: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -26,15 +36,19 @@ class Sent:
 
 
 class Messenger(Protocol):
-    def send(self, to: str, body: str) -> Sent:
-        """Send one WhatsApp text to an E.164 number; raise SendError when it cannot go."""
+    window: bool  # does WhatsApp's 24-hour rule apply (templates outside it)?
+
+    def send(self, to: str, body: str, template: Template | None = None) -> Sent:
+        """Send one WhatsApp message to an E.164 number; raise SendError when it cannot go."""
         ...
 
 
 class LocalOutbox:
     """No Twilio account: the message row itself is the delivery, shown by /simulator."""
 
-    def send(self, to: str, body: str) -> Sent:
+    window = False
+
+    def send(self, to: str, body: str, template: Template | None = None) -> Sent:
         return Sent(sid=f"LO{uuid.uuid4().hex}", status="delivered")
 
 
@@ -57,6 +71,8 @@ class BaseUrlHttpClient(TwilioHttpClient):
 
 
 class TwilioMessenger:
+    window = True
+
     def __init__(
         self,
         account_sid: str,
@@ -70,11 +86,16 @@ class TwilioMessenger:
         self.from_number = from_number
         self.status_callback = status_callback
 
-    def send(self, to: str, body: str) -> Sent:
+    def send(self, to: str, body: str, template: Template | None = None) -> Sent:
         options = {"status_callback": self.status_callback} if self.status_callback else {}
+        if template:
+            options["content_sid"] = template.sid
+            options["content_variables"] = json.dumps(template.variables, ensure_ascii=False)
+        else:
+            options["body"] = body
         try:
             message = self.client.messages.create(
-                to=f"whatsapp:{to}", from_=self.from_number, body=body, **options
+                to=f"whatsapp:{to}", from_=self.from_number, **options
             )
         except TwilioRestException as error:
             permanent = error.code in PERMANENT_CODES or (
@@ -94,10 +115,12 @@ def make_messenger(config: dict) -> Messenger:
         sender = config.get("TWILIO_WHATSAPP_FROM", "")
         if sender and not sender.startswith("whatsapp:"):
             sender = f"whatsapp:{sender}"
+        public = config.get("PUBLIC_BASE_URL", "")
         return TwilioMessenger(
             config["TWILIO_ACCOUNT_SID"],
             config["TWILIO_AUTH_TOKEN"],
             sender,
             config.get("TWILIO_API_BASE_URL", ""),
+            status_callback=f"{public}/whatsapp/status" if public else "",
         )
     return LocalOutbox()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from bot.administration import confirm_booking
+from bot.reminders import cancel_reminders
 from flows.calendar import format_start
 from flows.choices import PROBLEM_AREAS, ROLES, label
 from flows.model import (
@@ -82,6 +83,7 @@ def apply_effect(
 
 def _release_expert(session: Session, booking: Booking, now: datetime) -> None:
     """A confirmed session is given up: its expert is told and no longer held."""
+    cancel_reminders(session, booking.id, "session cancelled or moved")
     if booking.status != "confirmed" or booking.expert_id is None:
         return
     expert = session.get(Expert, booking.expert_id)

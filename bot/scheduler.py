@@ -1,7 +1,9 @@
 """The scheduler process: APScheduler drives a short polling interval over the outbox.
 
 The outbox table is the source of truth, not APScheduler's job store (which cannot be shared
-between processes), so several scheduler processes may run side by side.
+between processes), so several scheduler processes may run side by side. Each pass makes the
+day's schedules and digests when they are due (once per recipient and day, whoever makes
+them), then sends what is due.
 """
 
 import logging
@@ -10,27 +12,48 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
+from bot.daily import make_daily
+from bot.inbound import Settings
 from bot.messenger import Messenger
-from bot.sender import Tally, deliver_due
+from bot.sender import SendPolicy, Tally, deliver_due
+from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
 
-def tick(engine: Engine, messenger: Messenger, now: datetime | None = None) -> Tally:
-    """One pass as of `now`: send every message that is due."""
-    tally = deliver_due(engine, messenger, now or datetime.now(UTC))
-    if tally.sent or tally.failed or tally.retried or tally.suppressed:
+def tick(
+    engine: Engine,
+    messenger: Messenger,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+    policy: SendPolicy | None = None,
+) -> Tally:
+    """One pass as of `now`: the daily messages when due, then every message that is due."""
+    now = now or datetime.now(UTC)
+    settings = settings or Settings()
+    with transaction(engine) as session:
+        made = make_daily(session, now, settings.daily_at, settings.hours, settings.admin_numbers)
+    if made:
+        log.info("daily messages queued: %s", made)
+    tally = deliver_due(engine, messenger, now, policy=policy)
+    if tally.sent or tally.failed or tally.retried or tally.suppressed or tally.held:
         log.info("outbox: %s", tally)
     return tally
 
 
-def run(engine: Engine, messenger: Messenger, interval_seconds: float = 1.0) -> None:
+def run(
+    engine: Engine,
+    messenger: Messenger,
+    settings: Settings,
+    policy: SendPolicy,
+    interval_seconds: float = 1.0,
+) -> None:
     scheduler = BlockingScheduler(timezone="Asia/Jakarta")
     scheduler.add_job(
         tick,
         "interval",
         seconds=interval_seconds,
-        args=[engine, messenger],
+        kwargs={"engine": engine, "messenger": messenger, "settings": settings, "policy": policy},
         max_instances=1,
         coalesce=True,
         id="outbox",

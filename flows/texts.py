@@ -521,6 +521,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "⚠️ {coop} accepted the proposal for *{code}* ({start}), but it was taken. "
         "Please propose another: USUL {code} <time>.",
     },
+    "reminder_day_before": {
+        "id": "⏰ Pengingat: besok konsultasi E-Klinik *{code}*.\nWaktu: {start}\nTenaga ahli: "
+        "{expert}\nTautan Zoom: {link}\nBila berhalangan, ketik 3 untuk mengubah jadwal.",
+        "en": "⏰ Reminder: your E-Klinik consultation *{code}* is tomorrow.\nTime: {start}\n"
+        "Expert: {expert}\nZoom link: {link}\nIf you cannot come, type 3 to reschedule.",
+    },
+    "reminder_hour_before": {
+        "id": "⏰ Konsultasi *{code}* dimulai pukul {clock} WIB. Tautan Zoom: {link}",
+        "en": "⏰ Consultation *{code}* starts at {clock} WIB. Zoom link: {link}",
+    },
+    "expert_schedule": {
+        "id": "📋 Jadwal E-Klinik Anda hari ini, {day}:\n{lines}",
+        "en": "📋 Your E-Klinik sessions today, {day}:\n{lines}",
+    },
+    "admin_digest": {
+        "id": "📊 Ringkasan E-Klinik {day}\nMenunggu konfirmasi: {waiting}\n{waiting_lines}"
+        "Sesi hari ini: {today}\n{today_lines}Pesan gagal: {failed}\n{failed_lines}",
+        "en": "📊 E-Klinik summary {day}\nWaiting for confirmation: {waiting}\n{waiting_lines}"
+        "Sessions today: {today}\n{today_lines}Failed messages: {failed}\n{failed_lines}",
+    },
+    "admin_held": {
+        "id": "⚠️ Pesan {kind} ke {phone} ditahan: penerima di luar jendela 24 jam WhatsApp dan "
+        "template TWILIO_CONTENT_SID_{env} belum diatur.",
+        "en": "⚠️ A {kind} message to {phone} is held: the recipient is outside WhatsApp's "
+        "24-hour window and TWILIO_CONTENT_SID_{env} is not set.",
+    },
 }
 
 STATUS_NAMES = {

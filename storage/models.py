@@ -188,10 +188,17 @@ class OutboundMessage(SQLModel, table=True):
     due_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     claimed_until: datetime | None = Field(default=None, sa_column=_ts())
     attempts: int = 0
-    sid: str | None = Field(default=None, max_length=64)
+    sid: str | None = Field(default=None, max_length=64, index=True)
     error: str | None = None
+    error_code: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_ts())
+    # The session a reminder is about: if the booking moved, the reminder no longer applies.
+    for_start: datetime | None = Field(default=None, sa_column=_ts())
+    # Template variables ({"1": …}) for when the recipient is outside WhatsApp's 24-hour window.
+    variables: dict | None = Field(default=None, sa_column=Column(JSON))
+    # One daily schedule or digest per recipient and day, however many schedulers run.
+    dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
 
 
 __all__ = [

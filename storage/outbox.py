@@ -16,10 +16,21 @@ def enqueue(
     kind: str,
     now: datetime,
     booking_id: int | None = None,
+    variables: dict | None = None,
+    due: datetime | None = None,
 ) -> OutboundMessage:
-    """Queue a message in the caller's transaction: it exists exactly when the change does."""
+    """Queue a message in the caller's transaction: it exists exactly when the change does.
+
+    Due at once, unless `due` says later (a reminder).
+    """
     message = OutboundMessage(
-        to_phone=to, body=body, kind=kind, booking_id=booking_id, due_at=now, created_at=now
+        to_phone=to,
+        body=body,
+        kind=kind,
+        booking_id=booking_id,
+        due_at=due or now,
+        created_at=now,
+        variables=variables,
     )
     session.add(message)
     return message

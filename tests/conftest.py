@@ -145,9 +145,10 @@ class WhatsApp:
 
     URL = "http://localhost/whatsapp/inbound"
 
-    def __init__(self, client, token: str = AUTH_TOKEN) -> None:
+    def __init__(self, client, token: str = AUTH_TOKEN, url: str | None = None) -> None:
         self.client = client
         self.validator = RequestValidator(token)
+        self.url = url or self.URL
 
     def form(self, phone: str, body: str = "", **extra: str) -> dict[str, str]:
         return {
@@ -163,7 +164,7 @@ class WhatsApp:
 
     def post(self, form: dict[str, str], signature: str | None = None, headers=None):
         if signature is None:
-            signature = self.validator.compute_signature(self.URL, form)
+            signature = self.validator.compute_signature(self.url, form)
         headers = {"X-Twilio-Signature": signature, **(headers or {})}
         return self.client.post("/whatsapp/inbound", data=form, headers=headers)
 

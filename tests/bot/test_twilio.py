@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot import create_app
 from bot.messenger import LocalOutbox, SendError, TwilioMessenger, make_messenger
-from bot.scheduler import tick
+from bot.sender import deliver_due
 from storage.db import transaction
 from storage.models import Conversation, OutboundMessage
 from tests.bot.test_webhook import NOW, book
@@ -51,14 +51,47 @@ def test_the_admin_notice_goes_out_through_twilio(prism_url, engine, db_url) -> 
     app.extensions["clock"] = lambda: NOW
     assert isinstance(app.extensions["messenger"], TwilioMessenger)
     assert "/simulator" not in {rule.rule.rstrip("/") for rule in app.url_map.iter_rules()}
+    WhatsApp(app.test_client()).send(ADMIN, "halo")  # inside WhatsApp's 24-hour window
     book(WhatsApp(app.test_client()))
-    tally = tick(app.extensions["engine"], app.extensions["messenger"], NOW)
+    tally = deliver_due(app.extensions["engine"], app.extensions["messenger"], NOW)
     assert tally.sent == 1 and tally.failed == 0
     with transaction(engine) as session:
         notice = session.exec(
-            select(OutboundMessage).where(OutboundMessage.to_phone == ADMIN)
+            select(OutboundMessage).where(
+                OutboundMessage.to_phone == ADMIN, OutboundMessage.kind == "admin_notice"
+            )
         ).one()
     assert notice.status == "queued" and notice.sid.startswith("SM") and notice.error is None
+    app.extensions["engine"].dispose()
+
+
+@pytest.mark.prism
+def test_outside_the_window_the_template_goes_out_valid(prism_url, engine, db_url) -> None:
+    template = "HX" + "b" * 32
+    app = create_app(
+        {
+            "DATABASE_URL": db_url,
+            "TWILIO_ACCOUNT_SID": ACCOUNT,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_WHATSAPP_FROM": "+14155238886",
+            "TWILIO_API_BASE_URL": prism_url,
+            "PUBLIC_BASE_URL": "https://eklinik.example.id",
+            "TWILIO_CONTENT_SIDS": {"ADMIN_NOTICE": template},
+        }
+    )
+    app.extensions["clock"] = lambda: NOW
+    public = WhatsApp(app.test_client(), url="https://eklinik.example.id/whatsapp/inbound")
+    book(public)  # the administrator never wrote: a template is needed
+    tally = deliver_due(app.extensions["engine"], app.extensions["messenger"], NOW,
+                        policy=app.extensions["send_policy"])  # fmt: skip
+    assert tally.sent == 1 and tally.failed == 0 and tally.held == 0
+    with transaction(engine) as session:
+        notice = session.exec(
+            select(OutboundMessage).where(
+                OutboundMessage.to_phone == ADMIN, OutboundMessage.kind == "admin_notice"
+            )
+        ).one()
+    assert notice.status == "queued" and notice.error is None
     app.extensions["engine"].dispose()
 
 
@@ -128,6 +161,7 @@ def outbox_app(engine, db_url, fake_twilio):
         }
     )
     app.extensions["clock"] = lambda: NOW
+    WhatsApp(app.test_client()).send(ADMIN, "halo")  # inside WhatsApp's 24-hour window
     book(WhatsApp(app.test_client()))
     yield app
     app.extensions["engine"].dispose()
@@ -135,11 +169,15 @@ def outbox_app(engine, db_url, fake_twilio):
 
 def _notice(engine) -> OutboundMessage:
     with transaction(engine) as session:
-        return session.exec(select(OutboundMessage).where(OutboundMessage.to_phone == ADMIN)).one()
+        return session.exec(
+            select(OutboundMessage).where(
+                OutboundMessage.to_phone == ADMIN, OutboundMessage.kind == "admin_notice"
+            )
+        ).one()
 
 
 def test_requests_go_to_the_configured_base_url(outbox_app, fake_twilio, engine) -> None:
-    tick(engine, outbox_app.extensions["messenger"], NOW)
+    deliver_due(engine, outbox_app.extensions["messenger"], NOW)
     [request] = fake_twilio.received
     assert request["path"] == f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
     assert request["To"] == f"whatsapp:{ADMIN}" and request["From"] == SENDER
@@ -151,10 +189,10 @@ def test_rate_limited_and_server_errors_are_retried_later(outbox_app, fake_twili
 
     fake_twilio.script = [_error(20429, 429), _error(20500, 503)]
     messenger = outbox_app.extensions["messenger"]
-    assert tick(engine, messenger, NOW).retried == 1
+    assert deliver_due(engine, messenger, NOW).retried == 1
     assert _notice(engine).status == "pending" and "429" in _notice(engine).error
-    assert tick(engine, messenger, NOW + timedelta(minutes=10)).retried == 1
-    assert tick(engine, messenger, NOW + timedelta(minutes=20)).sent == 1
+    assert deliver_due(engine, messenger, NOW + timedelta(minutes=10)).retried == 1
+    assert deliver_due(engine, messenger, NOW + timedelta(minutes=20)).sent == 1
     notice = _notice(engine)
     assert notice.status == "queued" and notice.attempts == 3 and len(fake_twilio.received) == 3
 
@@ -164,8 +202,8 @@ def test_a_permanent_error_fails_at_once(outbox_app, fake_twilio, engine) -> Non
 
     fake_twilio.script = [_error(21211, 400)]
     messenger = outbox_app.extensions["messenger"]
-    assert tick(engine, messenger, NOW).failed == 1
-    assert tick(engine, messenger, NOW + timedelta(hours=1)).sent == 0
+    assert deliver_due(engine, messenger, NOW).failed == 1
+    assert deliver_due(engine, messenger, NOW + timedelta(hours=1)).sent == 0
     notice = _notice(engine)
     assert notice.status == "failed" and "21211" in notice.error
     assert len(fake_twilio.received) == 1
@@ -173,8 +211,8 @@ def test_a_permanent_error_fails_at_once(outbox_app, fake_twilio, engine) -> Non
 
 def test_a_number_that_said_stop_gets_nothing(outbox_app, fake_twilio, engine) -> None:
     with transaction(engine) as session:
-        session.add(Conversation(phone=ADMIN, opted_out=True, updated_at=NOW))
-    assert tick(engine, outbox_app.extensions["messenger"], NOW).suppressed == 1
+        session.get(Conversation, ADMIN).opted_out = True
+    assert deliver_due(engine, outbox_app.extensions["messenger"], NOW).suppressed == 1
     assert _notice(engine).status == "suppressed" and fake_twilio.received == []
 
 
@@ -191,7 +229,8 @@ def test_unreachable_twilio_is_a_retry_not_a_crash(engine, db_url) -> None:
         }
     )
     app.extensions["clock"] = lambda: NOW
+    WhatsApp(app.test_client()).send(ADMIN, "halo")
     book(WhatsApp(app.test_client()))
-    assert tick(engine, app.extensions["messenger"], NOW).retried == 1
+    assert deliver_due(engine, app.extensions["messenger"], NOW).retried == 1
     assert "network" in _notice(engine).error
     app.extensions["engine"].dispose()

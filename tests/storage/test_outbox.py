@@ -46,9 +46,9 @@ def test_concurrent_senders_send_each_message_once(engine) -> None:
     sent: list[str] = []
 
     class CountingOutbox(LocalOutbox):
-        def send(self, to: str, body: str):
+        def send(self, to: str, body: str, template=None):
             sent.append(body)
-            return super().send(to, body)
+            return super().send(to, body, template)
 
     threads = [
         threading.Thread(target=deliver_due, args=(engine, CountingOutbox(), NOW, 5))
