@@ -39,6 +39,7 @@ test: $(STAMP) node_modules/.bin/prism
 bench: $(STAMP)
 	$(BIN)/python bench/dates.py
 	$(BIN)/python bench/webhook.py
+	$(BIN)/python bench/dispatch.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -106,6 +107,7 @@ class FakeTwilio(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.script: list[tuple[int, dict]] = []
         self.received: list[dict] = []
+        self.delay = 0.0  # seconds before each answer, to catch a sender mid-batch
 
     @property
     def url(self) -> str:
@@ -118,6 +120,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - the http.server API
         length = int(self.headers.get("Content-Length", 0))
         form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        if self.server.delay:
+            time.sleep(self.server.delay)
         self.server.received.append({"path": self.path, **form})
         status, body = self.server.script.pop(0) if self.server.script else (201, _message())
         payload = json.dumps(body).encode()
@@ -234,3 +238,68 @@ def test_unreachable_twilio_is_a_retry_not_a_crash(engine, db_url) -> None:
     assert deliver_due(engine, app.extensions["messenger"], NOW).retried == 1
     assert "network" in _notice(engine).error
     app.extensions["engine"].dispose()
+
+
+def _twilio_app(db_url: str, fake: FakeTwilio, templates: dict[str, str]):
+    app = create_app(
+        {
+            "DATABASE_URL": db_url,
+            "TWILIO_ACCOUNT_SID": ACCOUNT,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_WHATSAPP_FROM": SENDER,
+            "TWILIO_API_BASE_URL": fake.url,
+            "TWILIO_CONTENT_SIDS": templates,
+        }
+    )
+    app.extensions["clock"] = lambda: NOW
+    return app
+
+
+def _send(app) -> None:
+    deliver_due(app.extensions["engine"], app.extensions["messenger"], NOW,
+                policy=app.extensions["send_policy"])  # fmt: skip
+
+
+def test_outside_the_window_without_a_template_the_message_is_held(engine, db_url, fake_twilio):
+    app = _twilio_app(db_url, fake_twilio, {})
+    book(WhatsApp(app.test_client()))  # the administrator never wrote to the bot
+    _send(app)
+    assert fake_twilio.received == []
+    notice = _notice(engine)
+    assert notice.status == "held" and "TWILIO_CONTENT_SID_ADMIN_NOTICE" in notice.error
+    app.extensions["engine"].dispose()
+
+
+def test_a_held_message_is_reported_to_the_administrators(engine, db_url, fake_twilio) -> None:
+    from storage.outbox import enqueue
+
+    app = _twilio_app(db_url, fake_twilio, {})
+    WhatsApp(app.test_client()).send(ADMIN, "halo")  # the administrator can get free text
+    with transaction(engine) as session:  # a cooperative that never wrote
+        enqueue(session, "+6281299990000", "Konsultasi terkonfirmasi", "confirmation", NOW)
+    _send(app)  # the confirmation is held and the administrators are told
+    _send(app)  # ... and that notice goes out
+    [request] = fake_twilio.received
+    assert "ditahan" in request["Body"] and "TWILIO_CONTENT_SID_CONFIRMATION" in request["Body"]
+    app.extensions["engine"].dispose()
+
+
+def test_outside_the_window_the_template_and_its_variables_go(engine, db_url, fake_twilio) -> None:
+    app = _twilio_app(db_url, fake_twilio, {"ADMIN_NOTICE": "HX" + "e" * 32})
+    book(WhatsApp(app.test_client()))
+    _send(app)
+    [request] = fake_twilio.received
+    assert request["ContentSid"] == "HX" + "e" * 32 and "Body" not in request
+    assert "EK-0001" in json.loads(request["ContentVariables"])["1"]
+    app.extensions["engine"].dispose()
+
+
+def test_inside_the_window_free_text_goes(engine, db_url, fake_twilio) -> None:
+    app = _twilio_app(db_url, fake_twilio, {"ADMIN_NOTICE": "HX" + "e" * 32})
+    WhatsApp(app.test_client()).send(ADMIN, "halo")
+    book(WhatsApp(app.test_client()))
+    _send(app)
+    [request] = fake_twilio.received
+    assert "ContentSid" not in request and "EK-0001" in request["Body"]
+    app.extensions["engine"].dispose()
+
