@@ -45,7 +45,7 @@ TEMPLATE_KINDS = {
     "reminder_hour_before": "REMINDER_HOUR_BEFORE",
     "expert_schedule": "EXPERT_SCHEDULE",
     "expert_notice": "EXPERT_NOTICE",
-    "expert_cancelled": "EXPERT_NOTICE",
+    "expert_cancelled": "EXPERT_CANCELLED",
     "admin_notice": "ADMIN_NOTICE",
     "admin_message": "ADMIN_NOTICE",
     "admin_held": "ADMIN_NOTICE",
