@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -20,7 +19,7 @@ from storage.models import OutboundMessage
 from storage.outbox import enqueue
 from tests.bot.test_cli import EKLINIK
 from tests.bot.test_twilio import ACCOUNT, SENDER, FakeTwilio
-from tests.conftest import at
+from tests.conftest import at, serving
 
 NOW = at("2026-11-28 10:00")  # a Saturday: no daily schedules or digests in the way
 COUNT = 120
@@ -28,11 +27,8 @@ COUNT = 120
 
 @pytest.fixture
 def fake_twilio():
-    server = FakeTwilio()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(FakeTwilio()) as server:
+        yield server
 
 
 def queue(engine, due: datetime = NOW, count: int = COUNT) -> None:

@@ -1,7 +1,6 @@
 """The real twilio client: against Prism (Twilio's own OpenAPI) and a scripted fake for errors."""
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +15,7 @@ from bot.sender import deliver_due
 from storage.db import transaction
 from storage.models import Conversation, OutboundMessage
 from tests.bot.test_webhook import NOW, book
-from tests.conftest import ADMIN, AUTH_TOKEN, WhatsApp
+from tests.conftest import ADMIN, AUTH_TOKEN, WhatsApp, serving
 
 ACCOUNT = "AC" + "a" * 32
 SENDER = "whatsapp:+14155238886"
@@ -145,26 +144,13 @@ def _error(code: int, status: int) -> tuple[int, dict]:
 
 @pytest.fixture
 def fake_twilio() -> Iterator[FakeTwilio]:
-    server = FakeTwilio()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(FakeTwilio()) as server:
+        yield server
 
 
 @pytest.fixture
 def outbox_app(engine, db_url, fake_twilio):
-    app = create_app(
-        {
-            "DATABASE_URL": db_url,
-            "TWILIO_ACCOUNT_SID": ACCOUNT,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_WHATSAPP_FROM": SENDER,
-            "TWILIO_API_BASE_URL": fake_twilio.url,
-        }
-    )
-    app.extensions["clock"] = lambda: NOW
+    app = _twilio_app(db_url, fake_twilio, {})
     WhatsApp(app.test_client()).send(ADMIN, "halo")  # inside WhatsApp's 24-hour window
     book(WhatsApp(app.test_client()))
     yield app
@@ -302,4 +288,3 @@ def test_inside_the_window_free_text_goes(engine, db_url, fake_twilio) -> None:
     [request] = fake_twilio.received
     assert "ContentSid" not in request and "EK-0001" in request["Body"]
     app.extensions["engine"].dispose()
-

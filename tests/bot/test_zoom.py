@@ -2,7 +2,6 @@
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -14,7 +13,7 @@ from bot import create_app
 from storage.db import transaction
 from storage.models import Booking, Expert, OutboundMessage
 from tests.bot.test_webhook import NOW, book
-from tests.conftest import ADMIN, AUTH_TOKEN, COOP_PHONE, WhatsApp
+from tests.conftest import ADMIN, AUTH_TOKEN, COOP_PHONE, WhatsApp, serving
 
 ACCOUNT, CLIENT, SECRET = "acc-123", "client-abc", "secret-xyz"
 JOIN_URL = "https://zoom.us/j/9876543210?pwd=abc"
@@ -74,11 +73,8 @@ class _ZoomHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def zoom() -> Iterator[FakeZoom]:
-    server = FakeZoom()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(FakeZoom()) as server:
+        yield server
 
 
 @pytest.fixture
