@@ -10,7 +10,7 @@ from bot import administration
 from bot.console import bp
 from bot.console.auth import login_required
 from flows.admin import Command, is_https_url
-from flows.calendar import format_day, format_start
+from flows.calendar import ClinicCalendar, ClinicHours, format_day, format_start
 from flows.choices import PROBLEM_AREAS, ROLES, label
 from flows.dates import WIB, parse_when
 from flows.kecamatan import KECAMATAN
@@ -218,9 +218,7 @@ def calendar():
                            following=monday + timedelta(days=7))  # fmt: skip
 
 
-def _day_slots(day: date, hours) -> list[datetime]:
-    from flows.calendar import ClinicCalendar
-
+def _day_slots(day: date, hours: ClinicHours) -> list[datetime]:
     return ClinicCalendar(hours).day_starts(day)
 
 
