@@ -34,14 +34,31 @@ def add_admin(session: Session, phone: str, name: str = "") -> Administrator:
 def add_expert(
     session: Session, name: str, phone: str, topics: Iterable[str], link: str | None = None
 ) -> Expert:
+    """Register an expert, or update the one with that phone number."""
+    expert = session.exec(select(Expert).where(Expert.phone == phone)).first()
+    expert = expert or Expert(name=name, phone=phone)
+    return save_expert(session, expert, name, phone, topics, link or expert.meeting_link, True)
+
+
+def save_expert(
+    session: Session,
+    expert: Expert,
+    name: str,
+    phone: str,
+    topics: Iterable[str],
+    link: str | None,
+    active: bool,
+) -> Expert:
+    """Store an expert's details and topics; an unknown topic or a taken number raises."""
     topics = list(topics)
     unknown = [key for key in topics if key not in TOPICS]
     if unknown:
         raise ValueError(f"unknown topics: {', '.join(unknown)} (use {', '.join(TOPICS)})")
+    other = session.exec(select(Expert).where(Expert.phone == phone)).first()
+    if other is not None and other.id != expert.id:
+        raise ValueError(f"{phone} belongs to {other.name} already")
     ensure_topics(session)
-    expert = session.exec(select(Expert).where(Expert.phone == phone)).first()
-    expert = expert or Expert(name=name, phone=phone)
-    expert.name, expert.meeting_link, expert.active = name, link or expert.meeting_link, True
+    expert.name, expert.phone, expert.meeting_link, expert.active = name, phone, link, active
     session.add(expert)
     session.flush()
     for old in session.exec(select(ExpertTopic).where(ExpertTopic.expert_id == expert.id)):

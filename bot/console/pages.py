@@ -18,7 +18,7 @@ from flows.phone import normalize_phone
 from flows.texts import STATUS_NAMES
 from storage.bookings import booking_by_code, history
 from storage.db import transaction
-from storage.directory import TOPICS, add_admin, add_expert
+from storage.directory import TOPICS, add_admin, save_expert
 from storage.models import (
     Administrator,
     Booking,
@@ -226,20 +226,7 @@ def _day_slots(day: date, hours: ClinicHours) -> list[datetime]:
 @login_required("admin")
 def experts():
     if request.method == "POST":
-        form = request.form
-        phone = normalize_phone(form.get("phone", ""))
-        link = form.get("link", "").strip() or None
-        topics = form.getlist("topics")
-        if not phone or not form.get("name", "").strip() or not topics:
-            flash("Nama, nomor WhatsApp yang valid, dan minimal satu topik wajib diisi.")
-        elif link and not is_https_url(link):
-            flash("Tautan harus https lengkap, contoh: https://zoom.us/j/1234567890")
-        else:
-            with _db() as db:
-                expert = add_expert(db, form["name"].strip(), phone, topics, link)
-                expert.active = "active" not in form or "on" in form.getlist("active")
-                db.add(expert)
-            flash(f"Tenaga ahli {form['name'].strip()} tersimpan.")
+        _save_expert(request.form)
         return redirect(url_for("console.experts"))
     with _db() as db:
         everyone = db.exec(select(Expert).order_by(col(Expert.name))).all()
@@ -254,6 +241,34 @@ def experts():
         ).all()
     return render_template("console/experts.html", experts=everyone, topics=topics,
                            all_topics=TOPICS, days_off=days_off)  # fmt: skip
+
+
+def _save_expert(form) -> None:
+    """The add form (no expert_id) or an expert's own edit form."""
+    phone = normalize_phone(form.get("phone", ""))
+    name = form.get("name", "").strip()
+    link = form.get("link", "").strip() or None
+    topics = form.getlist("topics")
+    if not phone or not name or not topics:
+        flash("Nama, nomor WhatsApp yang valid, dan minimal satu topik wajib diisi.")
+        return
+    if link and not is_https_url(link):
+        flash("Tautan harus https lengkap, contoh: https://zoom.us/j/1234567890")
+        return
+    active = "active" not in form or "on" in form.getlist("active")
+    with _db() as db:
+        expert_id = form.get("expert_id", "")
+        expert = Expert(name=name, phone=phone)
+        if expert_id.isdigit():
+            expert = db.get(Expert, int(expert_id))
+        if expert is None:
+            abort(404)
+        try:
+            save_expert(db, expert, name, phone, topics, link, active)
+        except ValueError as error:
+            flash(f"Tidak tersimpan: {error}.")
+            return
+    flash(f"Tenaga ahli {name} tersimpan.")
 
 
 @bp.post("/experts/<int:expert_id>/day-off")

@@ -269,3 +269,26 @@ def test_experts_closed_days_and_admins_pages(console, engine) -> None:
     post(console, "/admin/closed", "/admin/closed", day="2026-12-24", remove="1")
     with transaction(engine) as session:
         assert session.exec(select(ClosedDay)).all() == []
+
+
+def test_editing_an_expert_changes_that_expert(console, engine) -> None:
+    log_in(console)
+    with transaction(engine) as session:
+        sri = session.exec(select(Expert).where(Expert.phone == SRI)).one()
+    page = post(console, "/admin/experts", "/admin/experts", expert_id=str(sri.id),
+                name="Ir. Sri Wahyuni", phone="0811 3333 4444", topics="usaha",
+                link="https://zoom.us/j/77", active="off").get_data(as_text=True)  # fmt: skip
+    assert "Ir. Sri Wahyuni tersimpan" in page
+    with transaction(engine) as session:
+        experts = session.exec(select(Expert).order_by(col(Expert.id))).all()
+        edited = session.get(Expert, sri.id)
+    assert len(experts) == 2, "an edit never creates another expert"
+    assert (edited.name, edited.phone, edited.active) == (
+        "Ir. Sri Wahyuni",
+        "+6281133334444",
+        False,
+    )
+    taken = post(console, "/admin/experts", "/admin/experts", expert_id=str(sri.id),
+                 name="Ir. Sri", phone="0811 0000 0002", topics="usaha")  # fmt: skip
+    page = taken.get_data(as_text=True)
+    assert "Tidak tersimpan" in page and "Dr. Ahmad" in page  # that number is Dr. Ahmad's
