@@ -20,9 +20,8 @@ from flows.model import (
 )
 from flows.texts import STATUS_NAMES, say
 from storage.bookings import active_booking, booking_by_code, create_booking, record_event
-from storage.directory import admin_phones
 from storage.models import Booking, Cooperative, Expert, Topic
-from storage.outbox import enqueue
+from storage.outbox import enqueue, enqueue_for_admins
 
 if TYPE_CHECKING:
     from bot.inbound import Settings
@@ -31,8 +30,7 @@ if TYPE_CHECKING:
 def _tell_admins(
     session: Session, settings: "Settings", body: str, kind: str, now: datetime, booking_id=None
 ) -> None:
-    for phone in admin_phones(session, settings.admin_numbers):
-        enqueue(session, phone, body, kind, now, booking_id=booking_id)
+    enqueue_for_admins(session, settings.admin_numbers, body, kind, now, booking_id)
 
 
 def _admin_booking_notice(session: Session, booking: Booking) -> str:

@@ -21,9 +21,8 @@ from bot.messenger import Messenger, SendError, Template
 from flows.texts import say
 from storage.conversations import is_opted_out
 from storage.db import transaction
-from storage.directory import admin_phones
 from storage.models import Booking, InboundMessage, OutboundMessage
-from storage.outbox import claim_due, enqueue
+from storage.outbox import claim_due, enqueue_for_admins
 
 log = logging.getLogger(__name__)
 
@@ -200,8 +199,7 @@ def _tell_admins_held(
         return  # never a notice about a notice: that could go round for ever
     key = TEMPLATE_KINDS.get(message.kind, message.kind.upper())
     body = say("admin_held", kind=message.kind, phone=message.to_phone, env=key)
-    for phone in admin_phones(session, policy.admin_numbers):
-        enqueue(session, phone, body, "admin_held", now, message.booking_id)
+    enqueue_for_admins(session, policy.admin_numbers, body, "admin_held", now, message.booking_id)
 
 
 def _record_failure(

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from storage.directory import admin_phones
 from storage.models import OutboundMessage
 
 
@@ -34,6 +35,19 @@ def enqueue(
     )
     session.add(message)
     return message
+
+
+def enqueue_for_admins(
+    session: Session,
+    configured: Iterable[str],
+    body: str,
+    kind: str,
+    now: datetime,
+    booking_id: int | None = None,
+) -> None:
+    """The same notice to every administrator (registered, or named in ADMIN_NUMBERS)."""
+    for phone in admin_phones(session, configured):
+        enqueue(session, phone, body, kind, now, booking_id)
 
 
 def record_replies(session: Session, to: str, bodies: Iterable[str], now: datetime) -> None:
