@@ -141,6 +141,14 @@ def console_login(engine) -> tuple[str, str]:
     return "admin@dinas.go.id", "rahasia-sekali"
 
 
+def log_in(page, url: str, login: tuple[str, str]) -> None:
+    page.goto(url)
+    page.fill("#email", login[0])
+    page.fill("#password", login[1])
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:text('Permintaan konsultasi')")
+
+
 def _screenshot(page, name: str) -> None:
     """Kept in test-results/ (the README's copies in docs/ are refreshed by hand)."""
     page.screenshot(path=str(_shot_path().parent / name), full_page=False)
@@ -155,11 +163,7 @@ def test_console_log_in_confirm_and_refuse_a_double_booking(
     first = request(engine, "+6281200000001", "2026-12-01 10:00", name="KSP Sejahtera Cikupa")
     second = request(engine, "+6281200000002", "2026-12-01 10:00", name="Kopkar Maju Jaya")
     page = browser.new_page(viewport={"width": 1200, "height": 800})
-    page.goto(live_server + "/admin/")
-    page.fill("#email", console_login[0])
-    page.fill("#password", console_login[1])
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1:text('Permintaan konsultasi')")
+    log_in(page, live_server + "/admin/", console_login)
     assert page.locator("tbody tr").count() == 2
     _screenshot(page, "console-inbox.png")
 
@@ -182,11 +186,7 @@ def test_console_log_in_confirm_and_refuse_a_double_booking(
 
 def test_console_on_a_phone_screen(live_server, browser, console_login) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 740})
-    page.goto(live_server + "/admin/login")
-    page.fill("#email", console_login[0])
-    page.fill("#password", console_login[1])
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1:text('Permintaan konsultasi')")
+    log_in(page, live_server + "/admin/login", console_login)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1, "the inbox must not scroll sideways on a phone"
     _screenshot(page, "console-phone.png")
