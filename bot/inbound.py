@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot import administration
+from bot.expert_actions import deliver_pending_prescriptions, expert_by_phone, run_expert
 from bot.meetings import MeetingLinks
 from bot.notices import apply_effect
 from bot.reminders import ReminderTimes
@@ -106,6 +107,28 @@ def _admin_command(
     return read_command(incoming.text, now, in_menu=chat.state in (S.START, S.MENU))
 
 
+def _expert_message(
+    session: Session,
+    conversation: Conversation,
+    phone: str,
+    chat: Chat,
+    incoming: Incoming,
+    now: datetime,
+) -> list[str] | None:
+    """An expert's command or prescription draft; None for anything else."""
+    if chat.opted_out or not incoming.text:
+        return None
+    expert = expert_by_phone(session, phone)
+    if expert is None:
+        return None
+    with session.begin_nested():
+        texts = run_expert(session, conversation, expert, incoming.text, now)
+    if texts is not None:
+        conversation.updated_at = now
+        session.add(conversation)
+    return texts
+
+
 def receive(
     engine: Engine, form: Mapping[str, str], now: datetime, settings: Settings
 ) -> list[str] | None:
@@ -156,6 +179,10 @@ def _converse(
             conversation.updated_at = now
             session.add(conversation)
             return texts
+        if texts := _expert_message(session, conversation, phone, chat, incoming, now):
+            return texts
+        if not chat.opted_out:
+            deliver_pending_prescriptions(session, phone, now)
         if chat.state in TAKING_A_SLOT:
             lock_schedule(session)
         reply = handle(chat, incoming, _context(session, phone, now, settings))

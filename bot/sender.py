@@ -52,6 +52,7 @@ TEMPLATE_KINDS = {
     "proposal": "PROPOSAL",
     "decline": "DECLINE",
     "prescription": "PRESCRIPTION",
+    "prescription_notice": "PRESCRIPTION",
     "follow_up": "FOLLOW_UP",
 }
 
@@ -128,7 +129,7 @@ def _stale(session: Session, message: OutboundMessage, now: datetime) -> str | N
     return None
 
 
-def _within_window(session: Session, phone: str, now: datetime) -> bool:
+def within_window(session: Session, phone: str, now: datetime) -> bool:
     last = session.exec(
         select(InboundMessage.received_at)
         .where(InboundMessage.phone == phone)
@@ -142,7 +143,7 @@ def _template(
     session: Session, message: OutboundMessage, now: datetime, policy: SendPolicy
 ) -> Template | None | str:
     """None: free text may go. A Template: send that. A string: hold the message, why."""
-    if _within_window(session, message.to_phone, now):
+    if within_window(session, message.to_phone, now):
         return None
     key = TEMPLATE_KINDS.get(message.kind, message.kind.upper())
     sid = policy.templates.get(key)

@@ -547,6 +547,84 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "⚠️ A {kind} message to {phone} is held: the recipient is outside WhatsApp's "
         "24-hour window and TWILIO_CONTENT_SID_{env} is not set.",
     },
+    "expert_help": {
+        "id": "Perintah tenaga ahli E-Klinik:\n• JADWAL [besok | tanggal] — sesi Anda\n"
+        "• RESEP EK-0042 teks — kirim resep (atau RESEP EK-0042, beberapa pesan, lalu KIRIM)\n"
+        "• SELESAI EK-0042 — sesi sudah berlangsung\n• TIDAK HADIR EK-0042 — koperasi tidak "
+        "hadir",
+        "en": "E-Klinik expert commands:\n• JADWAL [besok | date] — your sessions\n• RESEP "
+        "EK-0042 text — send a prescription (or RESEP EK-0042, several messages, then KIRIM)\n"
+        "• SELESAI EK-0042 — the session took place\n• TIDAK HADIR EK-0042 — the cooperative "
+        "did not come",
+    },
+    "expert_mistyped": {
+        "id": "Perintah belum lengkap: {why}. Contoh:\n{example}",
+        "en": "The command is incomplete: {why}. Example:\n{example}",
+    },
+    "expert_schedule_empty": {
+        "id": "Tidak ada sesi Anda pada {day}.",
+        "en": "You have no sessions on {day}.",
+    },
+    "expert_not_yours": {
+        "id": "*{code}* bukan sesi Anda.",
+        "en": "*{code}* is not one of your sessions.",
+    },
+    "expert_wrong_status": {
+        "id": "*{code}* belum bisa diberi resep atau ditandai: statusnya {status}.",
+        "en": "*{code}* cannot take that yet: its status is {status}.",
+    },
+    "resep_started": {
+        "id": "Silakan tulis resep untuk *{code}*, boleh dalam beberapa pesan. Ketik *KIRIM* bila "
+        "selesai, atau *BATAL*.",
+        "en": "Please write the prescription for *{code}*, in as many messages as you like. Type "
+        "*KIRIM* when done, or *BATAL*.",
+    },
+    "resep_added": {
+        "id": "Tercatat ({length} huruf). Lanjutkan, atau ketik *KIRIM*.",
+        "en": "Noted ({length} characters). Go on, or type *KIRIM*.",
+    },
+    "resep_empty": {
+        "id": "Resepnya masih kosong. Tulis isinya dulu, lalu ketik *KIRIM*.",
+        "en": "The prescription is still empty. Write it first, then type *KIRIM*.",
+    },
+    "resep_preview": {
+        "id": "Pratinjau resep untuk *{code}*:\n\n{text}\n\nBalas *YA* untuk mengirim ke koperasi, "
+        "tulis pesan lagi untuk menambah, atau *BATAL*.",
+        "en": "Preview of the prescription for *{code}*:\n\n{text}\n\nReply *YA* to send it to "
+        "the cooperative, write more to add to it, or *BATAL*.",
+    },
+    "resep_cancelled": {
+        "id": "Resep untuk *{code}* tidak dikirim.",
+        "en": "The prescription for *{code}* was not sent.",
+    },
+    "resep_sent": {
+        "id": "✅ Resep untuk *{code}* tersimpan dan dikirim ke koperasi.",
+        "en": "✅ The prescription for *{code}* is saved and sent to the cooperative.",
+    },
+    "session_done": {
+        "id": "Sesi *{code}* dicatat sudah berlangsung. Kirim resepnya dengan RESEP {code}.",
+        "en": "Session *{code}* is recorded as held. Send the prescription with RESEP {code}.",
+    },
+    "session_no_show": {
+        "id": "Sesi *{code}* dicatat: koperasi tidak hadir. Koperasi sudah diberi tahu.",
+        "en": "Session *{code}* recorded as a no-show. The cooperative has been told.",
+    },
+    "prescription": {
+        "id": "📝 *Resep E-Klinik {code}* dari {expert}:\n\n{text}",
+        "en": "📝 *E-Klinik prescription {code}* from {expert}:\n\n{text}",
+    },
+    "no_show": {
+        "id": "Kami tidak bertemu Anda pada sesi *{code}* ({start}). Tidak apa-apa — ketik 1 untuk "
+        "mendaftar lagi kapan saja.",
+        "en": "We missed you at session *{code}* ({start}). No problem — type 1 to book again at "
+        "any time.",
+    },
+    "prescription_notice": {
+        "id": "📝 Resep E-Klinik untuk *{code}* dari {expert} sudah tersedia. Balas pesan ini "
+        "untuk menerimanya.",
+        "en": "📝 The E-Klinik prescription for *{code}* from {expert} is ready. Reply to this "
+        "message to receive it.",
+    },
 }
 
 STATUS_NAMES = {
@@ -556,6 +634,7 @@ STATUS_NAMES = {
     "proposed": {"id": "Menunggu jawaban atas usulan jadwal", "en": "Waiting for your answer"},
     "cancelled": {"id": "Dibatalkan", "en": "Cancelled"},
     "done": {"id": "Selesai", "en": "Done"},
+    "no_show": {"id": "Tidak hadir", "en": "No-show"},
 }
 
 

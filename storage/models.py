@@ -134,6 +134,12 @@ class Booking(SQLModel, table=True):
     meeting_link: str | None = Field(default=None, max_length=500)
     proposed_start: datetime | None = Field(default=None, sa_column=_ts())
     decline_reason: str | None = Field(default=None, max_length=500)
+    outcome: str | None = Field(default=None, max_length=20)  # held / no_show
+    prescription: str | None = None
+    prescription_at: datetime | None = Field(default=None, sa_column=_ts())
+    # Announced by template (the cooperative was outside WhatsApp's 24-hour window): the full
+    # text goes when the cooperative next writes.
+    prescription_pending: bool = False
     status: str = Field(default="waiting", max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
