@@ -52,6 +52,27 @@ def _sessions_today(session: Session, start: datetime) -> list:
     )
 
 
+def _case_line(session: Session, booking: Booking) -> str:
+    """For a follow-up: "sesi ke-2; resep sebelumnya: …" from the case's earlier sessions."""
+    if booking.case_id is None:
+        return ""
+    earlier = session.exec(
+        select(Booking)
+        .where(
+            Booking.case_id == booking.case_id,
+            col(Booking.id) != booking.id,
+            col(Booking.requested_start) < booking.requested_start,
+            col(Booking.status).in_(("done", "confirmed")),
+        )  # fmt: skip
+        .order_by(col(Booking.requested_start))
+    ).all()
+    if not earlier:
+        return ""
+    last = next((b.prescription for b in reversed(earlier) if b.prescription), None)
+    line = f"\n   sesi ke-{len(earlier) + 1}"
+    return line + (f"; resep sebelumnya: {last[:160]}" if last else "")
+
+
 def make_daily(
     session: Session, now: datetime, at: time, hours: ClinicHours, admins: tuple[str, ...]
 ) -> int:
@@ -74,6 +95,7 @@ def make_daily(
             f"• {format_clock(booking.requested_start.astimezone(WIB))} WIB — {booking.code} "
             f"{cooperative.name} ({cooperative.kecamatan}) — {topic.name} — "
             f"{problem[:160]} — {booking.phone} — {booking.meeting_link}"
+            + _case_line(session, booking)
         )
     for expert_id, lines in by_expert.items():
         expert = experts[expert_id]

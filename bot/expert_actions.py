@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from bot.reminders import cancel_reminders
 from bot.sender import within_window
 from flows.admin import Mistyped
-from flows.calendar import format_clock, format_day, format_start
+from flows.calendar import ClinicCalendar, format_clock, format_day, format_start
 from flows.dates import WIB
 from flows.expert import EXAMPLES, ExpertCommand, read_expert_command, split_message
 from flows.model import S
@@ -23,9 +23,10 @@ from storage.bookings import booking_by_code, bookings_of, record_event
 from storage.conversations import language_of
 from storage.models import Booking, Conversation, Cooperative, Expert, Topic
 from storage.outbox import enqueue
+from storage.schedule import closed_days
 
 if TYPE_CHECKING:
-    pass
+    from bot.inbound import Settings
 
 DRAFT = "_resep"
 
@@ -41,10 +42,11 @@ def run_expert(
     expert: Expert,
     text: str,
     now: datetime,
+    settings: "Settings",
 ) -> list[str] | None:
     """The replies, or None when the message is not meant for the expert's side."""
     if draft := conversation.answers.get(DRAFT):
-        return _draft(session, conversation, expert, draft, text, now)
+        return _draft(session, conversation, expert, draft, text, now, settings)
     in_menu = conversation.state in (S.START, S.MENU)
     command = read_expert_command(text, now, in_menu)
     if command is None:
@@ -58,11 +60,18 @@ def run_expert(
     booking = booking_by_code(session, command.code or "", lock=True)
     if booking is None or booking.expert_id != expert.id:
         return [say("expert_not_yours", code=command.code)]
-    return _on_booking(session, conversation, expert, booking, command, now)
+    return _on_booking(session, conversation, expert, booking, command, now, settings)
 
 
-def _on_booking(session: Session, conversation: Conversation, expert: Expert, booking: Booking,
-                command: ExpertCommand, now: datetime) -> list[str]:  # fmt: skip
+def _on_booking(
+    session: Session,
+    conversation: Conversation,
+    expert: Expert,
+    booking: Booking,
+    command: ExpertCommand,
+    now: datetime,
+    settings: "Settings",
+) -> list[str]:
     if booking.status not in ("confirmed", "done"):
         status = STATUS_NAMES.get(booking.status, {}).get("id", booking.status)
         return [say("expert_wrong_status", code=booking.code, status=status)]
@@ -80,13 +89,13 @@ def _on_booking(session: Session, conversation: Conversation, expert: Expert, bo
         enqueue(session, booking.phone, body, "no_show", now, booking.id)
         return [say("session_no_show", code=booking.code)]
     if command.text:
-        return [save_prescription(session, booking, expert, command.text, now)]
+        return [save_prescription(session, booking, expert, command.text, now, settings)]
     conversation.answers = {**conversation.answers, DRAFT: {"code": booking.code, "parts": []}}
     return [say("resep_started", code=booking.code)]
 
 
 def _draft(session: Session, conversation: Conversation, expert: Expert, draft: dict, text: str,
-           now: datetime) -> list[str]:  # fmt: skip
+           now: datetime, settings: "Settings") -> list[str]:  # fmt: skip
     code, parts = draft["code"], list(draft["parts"])
     word = fold(text)
     answers = {key: value for key, value in conversation.answers.items() if key != DRAFT}
@@ -103,15 +112,16 @@ def _draft(session: Session, conversation: Conversation, expert: Expert, draft: 
         booking = booking_by_code(session, code, lock=True)
         if booking is None or booking.expert_id != expert.id:
             return [say("expert_not_yours", code=code)]
-        return [save_prescription(session, booking, expert, "\n\n".join(parts), now)]
+        return [save_prescription(session, booking, expert, "\n\n".join(parts), now, settings)]
     parts.append(text.strip())
     conversation.answers = {**answers, DRAFT: {"code": code, "parts": parts}}
     return [say("resep_added", length=sum(len(part) for part in parts))]
 
 
 def save_prescription(
-    session: Session, booking: Booking, expert: Expert, text: str, now: datetime
-) -> str:
+    session: Session, booking: Booking, expert: Expert, text: str, now: datetime,
+    settings: "Settings",
+) -> str:  # fmt: skip
     """Store the prescription and send it: as text inside WhatsApp's 24-hour window, else
     as an announcement (template) with the text following when the cooperative replies."""
     booking.prescription, booking.prescription_at = text, now
@@ -125,7 +135,21 @@ def save_prescription(
         booking.prescription_pending = True
         body = say("prescription_notice", lang, code=booking.code, expert=expert.name)
         enqueue(session, booking.phone, body, "prescription_notice", now, booking.id, variables)
+    _ask_satisfaction(session, booking, lang, now, settings)
     return say("resep_sent", code=booking.code)
+
+
+def _ask_satisfaction(
+    session: Session, booking: Booking, lang: str, now: datetime, settings: "Settings"
+) -> None:
+    """The working day after the prescription: how satisfied, and is it solved?"""
+    calendar = ClinicCalendar(settings.hours, closed_days(session, now.astimezone(WIB).date()))
+    day = now.astimezone(WIB).date() + timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    due = datetime.combine(day, settings.survey_at, WIB)
+    body = say("survey", lang, code=booking.code)
+    enqueue(session, booking.phone, body, "follow_up", now, booking.id, {"1": booking.code}, due)
 
 
 def _send_prescription(

@@ -25,7 +25,7 @@ from flows.conversation import handle
 from flows.model import BookingView, Chat, Context, Incoming, S
 from flows.phone import normalize_phone
 from flows.texts import say
-from storage.bookings import bookings_of, known_details
+from storage.bookings import history_of_cooperatives, known_details, open_case_ids, surveys_sent
 from storage.conversations import lock_conversation, record_inbound
 from storage.db import transaction
 from storage.directory import admin_phones
@@ -44,6 +44,7 @@ class Settings:
     meetings: MeetingLinks = field(default_factory=MeetingLinks)
     reminders: ReminderTimes = field(default_factory=ReminderTimes)
     daily_at: time = time(7, 0)
+    survey_at: time = time(10, 0)  # the working day after the prescription
 
 
 def _incoming(form: Mapping[str, str]) -> Incoming:
@@ -67,6 +68,9 @@ TAKING_A_SLOT = {S.SUMMARY, S.MANAGE_WHEN}
 
 
 def _context(session: Session, phone: str, now: datetime, settings: Settings) -> Context:
+    rows = history_of_cooperatives(session, phone)
+    asked = surveys_sent(session, [b.id for b, _c, _t in rows])
+    open_cases = open_case_ids(session, [b.case_id for b, _c, _t in rows if b.case_id])
     views = tuple(
         BookingView(
             b.code or "",
@@ -76,8 +80,15 @@ def _context(session: Session, phone: str, now: datetime, settings: Settings) ->
             coop.name,
             b.topic_key,
             b.proposed_start,
+            own=b.phone == phone,
+            prescription=b.prescription,
+            survey_at=asked.get(b.id),
+            solved=b.solved,
+            case_id=b.case_id,
+            case_open=b.case_id in open_cases,
+            problem_area=b.problem_area,
         )
-        for b, coop, topic in bookings_of(session, phone)
+        for b, coop, topic in rows
     )
     extra: dict[str, Any] = {"address": settings.address} if settings.address else {}
     return Context(
@@ -114,6 +125,7 @@ def _expert_message(
     chat: Chat,
     incoming: Incoming,
     now: datetime,
+    settings: Settings,
 ) -> list[str] | None:
     """An expert's command or prescription draft; None for anything else."""
     if chat.opted_out or not incoming.text:
@@ -122,7 +134,7 @@ def _expert_message(
     if expert is None:
         return None
     with session.begin_nested():
-        texts = run_expert(session, conversation, expert, incoming.text, now)
+        texts = run_expert(session, conversation, expert, incoming.text, now, settings)
     if texts is not None:
         conversation.updated_at = now
         session.add(conversation)
@@ -179,7 +191,7 @@ def _converse(
             conversation.updated_at = now
             session.add(conversation)
             return texts
-        if texts := _expert_message(session, conversation, phone, chat, incoming, now):
+        if texts := _expert_message(session, conversation, phone, chat, incoming, now, settings):
             return texts
         if not chat.opted_out:
             deliver_pending_prescriptions(session, phone, now)

@@ -12,14 +12,22 @@ from flows.choices import PROBLEM_AREAS, ROLES, label
 from flows.model import (
     AcceptProposal,
     CancelBooking,
+    CaseAnswer,
     Effect,
     ForwardToAdmins,
+    RateSession,
     RejectProposal,
     RescheduleBooking,
     SubmitBooking,
 )
 from flows.texts import STATUS_NAMES, say
-from storage.bookings import active_booking, booking_by_code, create_booking, record_event
+from storage.bookings import (
+    active_booking,
+    answer_case,
+    booking_by_code,
+    create_booking,
+    record_event,
+)
 from storage.models import Booking, Cooperative, Expert, Topic
 from storage.outbox import enqueue, enqueue_for_admins
 
@@ -68,6 +76,15 @@ def apply_effect(
     if isinstance(effect, ForwardToAdmins):
         body = say("admin_message_from", phone=phone, text=effect.text)
         _tell_admins(session, settings, body, "admin_message", now)
+        return []
+    if isinstance(effect, RateSession | CaseAnswer):
+        booking = booking_by_code(session, effect.code)
+        if booking is not None:
+            if isinstance(effect, RateSession):
+                booking.satisfaction = effect.score
+                record_event(session, booking, phone, "rated", now, f"{effect.score}/5")
+            else:
+                answer_case(session, booking, effect.solved, phone, now)
         return []
     booking = active_booking(session, phone, effect.code)
     if booking is None:

@@ -36,6 +36,7 @@ STILL_TRUE = {
     "proposal": {"proposed"},
     "reminder_day_before": {"confirmed"},
     "reminder_hour_before": {"confirmed"},
+    "follow_up": {"done"},
 }
 # The approved template for each kind of message: TWILIO_CONTENT_SID_<KIND>.
 TEMPLATE_KINDS = {

@@ -297,6 +297,7 @@ STEPS: dict[S, Step] = {
     S.TOPIC: Step("ask_topic", choice(TOPICS, "topic"), S.PROBLEM_AREA),
     S.PROBLEM_AREA: Step("ask_problem_area", choice(PROBLEM_AREAS, "problem_area"), S.PROBLEM_TEXT),
     S.PROBLEM_TEXT: Step("ask_problem_text", parse_problem_text, S.WHEN, help="help_problem_text"),
+    S.FOLLOW_UP: Step("ask_follow_up", parse_problem_text, S.WHEN, help="help_problem_text"),
     S.WHEN: Step("ask_when", parse_start, S.SUMMARY, help="help_when"),
 }
 ORDER = list(STEPS)
@@ -317,7 +318,7 @@ EDIT_OPTIONS = {key: words for key, (words, _first, _last) in EDIT_ITEMS.items()
 
 KNOWN_FIELDS = ("coop_name", "nik", "coop_kind", "kecamatan", "in_regency", "contact_name",
                 "contact_role")  # fmt: skip
-BOOKING_FIELDS = (*KNOWN_FIELDS, "topic", "problem_area", "problem_text", "start")
+BOOKING_FIELDS = (*KNOWN_FIELDS, "topic", "problem_area", "problem_text", "start", "case_id")
 
 
 SUMMARY_LABELS = {

@@ -34,10 +34,12 @@ from flows.model import (
     AcceptProposal,
     BookingView,
     CancelBooking,
+    CaseAnswer,
     Chat,
     Context,
     ForwardToAdmins,
     Incoming,
+    RateSession,
     RejectProposal,
     Reply,
     RescheduleBooking,
@@ -81,6 +83,9 @@ ID_MARKERS = {"halo", "selamat", "saya", "mau", "ingin", "tolong", "terima", "ka
               "daftar", "konsultasi", "pagi", "siang", "sore", "malam", "apa", "bagaimana",
               "bisa", "jadwal", "ya", "tidak", "yang", "dan", "di", "untuk", "kami"}  # fmt: skip
 
+SOLVED = {"sudah", "sdh", "udah", "sudah teratasi", "teratasi", "solved"}
+UNSOLVED = {"belum", "blm", "belom", "belum teratasi", "not yet"}
+
 BOOKING_STATES = {*STEPS, S.CONFIRM, S.SUMMARY, S.EDIT, S.USE_KNOWN}
 
 
@@ -116,6 +121,7 @@ class _Talk:
         self.answers: dict[str, Any] = dict(chat.answers)
         self.lang = chat.lang
         self.opted_out = chat.opted_out
+        self.last_seen = chat.updated_at
         self.ctx = ctx
         self.texts: list[str] = []
         self.effects: list = []
@@ -221,7 +227,7 @@ class _Talk:
             if word in MENU or word in START or self._menu_choice(text) is None:
                 self.ask()
                 return
-        if self._proposal_answer(text) or self._global(word, text):
+        if self._survey_answer(text) or self._proposal_answer(text) or self._global(word, text):
             return
         self._by_state(text)
 
@@ -457,13 +463,28 @@ class _Talk:
         if not bookings:
             self.say("status_none")
             return
-        self.say("status_list", lines=self._booking_lines(bookings))
+        lines, cases = [], {}
+        for booking in bookings:
+            cases.setdefault(booking.case_id, []).append(booking)
+        for case_id, sessions in cases.items():
+            text = self._booking_lines(sessions)
+            for booking in sessions:
+                if booking.prescription:
+                    text += f"\n   resep {booking.code}: {booking.prescription[:120]}"
+            if case_id is None:
+                lines.append(text)
+                continue
+            state = ("terbuka" if sessions[0].case_open else "selesai") if self.lang == "id" else (
+                "open" if sessions[0].case_open else "closed")  # fmt: skip
+            lines.append(say("status_case", self.lang, case=case_id, state=state,
+                             sessions="\n" + text))  # fmt: skip
+        self.say("status_list", lines="\n".join(lines))
 
     def _manageable(self) -> list[BookingView]:
         return [
             b
             for b in self.ctx.bookings
-            if b.status in ("waiting", "confirmed", "proposed") and b.start > self.ctx.now
+            if b.own and b.status in ("waiting", "confirmed", "proposed") and b.start > self.ctx.now
         ][:10]
 
     def _booking(self, code: str) -> BookingView | None:
@@ -517,6 +538,41 @@ class _Talk:
         else:
             self.say("manage_kept", code=code)
             self.to_menu()
+
+    # --- after the session: satisfaction, solved or not -----------------------------------------
+
+    def _survey_answer(self, text: str) -> bool:
+        """1–5 right after the satisfaction question; SUDAH closes the case, BELUM books a
+        follow-up in the same case, asking only what is still open and the new time."""
+        if self.state != S.MENU:
+            return False
+        asked = [b for b in self.ctx.bookings
+                 if b.own and b.survey_at and b.solved is None and b.case_open]  # fmt: skip
+        if not asked:
+            return False
+        booking, word = asked[0], fold(text)
+        untouched = self.last_seen is None or self.last_seen <= booking.survey_at
+        if word.isdigit() and 1 <= int(word) <= 5 and untouched:
+            self.effects.append(RateSession(booking.code, int(word)))
+            self.say("survey_thanks", score=int(word))
+        elif word in SOLVED:
+            self.effects.append(CaseAnswer(booking.code, solved=True))
+            self.say("case_solved", code=booking.code)
+        elif word in UNSOLVED:
+            self.effects.append(CaseAnswer(booking.code, solved=False))
+            known = self.ctx.known or {}
+            self.answers = {
+                **{key: known[key] for key in KNOWN_FIELDS if key in known},
+                "topic": booking.topic_key,
+                "problem_area": booking.problem_area,
+                "case_id": booking.case_id,
+                "_history": [],
+            }
+            self.say("follow_up_intro")
+            self.go(S.FOLLOW_UP)
+        else:
+            return False
+        return True
 
     # --- an administrator's proposal of another time -------------------------------------------
 

@@ -37,6 +37,7 @@ class S(StrEnum):
     MANAGE_CANCEL = "manage_cancel"
     MANAGE_WHEN = "manage_when"
     PROPOSAL_WHEN = "proposal_when"
+    FOLLOW_UP = "follow_up"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,13 @@ class BookingView:
     cooperative: str
     topic_key: str = ""
     proposed_start: datetime | None = None
+    own: bool = True  # booked from this number (not by another board member)
+    prescription: str | None = None
+    survey_at: datetime | None = None  # when the satisfaction question went out
+    solved: bool | None = None
+    case_id: int | None = None
+    case_open: bool = True
+    problem_area: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,20 @@ class RejectProposal:
     start: datetime
 
 
+@dataclass(frozen=True)
+class RateSession:
+    code: str
+    score: int
+
+
+@dataclass(frozen=True)
+class CaseAnswer:
+    """SUDAH (solved) or BELUM to "is the problem solved?"."""
+
+    code: str
+    solved: bool
+
+
 Effect = (
     SubmitBooking
     | ForwardToAdmins
@@ -118,6 +140,8 @@ Effect = (
     | RescheduleBooking
     | AcceptProposal
     | RejectProposal
+    | RateSession
+    | CaseAnswer
 )
 
 

@@ -625,6 +625,40 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "📝 The E-Klinik prescription for *{code}* from {expert} is ready. Reply to this "
         "message to receive it.",
     },
+    "survey": {
+        "id": "Terima kasih sudah berkonsultasi di E-Klinik (*{code}*). Seberapa puas Anda? Balas "
+        "angka *1* (tidak puas) sampai *5* (sangat puas). Apakah masalahnya sudah teratasi? "
+        "Balas *SUDAH* atau *BELUM*.",
+        "en": "Thank you for consulting E-Klinik (*{code}*). How satisfied are you? Reply *1* "
+        "(not at all) to *5* (very). Is the problem solved? Reply *SUDAH* (yes) or *BELUM* (not "
+        "yet).",
+    },
+    "survey_thanks": {
+        "id": "Terima kasih atas nilainya ({score}/5). Apakah masalahnya sudah teratasi? Balas "
+        "*SUDAH* atau *BELUM*.",
+        "en": "Thank you for the score ({score}/5). Is the problem solved? Reply *SUDAH* or "
+        "*BELUM*.",
+    },
+    "case_solved": {
+        "id": "Alhamdulillah, senang mendengarnya! Kasus untuk *{code}* kami tutup. Ketik 1 bila "
+        "perlu konsultasi lagi.",
+        "en": "Glad to hear it! The case of *{code}* is closed. Type 1 whenever you need another "
+        "consultation.",
+    },
+    "follow_up_intro": {
+        "id": "Baik, kami lanjutkan pendampingannya. Sesi lanjutan memakai data koperasi, topik "
+        "dan masalah yang sama.",
+        "en": "All right, we will continue. The follow-up session keeps the cooperative, topic "
+        "and problem.",
+    },
+    "ask_follow_up": {
+        "id": "Apa yang masih belum teratasi? (10–1.000 huruf)",
+        "en": "What is still unsolved? (10–1,000 characters)",
+    },
+    "status_case": {
+        "id": "Kasus #{case} ({state}): {sessions}",
+        "en": "Case #{case} ({state}): {sessions}",
+    },
 }
 
 STATUS_NAMES = {

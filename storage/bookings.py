@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import Booking, BookingEvent, Cooperative, Topic
+from storage.models import Booking, BookingEvent, Case, Cooperative, OutboundMessage, Topic
 
 ACTIVE = ("waiting", "confirmed", "proposed")
 
@@ -36,7 +36,18 @@ def _cooperative(session: Session, phone: str, answers: dict[str, Any]) -> Coope
 def create_booking(session: Session, phone: str, answers: dict[str, Any]) -> Booking:
     """A request waiting for confirmation, with its EK- code, from a finished conversation."""
     cooperative = _cooperative(session, phone, answers)
+    case = session.get(Case, answers["case_id"]) if answers.get("case_id") else None
+    if case is None or case.cooperative_id != cooperative.id:
+        case = Case(
+            cooperative_id=cooperative.id,
+            topic_key=answers["topic"],
+            problem_area=answers["problem_area"],
+            problem_text=answers["problem_text"],
+        )
+        session.add(case)
+        session.flush()
     booking = Booking(
+        case_id=case.id,
         cooperative_id=cooperative.id,
         phone=phone,
         contact_name=answers["contact_name"],
@@ -60,6 +71,22 @@ def bookings_of(session: Session, phone: str) -> list[tuple[Booking, Cooperative
         .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
         .join(Topic, col(Booking.topic_key) == Topic.key)
         .where(Booking.phone == phone)
+        .order_by(col(Booking.id).desc())
+    )
+    return list(rows.all())
+
+
+def history_of_cooperatives(
+    session: Session, phone: str
+) -> list[tuple[Booking, Cooperative, Topic]]:
+    """Every booking of the cooperatives this number booked for, whoever booked it: two board
+    members of one cooperative (one NIK) share one history. Newest first."""
+    mine = select(Booking.cooperative_id).where(Booking.phone == phone)
+    rows = session.exec(
+        select(Booking, Cooperative, Topic)
+        .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
+        .join(Topic, col(Booking.topic_key) == Topic.key)
+        .where(col(Booking.cooperative_id).in_(mine))
         .order_by(col(Booking.id).desc())
     )
     return list(rows.all())
@@ -132,3 +159,36 @@ def sessions_in_week(session: Session, expert_id: int, start: datetime, end: dat
         col(Booking.requested_start) < end,
     )
     return session.exec(query).one()
+
+
+def surveys_sent(session: Session, booking_ids: list[int]) -> dict[int, datetime]:
+    """When the satisfaction question went out, per booking (only those sent)."""
+    if not booking_ids:
+        return {}
+    rows = session.exec(
+        select(OutboundMessage.booking_id, OutboundMessage.sent_at).where(
+            col(OutboundMessage.booking_id).in_(booking_ids),
+            OutboundMessage.kind == "follow_up",
+            col(OutboundMessage.sent_at).is_not(None),
+        )
+    )
+    return {booking_id: sent_at for booking_id, sent_at in rows}
+
+
+def open_case_ids(session: Session, case_ids: list[int]) -> set[int]:
+    if not case_ids:
+        return set()
+    query = select(Case.id).where(col(Case.id).in_(case_ids), Case.status == "open")
+    return set(session.exec(query).all())
+
+
+def answer_case(
+    session: Session, booking: Booking, solved: bool, actor: str, now: datetime
+) -> None:
+    """SUDAH closes the booking's case; BELUM keeps it open for the follow-up."""
+    booking.solved = solved
+    record_event(session, booking, actor, "solved" if solved else "not solved", now)
+    case = session.get(Case, booking.case_id) if booking.case_id else None
+    if solved and case is not None and case.status == "open":
+        case.status, case.closed_at, case.closed_reason = "closed", now, "solved (SUDAH)"
+        session.add(case)

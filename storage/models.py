@@ -103,6 +103,22 @@ class Cooperative(SQLModel, table=True):
     in_regency: bool = True
 
 
+class Case(SQLModel, table=True):
+    """One cooperative's problem and every session about it, open until solved."""
+
+    __tablename__ = "clinic_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
+    topic_key: str = Field(foreign_key="topic.key")
+    problem_area: str = Field(max_length=20)
+    problem_text: str = Field(max_length=1000)
+    status: str = Field(default="open", max_length=20)
+    closed_reason: str | None = Field(default=None, max_length=500)
+    opened_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    closed_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
 class Booking(SQLModel, table=True):
     """A request, then a session. Confirmed sessions of one expert never overlap: a partial
     unique index on (expert, start) everywhere, and on PostgreSQL an exclusion constraint on
@@ -140,6 +156,9 @@ class Booking(SQLModel, table=True):
     # Announced by template (the cooperative was outside WhatsApp's 24-hour window): the full
     # text goes when the cooperative next writes.
     prescription_pending: bool = False
+    case_id: int | None = Field(default=None, foreign_key="clinic_case.id", index=True)
+    satisfaction: int | None = None  # 1..5, the cooperative's answer after the session
+    solved: bool | None = None  # the cooperative's SUDAH / BELUM
     status: str = Field(default="waiting", max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))

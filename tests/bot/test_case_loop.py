@@ -1,0 +1,100 @@
+"""The whole loop through the webhook (both backends): book → confirm → session → prescription
+→ satisfaction → BELUM → follow-up in the same case → SUDAH closes it."""
+
+from sqlmodel import col, select
+
+from bot.messenger import LocalOutbox
+from bot.scheduler import tick
+from storage.db import transaction
+from storage.models import Booking, Case, OutboundMessage
+from tests.bot.test_admin_commands import SRI, set_link
+from tests.bot.test_webhook import NOW, book
+from tests.conftest import ADMIN, COOP_PHONE, WhatsApp, at
+
+
+def run_at(app, when) -> None:
+    tick(app.extensions["engine"], LocalOutbox(), when, app.extensions["settings"],
+         app.extensions["send_policy"])  # fmt: skip
+
+
+def last_to(engine, phone: str, kind: str) -> OutboundMessage:
+    with transaction(engine) as session:
+        query = select(OutboundMessage).where(
+            OutboundMessage.to_phone == phone, OutboundMessage.kind == kind
+        )
+        return session.exec(query.order_by(col(OutboundMessage.id).desc())).first()
+
+
+def test_the_case_is_followed_until_solved(app, engine) -> None:
+    clock = {"now": NOW}
+    app.extensions["clock"] = lambda: clock["now"]
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    whatsapp = WhatsApp(app.test_client())
+    book(whatsapp)  # EK-0001: Monday 30 November 10.00, finance
+    whatsapp.send(ADMIN, "KONFIRMASI EK-0001")
+
+    clock["now"] = at("2026-11-30 11:05")  # after the session
+    assert "sudah berlangsung" in whatsapp.send(SRI, "SELESAI EK-0001")[0]
+    whatsapp.send(SRI, "RESEP EK-0001")
+    whatsapp.send(SRI, "1. Perbarui data anggota.")
+    whatsapp.send(SRI, "2. Tagih tunggakan bertahap.")
+    whatsapp.send(SRI, "KIRIM")
+    assert "dikirim" in whatsapp.send(SRI, "YA")[0]
+    # the cooperative last wrote on Friday: an announcement, the text when it replies
+    assert last_to(engine, COOP_PHONE, "prescription_notice") is not None
+    whatsapp.send(COOP_PHONE, "baik, terima kasih")
+    assert "Tagih tunggakan bertahap" in last_to(engine, COOP_PHONE, "prescription").body
+
+    run_at(app, at("2026-12-01 09:59"))
+    assert last_to(engine, COOP_PHONE, "follow_up").status == "pending"
+    run_at(app, at("2026-12-01 10:00"))  # the next working day
+    assert last_to(engine, COOP_PHONE, "follow_up").status == "delivered"
+
+    clock["now"] = at("2026-12-01 10:10")
+    assert "4/5" in whatsapp.send(COOP_PHONE, "4")[0]
+    reply = "\n".join(whatsapp.send(COOP_PHONE, "belum"))
+    assert "kami lanjutkan" in reply and "masih belum teratasi" in reply
+    whatsapp.send(COOP_PHONE, "Tunggakan tinggal sedikit, tapi anggota baru belum paham aturan.")
+    assert "Mohon periksa" in whatsapp.send(COOP_PHONE, "rabu jam 10")[0]
+    assert "*EK-0002*" in whatsapp.send(COOP_PHONE, "ya")[0]
+    with transaction(engine) as session:
+        first, second = session.exec(select(Booking).order_by(col(Booking.id))).all()
+        assert first.case_id == second.case_id and first.satisfaction == 4
+        assert first.solved is False and second.topic_key == first.topic_key
+        assert "anggota baru" in second.problem_text
+
+    whatsapp.send(ADMIN, "KONFIRMASI EK-0002")
+    run_at(app, at("2026-12-02 07:00"))
+    schedule = last_to(engine, SRI, "expert_schedule").body
+    assert "sesi ke-2; resep sebelumnya: 1. Perbarui data anggota." in schedule
+
+    clock["now"] = at("2026-12-02 11:05")
+    whatsapp.send(COOP_PHONE, "ok")  # the cooperative is in the window: the text goes at once
+    whatsapp.send(SRI, "RESEP EK-0002 Adakan pelatihan anggota baru tiap bulan.")
+    run_at(app, at("2026-12-03 10:00"))
+    clock["now"] = at("2026-12-03 10:30")
+    assert "kami tutup" in whatsapp.send(COOP_PHONE, "sudah")[0]
+    with transaction(engine) as session:
+        case = session.exec(select(Case)).one()
+    assert case.status == "closed" and case.closed_reason == "solved (SUDAH)"
+    status = "\n".join(whatsapp.send(COOP_PHONE, "2"))
+    assert "Kasus #1 (selesai)" in status and "resep EK-0001: 1. Perbarui" in status
+
+
+def test_two_board_members_one_nik_one_history(app, engine) -> None:
+    app.extensions["clock"] = lambda: NOW
+    whatsapp = WhatsApp(app.test_client())
+    book(whatsapp)  # NIK 3603123456780001, from COOP_PHONE
+    other = "+6281277778888"
+    for text in ["halo", "1", "Kop. Maju Bersama", "3603.1234.5678.0001", "1", "Cikupa",
+                 "Rudi, sekretaris", "4", "6", "Pemasaran produk anggota masih lemah.",
+                 "selasa jam 9"]:  # fmt: skip
+        whatsapp.send(other, text)
+    assert "*EK-0002*" in whatsapp.send(other, "ya")[0]
+    status = "\n".join(whatsapp.send(other, "2"))
+    assert "EK-0001" in status and "EK-0002" in status
+    with transaction(engine) as session:
+        cooperatives = {b.cooperative_id for b in session.exec(select(Booking)).all()}
+    assert len(cooperatives) == 1
+    # each member still changes only the bookings made from their own number
+    assert "EK-0002: apa yang ingin dilakukan?" in whatsapp.send(other, "3")[0]
