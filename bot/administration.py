@@ -32,7 +32,7 @@ from storage.bookings import (
     waiting_requests,
 )
 from storage.conversations import language_of
-from storage.models import Booking, Cooperative, Expert, Topic
+from storage.models import Booking, Case, Cooperative, Expert, Topic
 from storage.outbox import enqueue
 from storage.schedule import clinic_calendar, expert_pool
 
@@ -228,6 +228,8 @@ def run(session: Session, command: Command | Mistyped, actor: str, now: datetime
         ).lines
     if command.verb == "propose":
         return _propose(session, booking, command.start, actor, now, settings)
+    if command.verb == "close":
+        return [close_case(session, booking, command.reason or "", actor, now)]
     return _decline(session, booking, command.reason or "", actor, now, settings)
 
 
@@ -366,3 +368,15 @@ def update_session(
     _tell_confirmed(session, booking, expert, session.get(Topic, booking.topic_key), now, settings)
     return [say("admin_confirmed", code=booking.code, start=format_start(start),
                 expert=expert.name, link=booking.meeting_link)]  # fmt: skip
+
+
+def close_case(session: Session, booking: Booking, reason: str, actor: str, now: datetime) -> str:
+    """An administrator ends the booking's case (for a reason other than the cooperative's
+    SUDAH): no satisfaction question follows for it any more."""
+    case = session.get(Case, booking.case_id) if booking.case_id else None
+    if case is None or case.status != "open":
+        return say("admin_case_already_closed", code=booking.code)
+    case.status, case.closed_reason, case.closed_at = "closed", reason, now
+    session.add(case)
+    record_event(session, booking, actor, "case closed", now, reason)
+    return say("admin_case_closed", code=booking.code, reason=reason)

@@ -21,7 +21,7 @@ from bot.messenger import Messenger, SendError, Template
 from flows.texts import say
 from storage.conversations import is_opted_out
 from storage.db import transaction
-from storage.models import Booking, InboundMessage, OutboundMessage
+from storage.models import Booking, Case, InboundMessage, OutboundMessage
 from storage.outbox import claim_due, enqueue_for_admins
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,10 @@ def _stale(session: Session, message: OutboundMessage, now: datetime) -> str | N
     booking = session.get(Booking, message.booking_id)
     if booking.status not in wanted:
         return f"booking is {booking.status}"
+    if message.kind == "follow_up" and booking.case_id is not None:
+        case = session.get(Case, booking.case_id)
+        if case.status != "open":
+            return "case is closed"
     if message.for_start is not None:
         if booking.requested_start != message.for_start:
             return "session was moved"

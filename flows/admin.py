@@ -21,6 +21,7 @@ VERBS = {
     "konfirmasi": "confirm", "konfirm": "confirm", "confirm": "confirm", "setujui": "confirm",
     "usul": "propose", "usulkan": "propose", "usulan": "propose", "propose": "propose",
     "tolak": "decline", "decline": "decline",
+    "tutup": "close", "close": "close",
     "bantuan": "help", "help": "help",
 }  # fmt: skip
 
@@ -31,12 +32,13 @@ EXAMPLES = {
     "https://zoom.us/j/123456789 AHLI Sri",
     "propose": "USUL EK-0042 selasa jam 13",
     "decline": "TOLAK EK-0042 topik di luar layanan klinik",
+    "close": "TUTUP EK-0042 koperasi sudah dibubarkan",
 }
 
 
 @dataclass(frozen=True)
 class Command:
-    verb: str  # list, detail, confirm, propose, decline, help
+    verb: str  # list, detail, confirm, propose, decline, close, help
     code: str | None = None
     page: int = 1
     start: datetime | None = None
@@ -93,10 +95,10 @@ def read_command(text: str, now: datetime, in_menu: bool) -> Command | Mistyped 
     after = CODE.sub(" ", rest, count=1).strip()
     if verb == "detail":
         return Command("detail", code)
-    if verb == "decline":
+    if verb in ("decline", "close"):
         if len(after) < 3:
             return Mistyped(verb, "alasannya belum ditulis")
-        return Command("decline", code, reason=after)
+        return Command(verb, code, reason=after)
     return _with_time(verb, code, after, now)
 
 

@@ -659,6 +659,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Kasus #{case} ({state}): {sessions}",
         "en": "Case #{case} ({state}): {sessions}",
     },
+    "admin_case_closed": {
+        "id": "Kasus untuk *{code}* ditutup: {reason}.",
+        "en": "The case of *{code}* is closed: {reason}.",
+    },
+    "admin_case_already_closed": {
+        "id": "Kasus untuk *{code}* sudah ditutup.",
+        "en": "The case of *{code}* was already closed.",
+    },
 }
 
 STATUS_NAMES = {

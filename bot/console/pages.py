@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from bot import administration
 from bot.console import bp
 from bot.console.auth import login_required
+from bot.expert_actions import save_prescription
 from flows.admin import Command, is_https_url
 from flows.calendar import ClinicCalendar, ClinicHours, format_day, format_start
 from flows.choices import PROBLEM_AREAS, ROLES, label
@@ -22,6 +23,7 @@ from storage.directory import TOPICS, add_admin, save_expert
 from storage.models import (
     Administrator,
     Booking,
+    Case,
     Cooperative,
     Expert,
     ExpertDayOff,
@@ -123,6 +125,14 @@ def booking_page(code: str):
             ).all(),
             "experts": db.exec(select(Expert).where(col(Expert.active).is_(True))).all(),
             "area": label(PROBLEM_AREAS, booking.problem_area),
+            "case": db.get(Case, booking.case_id) if booking.case_id else None,
+            "case_sessions": db.exec(
+                select(Booking)
+                .where(Booking.case_id == booking.case_id)
+                .order_by(col(Booking.requested_start))
+            ).all()
+            if booking.case_id
+            else [],
             "role": label(ROLES, booking.contact_role),
         }
     return render_template("console/booking.html", **context)
@@ -175,6 +185,37 @@ def booking_action(code: str, action: str):
             abort(404)
     for line in lines:
         flash(line)
+    return redirect(url_for("console.booking_page", code=code))
+
+
+@bp.post("/booking/<code>/prescription")
+@login_required("admin", "expert")
+def prescription(code: str):
+    """The same as the expert's RESEP command, from a text area."""
+    text = request.form.get("text", "").strip()
+    with _db() as db:
+        booking = _booking_or_404(db, code)
+        if not text:
+            flash("Tulis resepnya terlebih dahulu.")
+        elif booking.status not in ("confirmed", "done") or booking.expert_id is None:
+            flash(f"{code} belum bisa diberi resep (status: {_status(booking.status)}).")
+        else:
+            expert = db.get(Expert, booking.expert_id)
+            settings = current_app.extensions["settings"]
+            flash(save_prescription(db, booking, expert, text, _now(), settings))
+    return redirect(url_for("console.booking_page", code=code))
+
+
+@bp.post("/booking/<code>/close")
+@login_required("admin")
+def close(code: str):
+    reason = request.form.get("reason", "").strip()
+    with _db() as db:
+        booking = _booking_or_404(db, code)
+        if not reason:
+            flash("Tulis alasan penutupan kasus.")
+        else:
+            flash(administration.close_case(db, booking, reason, g.user.email, _now()))
     return redirect(url_for("console.booking_page", code=code))
 
 

@@ -98,3 +98,60 @@ def test_two_board_members_one_nik_one_history(app, engine) -> None:
     assert len(cooperatives) == 1
     # each member still changes only the bookings made from their own number
     assert "EK-0002: apa yang ingin dilakukan?" in whatsapp.send(other, "3")[0]
+
+
+def test_an_administrator_closes_a_case_and_no_survey_follows(app, engine) -> None:
+    clock = {"now": NOW}
+    app.extensions["clock"] = lambda: clock["now"]
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    whatsapp = WhatsApp(app.test_client())
+    book(whatsapp)
+    whatsapp.send(ADMIN, "KONFIRMASI EK-0001")
+    clock["now"] = at("2026-11-30 11:05")
+    whatsapp.send(SRI, "RESEP EK-0001 Bentuk tim penagihan.")
+    assert "alasannya belum ditulis" in whatsapp.send(ADMIN, "TUTUP EK-0001")[0]
+    assert (
+        "ditutup: koperasi bergabung" in whatsapp.send(ADMIN, "TUTUP EK-0001 koperasi bergabung")[0]
+    )
+    assert "sudah ditutup" in whatsapp.send(ADMIN, "TUTUP EK-0001 lagi")[0]
+    run_at(app, at("2026-12-01 10:00"))
+    survey = last_to(engine, COOP_PHONE, "follow_up")
+    assert survey.status == "cancelled" and survey.error == "case is closed"
+
+
+def test_the_console_writes_prescriptions_and_closes_cases(app, engine) -> None:
+    from bot.console.auth import hash_password
+    from storage.models import Expert
+    from storage.users import save_user
+    from tests.bot.test_console import log_in, post
+
+    clock = {"now": NOW}
+    app.extensions["clock"] = lambda: clock["now"]
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    whatsapp = WhatsApp(app.test_client())
+    book(whatsapp)
+    whatsapp.send(ADMIN, "KONFIRMASI EK-0001")
+    with transaction(engine) as session:
+        sri = session.exec(select(Expert).where(Expert.phone == SRI)).one()
+        ahmad = session.exec(select(Expert).where(Expert.phone != SRI)).first()
+        save_user(session, "sri@dinas.go.id", hash_password("rahasia-sekali"), "expert", "", sri.id)
+        save_user(session, "ahmad@dinas.go.id", hash_password("rahasia-sekali"), "expert", "",
+                  ahmad.id)  # fmt: skip
+        save_user(session, "admin@dinas.go.id", hash_password("rahasia-sekali"), "admin")
+    other = app.test_client()
+    log_in(other, "ahmad@dinas.go.id", "rahasia-sekali")
+    assert other.get("/admin/booking/EK-0001").status_code == 404
+    console = app.test_client()
+    log_in(console, "sri@dinas.go.id", "rahasia-sekali")
+    clock["now"] = at("2026-11-30 11:05")
+    page = post(console, "/admin/booking/EK-0001/prescription", "/admin/booking/EK-0001",
+                text="Susun SOP penagihan.").get_data(as_text=True)  # fmt: skip
+    assert "tersimpan dan dikirim" in page and "Berkas kasus #1" in page
+    assert last_to(engine, COOP_PHONE, "prescription_notice") is not None
+    admin = app.test_client()
+    log_in(admin, "admin@dinas.go.id", "rahasia-sekali")
+    page = post(admin, "/admin/booking/EK-0001/close", "/admin/booking/EK-0001",
+                reason="ditangani dinas provinsi").get_data(as_text=True)  # fmt: skip
+    assert "ditutup: ditangani dinas provinsi" in page
+    with transaction(engine) as session:
+        assert session.exec(select(Case.status)).one() == "closed"

@@ -42,6 +42,7 @@ def token(client, path: str) -> str:
 
 
 def log_in(client, email: str = "admin@dinas.go.id", password: str = PASSWORD):
+    """Log in through the form, with its CSRF token."""
     return client.post(
         "/admin/login",
         data={"email": email, "password": password, "csrf_token": token(client, "/admin/login")},
