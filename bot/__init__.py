@@ -51,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             int(app.config["REMINDER_MINUTES_BEFORE"]),
         ),
         daily_at=time.fromisoformat(app.config["DAILY_AT"]),
+        survey_at=time.fromisoformat(app.config["SURVEY_AT"]),
     )
     app.extensions["send_policy"] = SendPolicy(
         templates=dict(app.config["TWILIO_CONTENT_SIDS"]),

@@ -37,6 +37,7 @@ class Config:
     REMINDER_DAY_BEFORE_AT = os.environ.get("REMINDER_DAY_BEFORE_AT", "09:00")
     REMINDER_MINUTES_BEFORE = int(os.environ.get("REMINDER_MINUTES_BEFORE", "60"))
     DAILY_AT = os.environ.get("DAILY_AT", "07:00")
+    SURVEY_AT = os.environ.get("SURVEY_AT", "10:00")
     TWILIO_CONTENT_SIDS = {
         key.removeprefix("TWILIO_CONTENT_SID_"): value
         for key, value in os.environ.items()
