@@ -7,7 +7,7 @@ from bot.messenger import LocalOutbox
 from bot.scheduler import tick
 from storage.db import transaction
 from storage.models import Booking, Case, OutboundMessage
-from tests.bot.test_admin_commands import SRI, set_link
+from tests.bot.test_admin_commands import SRI
 from tests.bot.test_webhook import NOW, book
 from tests.conftest import ADMIN, COOP_PHONE, WhatsApp, at
 
@@ -25,13 +25,8 @@ def last_to(engine, phone: str, kind: str) -> OutboundMessage:
         return session.exec(query.order_by(col(OutboundMessage.id).desc())).first()
 
 
-def test_the_case_is_followed_until_solved(app, engine) -> None:
-    clock = {"now": NOW}
-    app.extensions["clock"] = lambda: clock["now"]
-    set_link(engine, SRI, "https://zoom.us/j/555")
-    whatsapp = WhatsApp(app.test_client())
-    book(whatsapp)  # EK-0001: Monday 30 November 10.00, finance
-    whatsapp.send(ADMIN, "KONFIRMASI EK-0001")
+def test_the_case_is_followed_until_solved(app, engine, session_ready) -> None:
+    whatsapp, clock = session_ready  # EK-0001: Monday 30 November 10.00, finance, Ir. Sri
 
     clock["now"] = at("2026-11-30 11:05")  # after the session
     assert "sudah berlangsung" in whatsapp.send(SRI, "SELESAI EK-0001")[0]
@@ -100,13 +95,8 @@ def test_two_board_members_one_nik_one_history(app, engine) -> None:
     assert "EK-0002: apa yang ingin dilakukan?" in whatsapp.send(other, "3")[0]
 
 
-def test_an_administrator_closes_a_case_and_no_survey_follows(app, engine) -> None:
-    clock = {"now": NOW}
-    app.extensions["clock"] = lambda: clock["now"]
-    set_link(engine, SRI, "https://zoom.us/j/555")
-    whatsapp = WhatsApp(app.test_client())
-    book(whatsapp)
-    whatsapp.send(ADMIN, "KONFIRMASI EK-0001")
+def test_an_administrator_closes_a_case_and_no_survey_follows(app, engine, session_ready) -> None:
+    whatsapp, clock = session_ready
     clock["now"] = at("2026-11-30 11:05")
     whatsapp.send(SRI, "RESEP EK-0001 Bentuk tim penagihan.")
     assert "alasannya belum ditulis" in whatsapp.send(ADMIN, "TUTUP EK-0001")[0]
@@ -119,18 +109,13 @@ def test_an_administrator_closes_a_case_and_no_survey_follows(app, engine) -> No
     assert survey.status == "cancelled" and survey.error == "case is closed"
 
 
-def test_the_console_writes_prescriptions_and_closes_cases(app, engine) -> None:
+def test_the_console_writes_prescriptions_and_closes_cases(app, engine, session_ready) -> None:
     from bot.console.auth import hash_password
     from storage.models import Expert
     from storage.users import save_user
     from tests.bot.test_console import log_in, post
 
-    clock = {"now": NOW}
-    app.extensions["clock"] = lambda: clock["now"]
-    set_link(engine, SRI, "https://zoom.us/j/555")
-    whatsapp = WhatsApp(app.test_client())
-    book(whatsapp)
-    whatsapp.send(ADMIN, "KONFIRMASI EK-0001")
+    _whatsapp, clock = session_ready
     with transaction(engine) as session:
         sri = session.exec(select(Expert).where(Expert.phone == SRI)).one()
         ahmad = session.exec(select(Expert).where(Expert.phone != SRI)).first()

@@ -7,23 +7,11 @@ from sqlmodel import col, select
 
 from storage.db import transaction
 from storage.models import Booking, OutboundMessage
-from tests.bot.test_admin_commands import SRI, set_link
-from tests.bot.test_webhook import NOW, book
-from tests.conftest import ADMIN, COOP_PHONE, WhatsApp
+from tests.bot.test_admin_commands import SRI
+from tests.bot.test_webhook import NOW
+from tests.conftest import COOP_PHONE, WhatsApp
 
 AHMAD = "+6281100000002"
-
-
-@pytest.fixture
-def session_ready(app, engine):
-    """EK-0001 booked by the cooperative (Monday 30 November 10.00) and confirmed with Ir. Sri."""
-    clock = {"now": NOW}
-    app.extensions["clock"] = lambda: clock["now"]
-    set_link(engine, SRI, "https://zoom.us/j/555")
-    whatsapp = WhatsApp(app.test_client())
-    book(whatsapp)
-    assert "terkonfirmasi" in whatsapp.send(ADMIN, "KONFIRMASI EK-0001")[0]
-    return whatsapp, clock
 
 
 def expert(whatsapp: WhatsApp, text: str, phone: str = SRI) -> str:
