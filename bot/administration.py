@@ -34,7 +34,7 @@ from storage.bookings import (
 from storage.conversations import language_of
 from storage.models import Booking, Case, Cooperative, Expert, Topic
 from storage.outbox import enqueue
-from storage.schedule import clinic_calendar, expert_pool
+from storage.schedule import clinic_calendar, expert_pool, working_calendar
 
 if TYPE_CHECKING:
     from bot.inbound import Settings
@@ -187,7 +187,7 @@ def _tell_confirmed(
                link=link, prepare=PREPARE[booking.topic_key][lang])  # fmt: skip
     variables = {"1": booking.code, "2": start, "3": expert.name, "4": link}
     enqueue(session, booking.phone, body, "confirmation", now, booking.id, variables)
-    calendar = ClinicCalendar(settings.hours)
+    calendar = working_calendar(session, now, settings.hours)
     schedule_reminders(session, booking, expert, lang, now, settings.reminders, calendar)
     problem = f"{label(PROBLEM_AREAS, booking.problem_area)} — {booking.problem_text}"
     body = say("expert_notice", code=booking.code, start=format_start(booking.requested_start),

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from flows.calendar import ClinicCalendar, ClinicHours, format_clock, format_day, format_start
+from flows.calendar import ClinicHours, format_clock, format_day, format_start
 from flows.choices import PROBLEM_AREAS, label
 from flows.dates import WIB
 from flows.texts import say
@@ -18,7 +18,7 @@ from storage.bookings import waiting_requests
 from storage.directory import admin_phones
 from storage.models import Booking, Cooperative, Expert, OutboundMessage, Topic
 from storage.outbox import enqueue
-from storage.schedule import closed_days
+from storage.schedule import working_calendar
 
 
 def _once(session: Session, key: str, to: str, body: str, kind: str, now: datetime,
@@ -79,7 +79,7 @@ def make_daily(
     """Queue today's schedules and digests if it is a working day from `at` on; how many."""
     local = now.astimezone(WIB)
     today = local.date()
-    calendar = ClinicCalendar(hours, closed_days(session, today))
+    calendar = working_calendar(session, now, hours)
     if local.time() < at or not calendar.is_working_day(today):
         return 0
     day = format_day(today)

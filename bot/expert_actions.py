@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from bot.reminders import cancel_reminders
 from bot.sender import within_window
 from flows.admin import Mistyped
-from flows.calendar import ClinicCalendar, format_clock, format_day, format_start
+from flows.calendar import format_clock, format_day, format_start
 from flows.dates import WIB
 from flows.expert import EXAMPLES, ExpertCommand, read_expert_command, split_message
 from flows.model import S
@@ -23,7 +23,7 @@ from storage.bookings import booking_by_code, bookings_of, record_event
 from storage.conversations import language_of
 from storage.models import Booking, Conversation, Cooperative, Expert, Topic
 from storage.outbox import enqueue
-from storage.schedule import closed_days
+from storage.schedule import working_calendar
 
 if TYPE_CHECKING:
     from bot.inbound import Settings
@@ -143,10 +143,8 @@ def _ask_satisfaction(
     session: Session, booking: Booking, lang: str, now: datetime, settings: "Settings"
 ) -> None:
     """The working day after the prescription: how satisfied, and is it solved?"""
-    calendar = ClinicCalendar(settings.hours, closed_days(session, now.astimezone(WIB).date()))
-    day = now.astimezone(WIB).date() + timedelta(days=1)
-    while not calendar.is_working_day(day):
-        day += timedelta(days=1)
+    calendar = working_calendar(session, now, settings.hours)
+    day = calendar.working_day_after(now.astimezone(WIB).date())
     due = datetime.combine(day, settings.survey_at, WIB)
     body = say("survey", lang, code=booking.code)
     enqueue(session, booking.phone, body, "follow_up", now, booking.id, {"1": booking.code}, due)

@@ -7,7 +7,7 @@ sender re-reads the booking anyway, so a reminder never goes out for a session t
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col
@@ -17,7 +17,6 @@ from flows.dates import WIB
 from flows.texts import say
 from storage.models import Booking, Expert, OutboundMessage
 from storage.outbox import enqueue
-from storage.schedule import closed_days
 
 REMINDERS = ("reminder_day_before", "reminder_hour_before")
 
@@ -40,13 +39,6 @@ def cancel_reminders(session: Session, booking_id: int, why: str) -> None:
     )
 
 
-def _working_day_before(start: datetime, calendar: ClinicCalendar) -> date:
-    day = start.astimezone(WIB).date() - timedelta(days=1)
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    return day
-
-
 def schedule_reminders(
     session: Session, booking: Booking, expert: Expert, lang: str, now: datetime,
     times: ReminderTimes, calendar: ClinicCalendar,
@@ -54,9 +46,8 @@ def schedule_reminders(
     """Replace the booking's pending reminders with ones for its current time."""
     cancel_reminders(session, booking.id, "replaced by new reminders")
     start = booking.requested_start
-    calendar = ClinicCalendar(calendar.hours, closed_days(session, now.astimezone(WIB).date()))
-    day_before = datetime.combine(_working_day_before(start, calendar),
-                                  times.day_before_at, WIB)  # fmt: skip
+    day = calendar.working_day_before(start.astimezone(WIB).date())
+    day_before = datetime.combine(day, times.day_before_at, WIB)
     common = {"code": booking.code, "link": booking.meeting_link}
     if now < day_before:
         body = say("reminder_day_before", lang, start=format_start(start, lang),

@@ -62,9 +62,18 @@ class ClinicCalendar:
         )
 
     def first_bookable_day(self, today: date) -> date:
-        day = today + timedelta(days=1)
+        return self.working_day_after(today)
+
+    def working_day_after(self, day: date) -> date:
+        day += timedelta(days=1)
         while not self.is_working_day(day):
             day += timedelta(days=1)
+        return day
+
+    def working_day_before(self, day: date) -> date:
+        day -= timedelta(days=1)
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
         return day
 
     def day_starts(self, day: date) -> list[datetime]:

@@ -1,6 +1,7 @@
 """What the calendar needs from the database: closed days, experts, and who holds which time."""
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import or_, text
@@ -104,12 +105,14 @@ def lock_schedule(session: Session) -> None:
         session.connection().execute(text("SELECT pg_advisory_xact_lock(20261127)"))
 
 
+def working_calendar(session: Session, now: datetime, hours: ClinicHours) -> ClinicCalendar:
+    """Working days and hours as of `now` (closed days included), without the experts."""
+    return ClinicCalendar(hours, closed_days(session, now.astimezone(WIB).date()))
+
+
 def clinic_calendar(session: Session, now: datetime, hours: ClinicHours) -> ClinicCalendar:
     """The calendar as of `now`: hours, closed days, and who holds which time."""
     today = now.astimezone(WIB).date()
     until = today + timedelta(days=hours.horizon_days + 1)
-    return ClinicCalendar(
-        hours=hours,
-        closed_days=closed_days(session, today),
-        pool=expert_pool(session, today, until, hours.session_minutes),
-    )
+    pool = expert_pool(session, today, until, hours.session_minutes)
+    return replace(working_calendar(session, now, hours), pool=pool)
