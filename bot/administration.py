@@ -18,7 +18,7 @@ from bot.reminders import cancel_reminders, schedule_reminders
 from flows.admin import EXAMPLES, Command, Mistyped, is_https_url
 from flows.availability import Pool
 from flows.booking import refusal_line
-from flows.calendar import ClinicCalendar, format_start, hours_params
+from flows.calendar import format_start, hours_params
 from flows.choices import PROBLEM_AREAS, label
 from flows.dates import WIB
 from flows.model import DEFAULT_ADDRESS
@@ -119,7 +119,7 @@ def confirm_booking(
                                    status=_status(booking.status))])  # fmt: skip
     if url and not is_https_url(url):
         return Outcome(False, [say("admin_bad_url", url=url)])
-    if why := _not_a_session_time(start, now, settings):
+    if why := _not_a_session_time(session, start, now, settings):
         return Outcome(False, [why])
     expert = _choose_expert(session, booking, start, expert_name, now, settings, expert_id)
     if isinstance(expert, str):
@@ -273,7 +273,9 @@ def _detail(session: Session, booking: Booking) -> str:
     return "\n".join(lines)
 
 
-def _not_a_session_time(start: datetime, now: datetime, settings: "Settings") -> str | None:
+def _not_a_session_time(
+    session: Session, start: datetime, now: datetime, settings: "Settings"
+) -> str | None:
     """Why a session cannot be put at `start` (past, closed day, outside hours), or None.
 
     Administrators may confirm sooner than cooperatives may ask (today, if still ahead) and
@@ -281,7 +283,7 @@ def _not_a_session_time(start: datetime, now: datetime, settings: "Settings") ->
     """
     if start <= now:
         return say("refuse_past")
-    calendar = ClinicCalendar(settings.hours)
+    calendar = working_calendar(session, now, settings.hours)
     refusal = calendar.slot_refusal(start, now.astimezone(WIB).date())
     if refusal is None or refusal.reason in ("too_soon", "too_far"):
         return None
@@ -298,7 +300,7 @@ def _propose(
 ) -> list[str]:
     if booking.status not in ("waiting", "proposed"):
         return [say("admin_wrong_status", code=booking.code, status=_status(booking.status))]
-    if why := _not_a_session_time(start, now, settings):
+    if why := _not_a_session_time(session, start, now, settings):
         return [why]
     booking.status, booking.proposed_start = "proposed", start
     record_event(session, booking, actor, "proposed", now, format_start(start))

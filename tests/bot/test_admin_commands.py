@@ -1,7 +1,7 @@
 """The administrators' WhatsApp commands, end to end through the webhook (both backends)."""
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,7 @@ from bot.scheduler import tick
 from storage.bookings import create_booking
 from storage.db import transaction
 from storage.models import Booking, BookingEvent, Expert, OutboundMessage
+from storage.schedule import add_closed_day
 from tests.bot.test_webhook import NOW, book
 from tests.conftest import ADMIN, COOP_PHONE, WhatsApp, at, prepared_engine
 
@@ -326,10 +327,13 @@ def test_two_admins_confirming_into_one_slot_at_once(app, engine) -> None:
         ("KONFIRMASI EK-0001 sabtu jam 10", "akhir pekan"),
         ("USUL EK-0001 senin jam 17", "Sesi terakhir mulai pukul 15.00 WIB"),
         ("USUL EK-0001 25 desember jam 10", "hari libur (Hari Raya Natal)"),
+        ("KONFIRMASI EK-0001 24 desember jam 10", "Klinik tutup pada Kamis, 24 Desember 2026"),
     ],
 )
 def test_administrators_cannot_put_a_session_outside_clinic_time(whatsapp, engine, text, says):
     set_link(engine, SRI, "https://zoom.us/j/3")
     request(engine, COOP_PHONE, "2026-12-01 10:00")
+    with transaction(engine) as session:
+        add_closed_day(session, date(2026, 12, 24), "Cuti bersama")
     assert says in admin(whatsapp, text)
     assert booking(engine, "EK-0001").status == "waiting"
