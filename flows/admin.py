@@ -56,7 +56,8 @@ class Mistyped:
     why: str
 
 
-def _code(text: str) -> str | None:
+def booking_code(text: str) -> str | None:
+    """The booking code a message names ("ek 42", "EK-0042"), written as EK-0042."""
     found = CODE.search(text)
     return f"EK-{int(found[1]):04d}" if found else None
 
@@ -82,7 +83,7 @@ def read_command(text: str, now: datetime, in_menu: bool) -> Command | Mistyped 
         return None
     verb, exact = _verb(words[0])
     rest = words[1] if len(words) > 1 else ""
-    code = _code(rest)
+    code = booking_code(rest)
     if verb is None or (not exact and code is None) or (not in_menu and code is None):
         return None
     if verb == "help":

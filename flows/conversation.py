@@ -8,7 +8,7 @@ MENU, BATAL, KEMBALI, BANTUAN), then the current state's handler.
 from datetime import datetime, timedelta
 from typing import Any
 
-from flows.admin import CODE
+from flows.admin import CODE, booking_code
 from flows.booking import (
     BOOKING_FIELDS,
     EDIT_ITEMS,
@@ -580,8 +580,7 @@ class _Talk:
         """YA / TIDAK [waktu] to a proposal: with its code anywhere, or plainly from the menu
         when it is the only proposal open."""
         proposals = [b for b in self.ctx.bookings if b.status == "proposed"]
-        found = CODE.search(text)
-        code = f"EK-{int(found[1]):04d}" if found else None
+        code = booking_code(text)
         chosen = next((b for b in proposals if b.code == code), None)
         if chosen is None and code is None and len(proposals) == 1 and self.state == S.MENU:
             chosen = proposals[0]

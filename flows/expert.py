@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flows.admin import CODE, Mistyped
+from flows.admin import CODE, Mistyped, booking_code
 from flows.dates import WIB, parse_when
 from flows.words import fold
 
@@ -30,11 +30,6 @@ class ExpertCommand:
     text: str | None = None
 
 
-def _code(text: str) -> str | None:
-    found = CODE.search(text)
-    return f"EK-{int(found[1]):04d}" if found else None
-
-
 def read_expert_command(text: str, now: datetime, in_menu: bool) -> ExpertCommand | Mistyped | None:
     """A command, a mistyped one, or None (then the message goes through the normal menu)."""
     stripped = text.strip()
@@ -42,7 +37,7 @@ def read_expert_command(text: str, now: datetime, in_menu: bool) -> ExpertComman
     if not words:
         return None
     first, rest = fold(words[0]), words[1] if len(words) > 1 else ""
-    code = _code(stripped)
+    code = booking_code(stripped)
     if first == "jadwal" and in_menu:
         return _schedule(rest, now)
     if NO_SHOW.match(stripped):
