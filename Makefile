@@ -37,9 +37,9 @@ test: $(STAMP) node_modules/.bin/prism
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/dates.py
-	$(BIN)/python bench/webhook.py
-	$(BIN)/python bench/dispatch.py
+	$(BIN)/python -m bench.dates
+	$(BIN)/python -m bench.webhook
+	$(BIN)/python -m bench.dispatch
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis

@@ -1,6 +1,6 @@
 """Date understanding on the shared corpus: our parse_when beside dateparser, and speed.
 
-Run: .venv/bin/python bench/dates.py   (needs ../shared/corpus/dates.tsv)
+Run: .venv/bin/python -m bench.dates   (needs ../shared/corpus/dates.tsv)
 """
 
 import statistics

@@ -1,6 +1,6 @@
 """Webhook latency: whole bookings through POST /whatsapp/inbound, per message.
 
-Run: .venv/bin/python bench/webhook.py [DATABASE_URL ...]
+Run: .venv/bin/python -m bench.webhook [DATABASE_URL ...]
 Default: a temporary SQLite file, and PostgreSQL at BENCH_DATABASE_URL (default: a database
 `eklinik_bench` on the local server, created when missing) when it answers. The database's
 schema is rebuilt: never point it at data you keep. The Flask test client is used, so the

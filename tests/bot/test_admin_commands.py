@@ -5,18 +5,26 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import select
 
 from bot.messenger import LocalOutbox
 from bot.scheduler import tick
-from storage.bookings import create_booking
 from storage.db import transaction
-from storage.models import Booking, BookingEvent, Expert, OutboundMessage
+from storage.models import Booking, BookingEvent, Expert
 from storage.schedule import add_closed_day
-from tests.bot.test_webhook import NOW, book
-from tests.conftest import ADMIN, COOP_PHONE, WhatsApp, at, prepared_engine
-
-SRI = "+6281100000003"  # the finance and business expert of the fixtures
+from tests.helpers import (
+    ADMIN,
+    COOP_PHONE,
+    NOW,
+    SRI,
+    WhatsApp,
+    admin,
+    book,
+    messages_to,
+    prepared_engine,
+    request,
+    set_link,
+)
 
 
 @pytest.fixture
@@ -25,40 +33,9 @@ def whatsapp(app) -> WhatsApp:
     return WhatsApp(app.test_client())
 
 
-def admin(whatsapp: WhatsApp, text: str) -> str:
-    return "\n".join(whatsapp.send(ADMIN, text))
-
-
-def request(engine, phone: str, start: str, topic: str = "keuangan", name: str = "KSP") -> str:
-    """A waiting request, straight into the database (the conversation is tested elsewhere)."""
-    answers = {
-        "coop_name": name, "nik": None, "coop_kind": "ksp", "kecamatan": "Cikupa",
-        "in_regency": True, "contact_name": "Siti", "contact_role": "ketua", "topic": topic,
-        "problem_area": "keuangan", "problem_text": "Tunggakan anggota meningkat.",
-        "start": at(start).isoformat(),
-    }  # fmt: skip
-    with transaction(engine) as session:
-        return create_booking(session, phone, answers).code
-
-
-def outbox(engine, to: str, kind: str | None = None) -> list[OutboundMessage]:
-    with transaction(engine) as session:
-        query = select(OutboundMessage).where(OutboundMessage.to_phone == to)
-        if kind:
-            query = query.where(OutboundMessage.kind == kind)
-        return list(session.exec(query.order_by(col(OutboundMessage.id))).all())
-
-
 def booking(engine, code: str) -> Booking:
     with transaction(engine) as session:
         return session.exec(select(Booking).where(Booking.code == code)).one()
-
-
-def set_link(engine, phone: str, link: str | None) -> None:
-    with transaction(engine) as session:
-        expert = session.exec(select(Expert).where(Expert.phone == phone)).one()
-        expert.meeting_link = link
-        session.add(expert)
 
 
 def test_daftar_lists_waiting_requests_oldest_first(whatsapp, engine) -> None:
@@ -86,11 +63,11 @@ def test_confirm_with_the_experts_standing_link(whatsapp, engine) -> None:
     assert "✅ *EK-0001* terkonfirmasi" in reply and "Ir. Sri" in reply
     confirmed = booking(engine, "EK-0001")
     assert confirmed.status == "confirmed" and confirmed.meeting_link == "https://zoom.us/j/555"
-    [message] = outbox(engine, COOP_PHONE, "confirmation")
+    [message] = messages_to(engine, COOP_PHONE, "confirmation")
     for part in ["Senin, 30 November 2026 pukul 10.00 WIB", "Ir. Sri", "https://zoom.us/j/555",
                  "laporan keuangan terakhir"]:  # fmt: skip
         assert part in message.body
-    [notice] = outbox(engine, SRI, "expert_notice")
+    [notice] = messages_to(engine, SRI, "expert_notice")
     assert "EK-0001" in notice.body and "Koperasi Maju Bersama" in notice.body
 
 
@@ -108,7 +85,7 @@ def test_without_any_link_the_admin_is_asked_for_one(whatsapp, engine) -> None:
     reply = admin(whatsapp, f"KONFIRMASI {code}")
     assert "belum punya tautan rapat tetap" in reply and f"KONFIRMASI {code} https://" in reply
     assert booking(engine, code).status == "waiting"
-    assert outbox(engine, COOP_PHONE) == []
+    assert messages_to(engine, COOP_PHONE) == []
 
 
 def test_a_link_that_is_not_https_is_refused_with_an_example(whatsapp, engine) -> None:
@@ -126,7 +103,7 @@ def test_confirming_what_cannot_be_confirmed_changes_nothing(whatsapp, engine, s
         row.status = status
     reply = admin(whatsapp, f"KONFIRMASI {code} https://zoom.us/j/1")
     assert f"*{code}* tidak diubah" in reply
-    assert booking(engine, code).status == status and outbox(engine, COOP_PHONE) == []
+    assert booking(engine, code).status == status and messages_to(engine, COOP_PHONE) == []
 
 
 def test_the_expert_with_the_fewest_sessions_that_week_is_picked(whatsapp, engine) -> None:
@@ -171,15 +148,15 @@ def test_propose_then_the_cooperative_accepts(whatsapp, engine) -> None:
     book(whatsapp)
     set_link(engine, SRI, "https://zoom.us/j/555")
     assert "sudah dikirim ke koperasi" in admin(whatsapp, "USUL EK-0001 selasa jam 13")
-    [proposal] = outbox(engine, COOP_PHONE, "proposal")
+    [proposal] = messages_to(engine, COOP_PHONE, "proposal")
     assert "Selasa, 1 Desember 2026 pukul 13.00 WIB" in proposal.body and "YA" in proposal.body
     reply = "\n".join(whatsapp.send(COOP_PHONE, "ya"))
     assert "Anda menyetujui Selasa, 1 Desember 2026 pukul 13.00 WIB" in reply
     confirmed = booking(engine, "EK-0001")
     assert confirmed.status == "confirmed" and confirmed.proposed_start is None
     assert confirmed.requested_start == datetime(2026, 12, 1, 6, tzinfo=UTC)
-    assert len(outbox(engine, COOP_PHONE, "confirmation")) == 1
-    assert any("menyetujui usulan" in m.body for m in outbox(engine, ADMIN))
+    assert len(messages_to(engine, COOP_PHONE, "confirmation")) == 1
+    assert any("menyetujui usulan" in m.body for m in messages_to(engine, ADMIN))
 
 
 def test_propose_then_the_cooperative_asks_for_another_time(whatsapp, engine) -> None:
@@ -191,7 +168,7 @@ def test_propose_then_the_cooperative_asks_for_another_time(whatsapp, engine) ->
     assert "Kamis, 3 Desember 2026 pukul 09.00 WIB" in reply
     waiting = booking(engine, "EK-0001")
     assert waiting.status == "waiting" and waiting.proposed_start is None
-    assert any("meminta Kamis, 3 Desember 2026" in m.body for m in outbox(engine, ADMIN))
+    assert any("meminta Kamis, 3 Desember 2026" in m.body for m in messages_to(engine, ADMIN))
 
 
 def test_tidak_with_a_time_in_one_message(whatsapp, engine) -> None:
@@ -207,12 +184,12 @@ def test_decline_tells_the_cooperative_kindly_and_nothing_more_is_sent(whatsapp,
     admin(whatsapp, "KONFIRMASI EK-0001")
     reply = admin(whatsapp, "TOLAK EK-0001 ahli berhalangan, mohon daftar ulang")
     assert "*EK-0001* ditolak" in reply
-    [declined] = outbox(engine, COOP_PHONE, "decline")
+    [declined] = messages_to(engine, COOP_PHONE, "decline")
     assert "ahli berhalangan" in declined.body and "tatap muka" in declined.body
     tick(engine, LocalOutbox(), NOW)
-    [confirmation] = outbox(engine, COOP_PHONE, "confirmation")
+    [confirmation] = messages_to(engine, COOP_PHONE, "confirmation")
     assert confirmation.status == "cancelled" and declined.id
-    assert outbox(engine, COOP_PHONE, "decline")[0].status == "delivered"
+    assert messages_to(engine, COOP_PHONE, "decline")[0].status == "delivered"
 
 
 @pytest.mark.parametrize(

@@ -3,18 +3,9 @@
 
 from sqlmodel import col, select
 
-from bot.messenger import LocalOutbox
-from bot.scheduler import tick
 from storage.db import transaction
 from storage.models import Booking, Case, OutboundMessage
-from tests.bot.test_admin_commands import SRI
-from tests.bot.test_webhook import NOW, book
-from tests.conftest import ADMIN, COOP_PHONE, WhatsApp, at
-
-
-def run_at(app, when) -> None:
-    tick(app.extensions["engine"], LocalOutbox(), when, app.extensions["settings"],
-         app.extensions["send_policy"])  # fmt: skip
+from tests.helpers import ADMIN, COOP_PHONE, NOW, SRI, WhatsApp, at, book, log_in, post, run_at
 
 
 def last_to(engine, phone: str, kind: str) -> OutboundMessage:
@@ -113,7 +104,6 @@ def test_the_console_writes_prescriptions_and_closes_cases(app, engine, session_
     from bot.console.auth import hash_password
     from storage.models import Expert
     from storage.users import save_user
-    from tests.bot.test_console import log_in, post
 
     _whatsapp, clock = session_ready
     with transaction(engine) as session:

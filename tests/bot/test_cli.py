@@ -1,26 +1,11 @@
 """The `eklinik` command as an administrator runs it: a real process on a real database."""
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from sqlmodel import select
 
 from storage.db import make_engine, transaction
 from storage.models import Administrator, Expert, OutboundMessage
-
-EKLINIK = shutil.which("eklinik", path=str(Path(sys.executable).parent)) or "eklinik"
-
-
-def eklinik(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TWILIO_")}
-    env.update(DATABASE_URL=url, ADMIN_NUMBERS="")
-    return subprocess.run(
-        [EKLINIK, *args], input=stdin, env=env, capture_output=True, text=True, timeout=60
-    )
+from tests.helpers import eklinik
 
 
 @pytest.fixture(scope="module")

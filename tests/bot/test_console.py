@@ -18,11 +18,19 @@ from storage.models import (
     OutboundMessage,
 )
 from storage.users import save_user
-from tests.bot.test_admin_commands import SRI, request, set_link
-from tests.bot.test_webhook import NOW
-from tests.conftest import ADMIN, COOP_PHONE, WhatsApp
-
-PASSWORD = "rahasia-sekali"
+from tests.helpers import (
+    ADMIN,
+    COOP_PHONE,
+    NOW,
+    PASSWORD,
+    SRI,
+    WhatsApp,
+    log_in,
+    post,
+    request,
+    set_link,
+    token,
+)
 
 
 @pytest.fixture
@@ -34,24 +42,6 @@ def console(app, engine):
         save_user(session, "sri@dinas.go.id", hash_password(PASSWORD), "expert", "Sri", sri.id)
         save_user(session, "resepsionis@dinas.go.id", hash_password(PASSWORD), "receptionist")
     return app.test_client()
-
-
-def token(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-
-
-def log_in(client, email: str = "admin@dinas.go.id", password: str = PASSWORD):
-    """Log in through the form, with its CSRF token."""
-    return client.post(
-        "/admin/login",
-        data={"email": email, "password": password, "csrf_token": token(client, "/admin/login")},
-    )
-
-
-def post(client, path: str, page: str, **data: str):
-    return client.post(path, data={**data, "csrf_token": token(client, page)},
-                       follow_redirects=True)  # fmt: skip
 
 
 def try_to_decline(client, code: str):

@@ -3,27 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import select
 
 from storage.db import transaction
-from storage.models import Booking, OutboundMessage
-from tests.bot.test_admin_commands import SRI
-from tests.bot.test_webhook import NOW
-from tests.conftest import COOP_PHONE, WhatsApp
-
-AHMAD = "+6281100000002"
+from storage.models import Booking
+from tests.helpers import AHMAD, COOP_PHONE, NOW, SRI, WhatsApp, messages_to
 
 
 def expert(whatsapp: WhatsApp, text: str, phone: str = SRI) -> str:
     return "\n".join(whatsapp.send(phone, text))
 
 
-def to_coop(engine, kind: str) -> list[OutboundMessage]:
-    with transaction(engine) as session:
-        query = select(OutboundMessage).where(
-            OutboundMessage.to_phone == COOP_PHONE, OutboundMessage.kind == kind
-        )
-        return list(session.exec(query.order_by(col(OutboundMessage.id))).all())
+def to_coop(engine, kind: str) -> list:
+    return messages_to(engine, COOP_PHONE, kind)
 
 
 def booking(engine) -> Booking:

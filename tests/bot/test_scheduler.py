@@ -3,15 +3,22 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import select
 
-from bot.messenger import LocalOutbox
-from bot.scheduler import tick
 from bot.webhook.routes import record_status
 from storage.db import transaction
-from storage.models import OutboundMessage
-from tests.bot.test_admin_commands import SRI, admin, request, set_link
-from tests.conftest import ADMIN, COOP_PHONE, WhatsApp, at
+from tests.helpers import (
+    ADMIN,
+    COOP_PHONE,
+    SRI,
+    WhatsApp,
+    admin,
+    at,
+    messages_to,
+    request,
+    run_at,
+    set_link,
+)
 
 FRIDAY = at("2026-11-27 10:00")
 
@@ -25,17 +32,8 @@ def clinic(app, engine):
     return app, clock
 
 
-def run_at(app, when: datetime):
-    return tick(app.extensions["engine"], LocalOutbox(), when, app.extensions["settings"],
-                app.extensions["send_policy"])  # fmt: skip
-
-
-def sent(engine, to: str, kind: str) -> list[OutboundMessage]:
-    with transaction(engine) as session:
-        query = select(OutboundMessage).where(
-            OutboundMessage.to_phone == to, OutboundMessage.kind == kind
-        )
-        return list(session.exec(query.order_by(col(OutboundMessage.id))).all())
+def sent(engine, to: str, kind: str) -> list:
+    return messages_to(engine, to, kind)
 
 
 def confirmed(app, engine, start: str, phone: str = COOP_PHONE) -> str:

@@ -17,18 +17,11 @@ from sqlmodel import select
 from storage.db import transaction
 from storage.models import OutboundMessage
 from storage.outbox import enqueue
-from tests.bot.test_cli import EKLINIK
-from tests.bot.test_twilio import ACCOUNT, SENDER, FakeTwilio
-from tests.conftest import at, serving
+from tests.fakes import ACCOUNT, SENDER
+from tests.helpers import EKLINIK, at, prepared_engine
 
 NOW = at("2026-11-28 10:00")  # a Saturday: no daily schedules or digests in the way
 COUNT = 120
-
-
-@pytest.fixture
-def fake_twilio():
-    with serving(FakeTwilio()) as server:
-        yield server
 
 
 def queue(engine, due: datetime = NOW, count: int = COUNT) -> None:
@@ -66,8 +59,6 @@ def statuses(engine) -> Counter:
 
 @pytest.mark.postgres
 def test_two_scheduler_processes_send_each_message_once(postgres_url, fake_twilio) -> None:
-    from tests.conftest import prepared_engine
-
     engine = prepared_engine(postgres_url)
     queue(engine)
     fake_twilio.delay = 0.005

@@ -10,8 +10,7 @@ from werkzeug.serving import make_server
 
 from bot import create_app
 from bot.scheduler import tick
-from tests.bot.test_webhook import NOW
-from tests.conftest import ADMIN, prepared_engine, unavailable
+from tests.helpers import ADMIN, NOW, SRI, prepared_engine, request, set_link, unavailable
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -157,8 +156,6 @@ def _screenshot(page, name: str) -> None:
 def test_console_log_in_confirm_and_refuse_a_double_booking(
     live_server, browser, engine, console_login
 ) -> None:
-    from tests.bot.test_admin_commands import SRI, request, set_link
-
     set_link(engine, SRI, "https://zoom.us/j/555")
     first = request(engine, "+6281200000001", "2026-12-01 10:00", name="KSP Sejahtera Cikupa")
     second = request(engine, "+6281200000002", "2026-12-01 10:00", name="Kopkar Maju Jaya")

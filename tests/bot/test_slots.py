@@ -9,8 +9,7 @@ from sqlmodel import col, select
 from storage.db import transaction
 from storage.models import Booking, Expert
 from storage.schedule import add_closed_day, set_day_off
-from tests.bot.test_webhook import BOOKING, NOW
-from tests.conftest import WhatsApp
+from tests.helpers import BOOKING, NOW, WhatsApp
 
 TOPIC_NUMBER = {"kelembagaan": "1", "keuangan": "3"}  # Dr. Ahmad: kelembagaan; Ir. Sri: keuangan
 

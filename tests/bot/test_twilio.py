@@ -1,10 +1,6 @@
 """The real twilio client: against Prism (Twilio's own OpenAPI) and a scripted fake for errors."""
 
 import json
-import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
 from sqlmodel import select
@@ -14,11 +10,8 @@ from bot.messenger import LocalOutbox, SendError, TwilioMessenger, make_messenge
 from bot.sender import deliver_due
 from storage.db import transaction
 from storage.models import Conversation, OutboundMessage
-from tests.bot.test_webhook import NOW, book
-from tests.conftest import ADMIN, AUTH_TOKEN, WhatsApp, serving
-
-ACCOUNT = "AC" + "a" * 32
-SENDER = "whatsapp:+14155238886"
+from tests.fakes import ACCOUNT, SENDER, FakeTwilio, twilio_error
+from tests.helpers import ADMIN, AUTH_TOKEN, NOW, WhatsApp, book, free_port
 
 
 @pytest.mark.prism
@@ -99,55 +92,6 @@ def test_without_credentials_messages_go_to_the_local_outbox() -> None:
     assert isinstance(make_messenger({}), LocalOutbox)
 
 
-class FakeTwilio(ThreadingHTTPServer):
-    """Answers Messages.json with scripted (status, body) pairs and keeps what it received."""
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.script: list[tuple[int, dict]] = []
-        self.received: list[dict] = []
-        self.delay = 0.0  # seconds before each answer, to catch a sender mid-batch
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: FakeTwilio
-
-    def do_POST(self) -> None:  # noqa: N802 - the http.server API
-        length = int(self.headers.get("Content-Length", 0))
-        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-        if self.server.delay:
-            time.sleep(self.server.delay)
-        self.server.received.append({"path": self.path, **form})
-        status, body = self.server.script.pop(0) if self.server.script else (201, _message())
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-def _message(sid: str = "SM" + "b" * 32) -> dict:
-    return {"sid": sid, "status": "queued", "account_sid": ACCOUNT}
-
-
-def _error(code: int, status: int) -> tuple[int, dict]:
-    return status, {"code": code, "message": f"error {code}", "status": status}
-
-
-@pytest.fixture
-def fake_twilio() -> Iterator[FakeTwilio]:
-    with serving(FakeTwilio()) as server:
-        yield server
-
-
 @pytest.fixture
 def outbox_app(engine, db_url, fake_twilio):
     app = _twilio_app(db_url, fake_twilio, {})
@@ -177,7 +121,7 @@ def test_requests_go_to_the_configured_base_url(outbox_app, fake_twilio, engine)
 def test_rate_limited_and_server_errors_are_retried_later(outbox_app, fake_twilio, engine) -> None:
     from datetime import timedelta
 
-    fake_twilio.script = [_error(20429, 429), _error(20500, 503)]
+    fake_twilio.script = [twilio_error(20429, 429), twilio_error(20500, 503)]
     messenger = outbox_app.extensions["messenger"]
     assert deliver_due(engine, messenger, NOW).retried == 1
     assert _notice(engine).status == "pending" and "429" in _notice(engine).error
@@ -190,7 +134,7 @@ def test_rate_limited_and_server_errors_are_retried_later(outbox_app, fake_twili
 def test_a_permanent_error_fails_at_once(outbox_app, fake_twilio, engine) -> None:
     from datetime import timedelta
 
-    fake_twilio.script = [_error(21211, 400)]
+    fake_twilio.script = [twilio_error(21211, 400)]
     messenger = outbox_app.extensions["messenger"]
     assert deliver_due(engine, messenger, NOW).failed == 1
     assert deliver_due(engine, messenger, NOW + timedelta(hours=1)).sent == 0
@@ -207,8 +151,6 @@ def test_a_number_that_said_stop_gets_nothing(outbox_app, fake_twilio, engine) -
 
 
 def test_unreachable_twilio_is_a_retry_not_a_crash(engine, db_url) -> None:
-    from tests.conftest import free_port
-
     app = create_app(
         {
             "DATABASE_URL": db_url,

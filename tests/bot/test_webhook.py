@@ -8,38 +8,13 @@ from sqlmodel import select
 from bot import create_app
 from storage.db import transaction
 from storage.models import Booking, Conversation, Cooperative, InboundMessage, OutboundMessage
-from tests.conftest import ADMIN, AUTH_TOKEN, COOP_PHONE, WhatsApp, at, replies_of
-
-NOW = at("2026-11-27 10:00")  # Friday
-
-BOOKING = [
-    ("halo", "Silakan pilih"),
-    ("1", "nama koperasi"),
-    ("Koperasi Maju Bersama", "Nomor Induk Koperasi"),
-    ("3603 1234 5678 0001", "jenis koperasi"),
-    ("simpan pinjam", "kecamatan"),
-    ("ps kemis", "Maksud Anda Kecamatan *Pasar Kemis*?"),
-    ("ya", "narahubung"),
-    ("Siti Aminah", "jabatan"),
-    ("bendahara", "Topik konsultasi"),
-    ("3", "Masalahnya termasuk"),
-    ("keuangan", "Ceritakan singkat"),
-    ("Banyak anggota menunggak pinjaman sejak Januari.", "Kapan Anda ingin"),
-    ("senin depan jam 10", "Mohon periksa data"),
-]
+from tests.helpers import ADMIN, AUTH_TOKEN, BOOKING, COOP_PHONE, NOW, WhatsApp, book, replies_of
 
 
 @pytest.fixture
 def fixed_clock(app):
     app.extensions["clock"] = lambda: NOW
     return app
-
-
-def book(whatsapp: WhatsApp, phone: str = COOP_PHONE) -> list[str]:
-    for text, expected in BOOKING:
-        replies = whatsapp.send(phone, text)
-        assert expected in "\n".join(replies), (text, replies)
-    return whatsapp.send(phone, "YA")
 
 
 def test_whole_booking_through_the_webhook(fixed_clock, whatsapp, engine) -> None:

@@ -11,7 +11,6 @@ from flows.dates import WIB
 from flows.model import (
     BookingView,
     CancelBooking,
-    Chat,
     Context,
     ForwardToAdmins,
     Incoming,
@@ -19,49 +18,7 @@ from flows.model import (
     S,
     SubmitBooking,
 )
-
-NOW = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)  # Friday 27 November 2026
-
-
-class User:
-    """One phone's conversation, kept between messages as the database would keep it."""
-
-    def __init__(self, ctx: Context | None = None) -> None:
-        self.chat = Chat()
-        self.ctx = ctx or Context(now=NOW)
-        self.effects: list = []
-
-    def says(self, text: str = "", **incoming) -> str:
-        reply = handle(self.chat, Incoming(text=text, **incoming), self.ctx)
-        self.chat = reply.chat
-        self.effects.extend(reply.effects)
-        return "\n".join(reply.texts)
-
-    @property
-    def state(self) -> str:
-        return self.chat.state
-
-    @property
-    def answers(self) -> dict:
-        return self.chat.answers
-
-
-def booked_up_to(state: S, user: User | None = None) -> User:
-    """A user who answered every question before `state`."""
-    user = user or User()
-    script = [
-        ("halo", S.MENU), ("1", S.COOP_NAME), ("Koperasi Maju Bersama", S.NIK),
-        ("3603 1234 5678 0001", S.COOP_KIND), ("1", S.KECAMATAN), ("Cikupa", S.CONTACT_NAME),
-        ("Siti Aminah", S.CONTACT_ROLE), ("bendahara", S.TOPIC), ("3", S.PROBLEM_AREA),
-        ("3", S.PROBLEM_TEXT), ("Banyak anggota menunggak pinjaman sejak Januari.", S.WHEN),
-        ("senin depan jam 10", S.SUMMARY),
-    ]  # fmt: skip
-    for text, reached in script:
-        if user.state == state:
-            break
-        user.says(text)
-        assert user.state == reached, (text, user.state)
-    return user
+from tests.helpers import NOW, User, booked_up_to
 
 
 def test_first_message_gets_welcome_and_numbered_menu() -> None:

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.dates import WIB, parse_clock, parse_when
-from tests.conftest import SHARED
+from tests.helpers import SHARED
 
 CORPUS = SHARED / "corpus" / "dates.tsv"
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)  # a Friday

@@ -10,7 +10,7 @@ from flows.conversation import CANCEL, handle
 from flows.model import Context, Incoming, S, SubmitBooking
 from flows.texts import TEXTS
 from flows.words import fold, yes_no
-from tests.flows.test_conversation import NOW, User, booked_up_to
+from tests.helpers import NOW, User, booked_up_to
 
 PLAUSIBLE = ["1", "2", "3", "5", "9", "10", "ya", "tidak", "ubah", "kembali", "menu", "bantuan",
              "lain", "Cikupa", "ps kemis", "Ciputat", "belum ada", "Budi, ketua", "sabtu jam 10",

@@ -10,7 +10,7 @@ from bot.sender import LEASE, deliver_due
 from storage.db import transaction
 from storage.models import OutboundMessage
 from storage.outbox import claim_due, enqueue
-from tests.conftest import at
+from tests.helpers import at
 
 NOW = at("2026-11-27 10:00")
 

@@ -1,0 +1,317 @@
+"""What many tests share: the people of the fixtures, a signed WhatsApp, the booking script,
+requests straight into the database, the console log-in, the scheduler at a moment.
+
+Fixtures live in conftest.py; everything a test module imports lives here or in fakes.py.
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import SQLModel, col, select
+from twilio.request_validator import RequestValidator
+
+from flows.dates import WIB
+from storage.db import make_engine, transaction
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+EKLINIK = shutil.which("eklinik", path=str(Path(sys.executable).parent)) or "eklinik"
+
+AUTH_TOKEN = "test-auth-token"
+ADMIN = "+6281100000001"
+AHMAD = "+6281100000002"  # the institutions and mentoring expert of the fixtures
+SRI = "+6281100000003"  # the finance and business expert of the fixtures
+COOP_PHONE = "+6281234567890"
+PASSWORD = "rahasia-sekali"
+
+
+def at(text_time: str) -> datetime:
+    """An aware instant in WIB: at('2026-11-27 10:00')."""
+    return datetime.fromisoformat(text_time).replace(tzinfo=WIB)
+
+
+NOW = at("2026-11-27 10:00")  # Friday 27 November 2026
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally with the reason; in CI a missing service is a failure, never a skip."""
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+# --- local servers -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(server):
+    """A local HTTP server (a fake API) answering in a thread while the block runs."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def wait_for_port(port: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+# --- databases -----------------------------------------------------------------------------------
+
+
+def empty(engine: Engine) -> None:
+    tables = SQLModel.metadata.sorted_tables
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            quote = engine.dialect.identifier_preparer.quote
+            names = ", ".join(quote(table.name) for table in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        for table in reversed(tables):
+            conn.execute(table.delete())
+
+
+def prepared_engine(url: str) -> Engine:
+    """An emptied database with the topics, one administrator and two experts."""
+    from storage.directory import add_admin, add_expert, ensure_topics
+
+    engine = make_engine(url)
+    empty(engine)
+    with transaction(engine) as session:
+        ensure_topics(session)
+        add_admin(session, ADMIN, "Admin")
+        add_expert(session, "Dr. Ahmad", AHMAD, ["kelembagaan", "pendampingan"])
+        add_expert(session, "Ir. Sri", SRI, ["keuangan", "usaha"])
+    return engine
+
+
+def request(engine, phone: str, start: str, topic: str = "keuangan", name: str = "KSP") -> str:
+    """A waiting request, straight into the database (the conversation is tested elsewhere)."""
+    from storage.bookings import create_booking
+
+    answers = {
+        "coop_name": name, "nik": None, "coop_kind": "ksp", "kecamatan": "Cikupa",
+        "in_regency": True, "contact_name": "Siti", "contact_role": "ketua", "topic": topic,
+        "problem_area": "keuangan", "problem_text": "Tunggakan anggota meningkat.",
+        "start": at(start).isoformat(),
+    }  # fmt: skip
+    with transaction(engine) as session:
+        return create_booking(session, phone, answers).code
+
+
+def set_link(engine, phone: str, link: str | None) -> None:
+    """An expert's standing meeting link."""
+    from storage.models import Expert
+
+    with transaction(engine) as session:
+        expert = session.exec(select(Expert).where(Expert.phone == phone)).one()
+        expert.meeting_link = link
+        session.add(expert)
+
+
+def messages_to(engine, phone: str, kind: str | None = None) -> list:
+    """Every outbound message to a number (of one kind), oldest first."""
+    from storage.models import OutboundMessage
+
+    with transaction(engine) as session:
+        query = select(OutboundMessage).where(OutboundMessage.to_phone == phone)
+        if kind:
+            query = query.where(OutboundMessage.kind == kind)
+        return list(session.exec(query.order_by(col(OutboundMessage.id))).all())
+
+
+# --- WhatsApp ------------------------------------------------------------------------------------
+
+
+class WhatsApp:
+    """Posts to the webhook the way Twilio does, signed with the auth token."""
+
+    URL = "http://localhost/whatsapp/inbound"
+
+    def __init__(self, client, token: str = AUTH_TOKEN, url: str | None = None) -> None:
+        self.client = client
+        self.validator = RequestValidator(token)
+        self.url = url or self.URL
+
+    def form(self, phone: str, body: str = "", **extra: str) -> dict[str, str]:
+        return {
+            "From": f"whatsapp:{phone}",
+            "To": "whatsapp:+14155238886",
+            "Body": body,
+            "MessageSid": f"SM{uuid.uuid4().hex}",
+            "NumMedia": "0",
+            "ProfileName": "Pengurus",
+            "WaId": phone.lstrip("+"),
+            **extra,
+        }
+
+    def post(self, form: dict[str, str], signature: str | None = None, headers=None):
+        if signature is None:
+            signature = self.validator.compute_signature(self.url, form)
+        headers = {"X-Twilio-Signature": signature, **(headers or {})}
+        return self.client.post("/whatsapp/inbound", data=form, headers=headers)
+
+    def send(self, phone: str, body: str = "", **extra: str) -> list[str]:
+        """The bot's replies to one message."""
+        response = self.post(self.form(phone, body, **extra))
+        assert response.status_code == 200, response.data
+        return replies_of(response.data)
+
+
+def replies_of(twiml: bytes) -> list[str]:
+    root = ElementTree.fromstring(twiml)
+    return [message.text or "" for message in root.iter("Message")]
+
+
+BOOKING = [
+    ("halo", "Silakan pilih"),
+    ("1", "nama koperasi"),
+    ("Koperasi Maju Bersama", "Nomor Induk Koperasi"),
+    ("3603 1234 5678 0001", "jenis koperasi"),
+    ("simpan pinjam", "kecamatan"),
+    ("ps kemis", "Maksud Anda Kecamatan *Pasar Kemis*?"),
+    ("ya", "narahubung"),
+    ("Siti Aminah", "jabatan"),
+    ("bendahara", "Topik konsultasi"),
+    ("3", "Masalahnya termasuk"),
+    ("keuangan", "Ceritakan singkat"),
+    ("Banyak anggota menunggak pinjaman sejak Januari.", "Kapan Anda ingin"),
+    ("senin depan jam 10", "Mohon periksa data"),
+]
+
+
+def book(whatsapp: WhatsApp, phone: str = COOP_PHONE) -> list[str]:
+    """The whole booking conversation (finance, Monday 30 November 10.00), then YA."""
+    for text_sent, expected in BOOKING:
+        replies = whatsapp.send(phone, text_sent)
+        assert expected in "\n".join(replies), (text_sent, replies)
+    return whatsapp.send(phone, "YA")
+
+
+def admin(whatsapp: WhatsApp, text_sent: str) -> str:
+    """An administrator's command and the whole answer."""
+    return "\n".join(whatsapp.send(ADMIN, text_sent))
+
+
+# --- the console ---------------------------------------------------------------------------------
+
+
+def token(client, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+
+
+def log_in(client, email: str = "admin@dinas.go.id", password: str = PASSWORD):
+    """Log in through the form, with its CSRF token."""
+    return client.post(
+        "/admin/login",
+        data={"email": email, "password": password, "csrf_token": token(client, "/admin/login")},
+    )
+
+
+def post(client, path: str, page: str, **data: str):
+    return client.post(path, data={**data, "csrf_token": token(client, page)},
+                       follow_redirects=True)  # fmt: skip
+
+
+# --- the scheduler and the command line ----------------------------------------------------------
+
+
+def run_at(app, when: datetime):
+    """One scheduler pass at `when`, with the app's settings, to the local outbox."""
+    from bot.messenger import LocalOutbox
+    from bot.scheduler import tick
+
+    return tick(app.extensions["engine"], LocalOutbox(), when, app.extensions["settings"],
+                app.extensions["send_policy"])  # fmt: skip
+
+
+def eklinik(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """The `eklinik` command in its own process, on the database at `url`."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TWILIO_")}
+    env.update(DATABASE_URL=url, ADMIN_NUMBERS="")
+    return subprocess.run(
+        [EKLINIK, *args], input=stdin, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+# --- the pure conversation -----------------------------------------------------------------------
+
+
+class User:
+    """One phone's conversation, kept between messages as the database would keep it."""
+
+    def __init__(self, ctx=None) -> None:
+        from flows.model import Chat, Context
+
+        self.chat = Chat()
+        self.ctx = ctx or Context(now=NOW)
+        self.effects: list = []
+
+    def says(self, text_sent: str = "", **incoming) -> str:
+        from flows.conversation import handle
+        from flows.model import Incoming
+
+        reply = handle(self.chat, Incoming(text=text_sent, **incoming), self.ctx)
+        self.chat = reply.chat
+        self.effects.extend(reply.effects)
+        return "\n".join(reply.texts)
+
+    @property
+    def state(self) -> str:
+        return self.chat.state
+
+    @property
+    def answers(self) -> dict:
+        return self.chat.answers
+
+
+def booked_up_to(state: str, user: User | None = None) -> User:
+    """A user who answered every question before `state`."""
+    from flows.model import S
+
+    user = user or User()
+    script = [
+        ("halo", S.MENU), ("1", S.COOP_NAME), ("Koperasi Maju Bersama", S.NIK),
+        ("3603 1234 5678 0001", S.COOP_KIND), ("1", S.KECAMATAN), ("Cikupa", S.CONTACT_NAME),
+        ("Siti Aminah", S.CONTACT_ROLE), ("bendahara", S.TOPIC), ("3", S.PROBLEM_AREA),
+        ("3", S.PROBLEM_TEXT), ("Banyak anggota menunggak pinjaman sejak Januari.", S.WHEN),
+        ("senin depan jam 10", S.SUMMARY),
+    ]  # fmt: skip
+    for text_sent, reached in script:
+        if user.state == state:
+            break
+        user.says(text_sent)
+        assert user.state == reached, (text_sent, user.state)
+    return user
