@@ -15,14 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.reminders import cancel_reminders, schedule_reminders
-from flows.admin import EXAMPLES, Command, Mistyped, is_https_url
+from flows.admin import Command, Mistyped, is_https_url
 from flows.availability import Pool
 from flows.booking import refusal_line
 from flows.calendar import format_start, hours_params
-from flows.choices import PROBLEM_AREAS, label
+from flows.catalogue import name, names, say, staff
+from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
 from flows.dates import WIB
 from flows.model import DEFAULT_ADDRESS
-from flows.texts import PREPARE, STATUS_NAMES, say
 from flows.words import fold
 from storage.bookings import (
     booking_by_code,
@@ -32,7 +32,7 @@ from storage.bookings import (
     waiting_requests,
 )
 from storage.conversations import language_of
-from storage.models import Booking, Case, Cooperative, Expert, Topic
+from storage.models import Booking, Case, Cooperative, Expert
 from storage.outbox import enqueue
 from storage.schedule import clinic_calendar, expert_pool, working_calendar
 
@@ -49,7 +49,7 @@ class Outcome:
 
 
 def _status(status: str) -> str:
-    return STATUS_NAMES.get(status, {}).get("id", status)
+    return name("status", status)
 
 
 def _pool(session: Session, start: datetime, settings: "Settings") -> Pool:
@@ -63,7 +63,7 @@ def _next_free(
     calendar = clinic_calendar(session, now, settings.hours)
     today = now.astimezone(WIB).date()
     options = calendar.nearest(start, today, topic=booking.topic_key, exclude=booking.code)
-    return say("admin_next_free", options="; ".join(format_start(s) for s in options) or "-")
+    return staff("admin_next_free", options="; ".join(format_start(s) for s in options) or "-")
 
 
 def _choose_expert(
@@ -83,10 +83,10 @@ def _choose_expert(
         matches = [e for e in active if e.id == expert_id or (name and wanted in fold(e.name))]
         if len(matches) != 1:
             names = ", ".join(e.name for e in active) or "-"
-            return say("admin_unknown_expert", name=name or expert_id, names=names)
+            return staff("admin_unknown_expert", name=name or expert_id, names=names)
         expert = matches[0]
         if pool.is_busy(expert.id, start, exclude=booking.code):
-            busy = say("admin_expert_busy", expert=expert.name, start=format_start(start))
+            busy = staff("admin_expert_busy", expert=expert.name, start=format_start(start))
             return busy + " " + _next_free(session, booking, start, now, settings)
         return expert
     monday = start.astimezone(WIB) - timedelta(days=start.astimezone(WIB).weekday())
@@ -97,8 +97,7 @@ def _choose_expert(
     # prefer an expert whose choice still leaves one for every other request waiting then
     candidates = [e for e in able if pool.can_take(e.id, start, topic, booking.code)] or able
     if not candidates:
-        topic = session.get(Topic, booking.topic_key).name
-        none = say("admin_no_expert", topic=topic, start=format_start(start))
+        none = staff("admin_no_expert", topic=TOPICS.label(topic), start=format_start(start))
         return none + " " + _next_free(session, booking, start, now, settings)
     return min(candidates, key=lambda e: (sessions_in_week(session, e.id, *week), e.id))
 
@@ -115,10 +114,10 @@ def confirm_booking(
     expert_id: int | None = None,
 ) -> Outcome:
     if booking.status not in ("waiting", "proposed"):
-        return Outcome(False, [say("admin_wrong_status", code=booking.code,
+        return Outcome(False, [staff("admin_wrong_status", code=booking.code,
                                    status=_status(booking.status))])  # fmt: skip
     if url and not is_https_url(url):
-        return Outcome(False, [say("admin_bad_url", url=url)])
+        return Outcome(False, [staff("admin_bad_url", url=url)])
     if why := _not_a_session_time(session, start, now, settings):
         return Outcome(False, [why])
     expert = _choose_expert(session, booking, start, expert_name, now, settings, expert_id)
@@ -129,7 +128,7 @@ def confirm_booking(
             return _confirm(session, booking, expert, start, actor, now, settings, url)
     except IntegrityError:  # a concurrent confirmation took this expert's time first
         session.refresh(booking)
-        busy = say("admin_expert_busy", expert=expert.name, start=format_start(start))
+        busy = staff("admin_expert_busy", expert=expert.name, start=format_start(start))
         return Outcome(False, [busy + " " + _next_free(session, booking, start, now, settings)])
     except NoMeetingLink as missing:
         return Outcome(False, [str(missing)])
@@ -151,18 +150,18 @@ def _confirm(
     booking.proposed_start = None
     session.add(booking)
     session.flush()  # the database's own check: no overlapping session for this expert
-    topic = session.get(Topic, booking.topic_key)
     link = settings.meetings.link_for(
-        url, f"E-Klinik {booking.code}: {topic.name}", start, minutes, expert.meeting_link
+        url, f"E-Klinik {booking.code}: {TOPICS.label(booking.topic_key)}", start, minutes,
+        expert.meeting_link,
     )
     if not link:
-        raise NoMeetingLink(say("admin_no_link", expert=expert.name, code=booking.code))
+        raise NoMeetingLink(staff("admin_no_link", expert=expert.name, code=booking.code))
     booking.meeting_link = link
     session.add(booking)
     record_event(session, booking, actor, "confirmed", now,
                  f"{format_start(start)}, {expert.name}, {link}")  # fmt: skip
-    _tell_confirmed(session, booking, expert, topic, now, settings)
-    return Outcome(True, [say("admin_confirmed", code=booking.code, start=format_start(start),
+    _tell_confirmed(session, booking, expert, now, settings)
+    return Outcome(True, [staff("admin_confirmed", code=booking.code, start=format_start(start),
                               expert=expert.name, link=link)])  # fmt: skip
 
 
@@ -174,7 +173,6 @@ def _tell_confirmed(
     session: Session,
     booking: Booking,
     expert: Expert,
-    topic: Topic,
     now: datetime,
     settings: "Settings",
 ) -> None:
@@ -184,14 +182,15 @@ def _tell_confirmed(
     start = format_start(booking.requested_start, lang)
     link = booking.meeting_link
     body = say("confirmation", lang, code=booking.code, start=start, expert=expert.name,
-               link=link, prepare=PREPARE[booking.topic_key][lang])  # fmt: skip
+               link=link, prepare=names("prepare", lang)[booking.topic_key])  # fmt: skip
     variables = {"1": booking.code, "2": start, "3": expert.name, "4": link}
     enqueue(session, booking.phone, body, "confirmation", now, booking.id, variables)
     calendar = working_calendar(session, now, settings.hours)
     schedule_reminders(session, booking, expert, lang, now, settings.reminders, calendar)
-    problem = f"{label(PROBLEM_AREAS, booking.problem_area)} — {booking.problem_text}"
-    body = say("expert_notice", code=booking.code, start=format_start(booking.requested_start),
-               coop=cooperative.name, kecamatan=cooperative.kecamatan, topic=topic.name,
+    problem = f"{PROBLEM_AREAS.label(booking.problem_area)} — {booking.problem_text}"
+    body = staff("expert_notice", code=booking.code, start=format_start(booking.requested_start),
+               coop=cooperative.name, kecamatan=cooperative.kecamatan,
+               topic=TOPICS.label(booking.topic_key),
                problem=problem, contact=booking.contact_name, phone=booking.phone,
                link=link)  # fmt: skip
     variables = {"1": booking.code, "2": format_start(booking.requested_start),
@@ -203,14 +202,15 @@ def run(session: Session, command: Command | Mistyped, actor: str, now: datetime
         settings: "Settings") -> list[str]:  # fmt: skip
     """Carry out one administrator command; the replies for the administrator."""
     if isinstance(command, Mistyped):
-        return [say("admin_mistyped", why=command.why, example=EXAMPLES[command.verb])]
+        why = staff(f"mistyped.{command.why}", text=command.text)
+        return [staff("admin_mistyped", why=why, example=staff(f"example.admin.{command.verb}"))]
     if command.verb == "help":
-        return [say("admin_help")]
+        return [staff("admin_help")]
     if command.verb == "list":
         return [_list(session, command.page)]
     booking = booking_by_code(session, command.code or "", lock=True)
     if booking is None:
-        return [say("admin_unknown_code", code=command.code)]
+        return [staff("admin_unknown_code", code=command.code)]
     if command.verb == "detail":
         return [_detail(session, booking)]
     if command.verb == "confirm":
@@ -236,40 +236,46 @@ def run(session: Session, command: Command | Mistyped, actor: str, now: datetime
 def _list(session: Session, page: int) -> str:
     rows = waiting_requests(session)
     if not rows:
-        return say("admin_list_empty")
+        return staff("admin_list_empty")
     pages = (len(rows) + PAGE - 1) // PAGE
     page = min(max(page, 1), pages)
     lines = [
-        f"{b.code} · {coop.name} · {topic.name} · {format_start(b.requested_start)}"
-        for b, coop, topic in rows[(page - 1) * PAGE : page * PAGE]
-    ]
-    return say("admin_list", total=len(rows), page=page, pages=pages, lines="\n".join(lines))
+        staff("admin_list_line", code=b.code, coop=coop.name, topic=TOPICS.label(b.topic_key),
+              start=format_start(b.requested_start))
+        for b, coop, _topic in rows[(page - 1) * PAGE : page * PAGE]
+    ]  # fmt: skip
+    return staff("admin_list", total=len(rows), page=page, pages=pages, lines="\n".join(lines))
 
 
 def _detail(session: Session, booking: Booking) -> str:
     cooperative = session.get(Cooperative, booking.cooperative_id)
-    topic = session.get(Topic, booking.topic_key)
     expert = session.get(Expert, booking.expert_id) if booking.expert_id else None
+    label = names("detail", "staff")
+    coop = cooperative.name
+    if cooperative.nik:
+        coop = staff("coop_with_nik", name=cooperative.name, nik=cooperative.nik)
+    role = ROLES.label(booking.contact_role)
     lines = [
         f"*{booking.code}* — {_status(booking.status)}",
-        f"Koperasi: {cooperative.name}" + (f" (NIK {cooperative.nik})" if cooperative.nik else ""),
-        f"Kecamatan: {cooperative.kecamatan}",
-        f"Narahubung: {booking.contact_name} ({booking.contact_role}), {booking.phone}",
-        f"Topik: {topic.name}",
-        f"Masalah: {label(PROBLEM_AREAS, booking.problem_area)} — {booking.problem_text}",
-        f"Jadwal: {format_start(booking.requested_start)}",
+        f"{label['coop']}: {coop}",
+        f"{label['kecamatan']}: {cooperative.kecamatan}",
+        f"{label['contact']}: {booking.contact_name} ({role}), {booking.phone}",
+        f"{label['topic']}: {TOPICS.label(booking.topic_key)}",
+        f"{label['problem']}: {PROBLEM_AREAS.label(booking.problem_area)} — "
+        f"{booking.problem_text}",
+        f"{label['start']}: {format_start(booking.requested_start)}",
     ]
     if booking.proposed_start:
-        lines.append(f"Usulan: {format_start(booking.proposed_start)}")
+        lines.append(f"{label['proposed']}: {format_start(booking.proposed_start)}")
     if expert:
-        lines.append(f"Tenaga ahli: {expert.name}")
+        lines.append(f"{label['expert']}: {expert.name}")
     if booking.meeting_link:
-        lines.append(f"Tautan: {booking.meeting_link}")
+        lines.append(f"{label['link']}: {booking.meeting_link}")
     events = history(session, booking.id)
     if events:
-        lines.append("Riwayat:")
-        lines += [f"• {format_start(e.at)} {e.action} ({e.actor}) {e.detail}".rstrip()
-                  for e in events]  # fmt: skip
+        lines.append(f"{label['history']}:")
+        lines += [staff("detail_event", at=format_start(e.at), action=e.action, actor=e.actor,
+                        detail=e.detail).rstrip() for e in events]  # fmt: skip
     return "\n".join(lines)
 
 
@@ -299,7 +305,7 @@ def _propose(
     settings: "Settings",
 ) -> list[str]:
     if booking.status not in ("waiting", "proposed"):
-        return [say("admin_wrong_status", code=booking.code, status=_status(booking.status))]
+        return [staff("admin_wrong_status", code=booking.code, status=_status(booking.status))]
     if why := _not_a_session_time(session, start, now, settings):
         return [why]
     booking.status, booking.proposed_start = "proposed", start
@@ -308,13 +314,13 @@ def _propose(
     enqueue(session, booking.phone,
             say("proposal", lang, code=booking.code, start=format_start(start, lang)),
             "proposal", now, booking.id)  # fmt: skip
-    return [say("admin_proposed", code=booking.code, start=format_start(start))]
+    return [staff("admin_proposed", code=booking.code, start=format_start(start))]
 
 
 def _decline(session: Session, booking: Booking, reason: str, actor: str, now: datetime,
              settings: "Settings") -> list[str]:  # fmt: skip
     if booking.status not in ("waiting", "proposed", "confirmed"):
-        return [say("admin_wrong_status", code=booking.code, status=_status(booking.status))]
+        return [staff("admin_wrong_status", code=booking.code, status=_status(booking.status))]
     booking.status, booking.decline_reason = "declined", reason
     cancel_reminders(session, booking.id, "booking declined")
     record_event(session, booking, actor, "declined", now, reason)
@@ -324,7 +330,7 @@ def _decline(session: Session, booking: Booking, reason: str, actor: str, now: d
             say("declined", lang, code=booking.code, reason=reason, address=address,
                 **hours_params(settings.hours)),
             "decline", now, booking.id)  # fmt: skip
-    return [say("admin_declined", code=booking.code)]
+    return [staff("admin_declined", code=booking.code)]
 
 
 def update_session(
@@ -338,15 +344,15 @@ def update_session(
 ) -> list[str]:
     """Another expert or another link for a confirmed session; both sides hear of it."""
     if booking.status != "confirmed":
-        return [say("admin_wrong_status", code=booking.code, status=_status(booking.status))]
+        return [staff("admin_wrong_status", code=booking.code, status=_status(booking.status))]
     start = booking.requested_start
     old_expert = session.get(Expert, booking.expert_id)
     expert = session.get(Expert, expert_id) if expert_id else old_expert
     if expert is None:
-        return [say("admin_unknown_expert", name=expert_id, names="-")]
+        return [staff("admin_unknown_expert", name=expert_id, names="-")]
     moving = expert.id != old_expert.id
     if moving and _pool(session, start, settings).is_busy(expert.id, start, booking.code):
-        busy = say("admin_expert_busy", expert=expert.name, start=format_start(start))
+        busy = staff("admin_expert_busy", expert=expert.name, start=format_start(start))
         return [busy + " " + _next_free(session, booking, start, now, settings)]
     try:
         with session.begin_nested():
@@ -357,18 +363,18 @@ def update_session(
             session.add(booking)
             session.flush()
     except IntegrityError:
-        busy = say("admin_expert_busy", expert=expert.name, start=format_start(start))
+        busy = staff("admin_expert_busy", expert=expert.name, start=format_start(start))
         return [busy + " " + _next_free(session, booking, start, now, settings)]
     if moving:
         cooperative = session.get(Cooperative, booking.cooperative_id)
         enqueue(session, old_expert.phone,
-                say("expert_cancelled", code=booking.code, coop=cooperative.name,
+                staff("expert_cancelled", code=booking.code, coop=cooperative.name,
                     start=format_start(start)),
                 "expert_cancelled", now, booking.id)  # fmt: skip
     record_event(session, booking, actor, "updated", now,
                  f"{expert.name}, {booking.meeting_link}")  # fmt: skip
-    _tell_confirmed(session, booking, expert, session.get(Topic, booking.topic_key), now, settings)
-    return [say("admin_confirmed", code=booking.code, start=format_start(start),
+    _tell_confirmed(session, booking, expert, now, settings)
+    return [staff("admin_confirmed", code=booking.code, start=format_start(start),
                 expert=expert.name, link=booking.meeting_link)]  # fmt: skip
 
 
@@ -377,8 +383,8 @@ def close_case(session: Session, booking: Booking, reason: str, actor: str, now:
     SUDAH): no satisfaction question follows for it any more."""
     case = session.get(Case, booking.case_id) if booking.case_id else None
     if case is None or case.status != "open":
-        return say("admin_case_already_closed", code=booking.code)
+        return staff("admin_case_already_closed", code=booking.code)
     case.status, case.closed_reason, case.closed_at = "closed", reason, now
     session.add(case)
     record_event(session, booking, actor, "case closed", now, reason)
-    return say("admin_case_closed", code=booking.code, reason=reason)
+    return staff("admin_case_closed", code=booking.code, reason=reason)

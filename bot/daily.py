@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from flows.calendar import ClinicHours, format_clock, format_day, format_start
-from flows.choices import PROBLEM_AREAS, label
+from flows.catalogue import staff
+from flows.choices import PROBLEM_AREAS, TOPICS
 from flows.dates import WIB
-from flows.texts import say
 from storage.bookings import waiting_requests
 from storage.directory import admin_phones
 from storage.models import Booking, Cooperative, Expert, OutboundMessage, Topic
@@ -69,8 +69,8 @@ def _case_line(session: Session, booking: Booking) -> str:
     if not earlier:
         return ""
     last = next((b.prescription for b in reversed(earlier) if b.prescription), None)
-    line = f"\n   sesi ke-{len(earlier) + 1}"
-    return line + (f"; resep sebelumnya: {last[:160]}" if last else "")
+    line = staff("schedule_case", number=len(earlier) + 1)
+    return line + (staff("schedule_previous", text=last[:160]) if last else "")
 
 
 def make_daily(
@@ -88,18 +88,17 @@ def make_daily(
     made = 0
     by_expert: dict[int, list[str]] = {}
     experts: dict[int, Expert] = {}
-    for booking, cooperative, topic, expert in rows:
+    for booking, cooperative, _topic, expert in rows:
         experts[expert.id] = expert
-        problem = f"{label(PROBLEM_AREAS, booking.problem_area)}: {booking.problem_text}"
-        by_expert.setdefault(expert.id, []).append(
-            f"• {format_clock(booking.requested_start.astimezone(WIB))} WIB — {booking.code} "
-            f"{cooperative.name} ({cooperative.kecamatan}) — {topic.name} — "
-            f"{problem[:160]} — {booking.phone} — {booking.meeting_link}"
-            + _case_line(session, booking)
-        )
+        problem = f"{PROBLEM_AREAS.label(booking.problem_area)}: {booking.problem_text}"
+        line = staff("schedule_line", clock=format_clock(booking.requested_start.astimezone(WIB)),
+                     code=booking.code, coop=cooperative.name, kecamatan=cooperative.kecamatan,
+                     topic=TOPICS.label(booking.topic_key), problem=problem[:160],
+                     phone=booking.phone, link=booking.meeting_link)  # fmt: skip
+        by_expert.setdefault(expert.id, []).append(line + _case_line(session, booking))
     for expert_id, lines in by_expert.items():
         expert = experts[expert_id]
-        body = say("expert_schedule", day=day, lines="\n".join(lines))
+        body = staff("expert_schedule", day=day, lines="\n".join(lines))
         key = f"expert_schedule:{expert_id}:{today.isoformat()}"
         variables = {"1": day, "2": str(len(lines))}
         made += _once(session, key, expert.phone, body, "expert_schedule", now, variables)
@@ -121,16 +120,20 @@ def _digest(session: Session, today_rows: list, day: str, now: datetime) -> tupl
         .order_by(col(OutboundMessage.id))
     ).all()
     waiting_lines = "".join(
-        f"• {b.code} {c.name} — {format_start(b.requested_start)}\n" for b, c, _t in waiting[:10]
+        staff("digest_waiting", code=b.code, coop=c.name, start=format_start(b.requested_start))
+        + "\n"
+        for b, c, _t in waiting[:10]
     )
     today_lines = "".join(
-        f"• {format_clock(b.requested_start.astimezone(WIB))} {b.code} {c.name} — {e.name}\n"
+        staff("digest_today", clock=format_clock(b.requested_start.astimezone(WIB)), code=b.code,
+              coop=c.name, expert=e.name) + "\n"
         for b, c, _t, e in today_rows
-    )
+    )  # fmt: skip
     failed_lines = "".join(
-        f"• {m.kind} ke {m.to_phone}: {m.error or m.status}\n" for m in failed[:10]
+        staff("digest_failed", kind=m.kind, phone=m.to_phone, error=m.error or m.status) + "\n"
+        for m in failed[:10]
     )
-    body = say("admin_digest", day=day, waiting=len(waiting), waiting_lines=waiting_lines,
+    body = staff("admin_digest", day=day, waiting=len(waiting), waiting_lines=waiting_lines,
                today=len(today_rows), today_lines=today_lines, failed=len(failed),
                failed_lines=failed_lines).rstrip()  # fmt: skip
     variables = {"1": day, "2": str(len(waiting)), "3": str(len(today_rows)), "4": str(len(failed))}

@@ -14,10 +14,11 @@ from bot.reminders import cancel_reminders
 from bot.sender import within_window
 from flows.admin import Mistyped
 from flows.calendar import format_clock, format_day, format_start
+from flows.catalogue import name, say, staff
+from flows.choices import PROBLEM_AREAS, TOPICS
 from flows.dates import WIB
-from flows.expert import EXAMPLES, ExpertCommand, read_expert_command, split_message
+from flows.expert import ExpertCommand, read_expert_command, split_message
 from flows.model import S
-from flows.texts import STATUS_NAMES, say
 from flows.words import fold, yes_no
 from storage.bookings import booking_by_code, bookings_of, record_event
 from storage.conversations import language_of
@@ -52,14 +53,15 @@ def run_expert(
     if command is None:
         return None
     if isinstance(command, Mistyped):
-        return [say("expert_mistyped", why=command.why, example=EXAMPLES[command.verb])]
+        why = staff(f"mistyped.{command.why}", text=command.text)
+        return [staff("expert_mistyped", why=why, example=staff(f"example.expert.{command.verb}"))]
     if command.verb == "help":
-        return [say("expert_help")]
+        return [staff("expert_help")]
     if command.verb == "schedule":
         return [_schedule(session, expert, command)]
     booking = booking_by_code(session, command.code or "", lock=True)
     if booking is None or booking.expert_id != expert.id:
-        return [say("expert_not_yours", code=command.code)]
+        return [staff("expert_not_yours", code=command.code)]
     return _on_booking(session, conversation, expert, booking, command, now, settings)
 
 
@@ -73,12 +75,12 @@ def _on_booking(
     settings: "Settings",
 ) -> list[str]:
     if booking.status not in ("confirmed", "done"):
-        status = STATUS_NAMES.get(booking.status, {}).get("id", booking.status)
-        return [say("expert_wrong_status", code=booking.code, status=status)]
+        status = name("status", booking.status)
+        return [staff("expert_wrong_status", code=booking.code, status=status)]
     if command.verb == "done":
         booking.status, booking.outcome = "done", "held"
         record_event(session, booking, expert.phone, "held", now)
-        return [say("session_done", code=booking.code)]
+        return [staff("session_done", code=booking.code)]
     if command.verb == "no_show":
         booking.status, booking.outcome = "no_show", "no_show"
         cancel_reminders(session, booking.id, "the cooperative did not come")
@@ -87,11 +89,11 @@ def _on_booking(
         body = say("no_show", lang, code=booking.code,
                    start=format_start(booking.requested_start, lang))  # fmt: skip
         enqueue(session, booking.phone, body, "no_show", now, booking.id)
-        return [say("session_no_show", code=booking.code)]
+        return [staff("session_no_show", code=booking.code)]
     if command.text:
         return [save_prescription(session, booking, expert, command.text, now, settings)]
     conversation.answers = {**conversation.answers, DRAFT: {"code": booking.code, "parts": []}}
-    return [say("resep_started", code=booking.code)]
+    return [staff("resep_started", code=booking.code)]
 
 
 def _draft(session: Session, conversation: Conversation, expert: Expert, draft: dict, text: str,
@@ -101,21 +103,21 @@ def _draft(session: Session, conversation: Conversation, expert: Expert, draft: 
     answers = {key: value for key, value in conversation.answers.items() if key != DRAFT}
     if word == "batal":
         conversation.answers = answers
-        return [say("resep_cancelled", code=code)]
+        return [staff("resep_cancelled", code=code)]
     if word == "kirim":
         if not parts:
-            return [say("resep_empty")]
+            return [staff("resep_empty")]
         conversation.answers = {**answers, DRAFT: {"code": code, "parts": parts, "preview": True}}
-        return split_message(say("resep_preview", code=code, text="\n\n".join(parts)))
+        return split_message(staff("resep_preview", code=code, text="\n\n".join(parts)))
     if draft.get("preview") and yes_no(text) is True:
         conversation.answers = answers
         booking = booking_by_code(session, code, lock=True)
         if booking is None or booking.expert_id != expert.id:
-            return [say("expert_not_yours", code=code)]
+            return [staff("expert_not_yours", code=code)]
         return [save_prescription(session, booking, expert, "\n\n".join(parts), now, settings)]
     parts.append(text.strip())
     conversation.answers = {**answers, DRAFT: {"code": code, "parts": parts}}
-    return [say("resep_added", length=sum(len(part) for part in parts))]
+    return [staff("resep_added", length=sum(len(part) for part in parts))]
 
 
 def save_prescription(
@@ -136,7 +138,7 @@ def save_prescription(
         body = say("prescription_notice", lang, code=booking.code, expert=expert.name)
         enqueue(session, booking.phone, body, "prescription_notice", now, booking.id, variables)
     _ask_satisfaction(session, booking, lang, now, settings)
-    return say("resep_sent", code=booking.code)
+    return staff("resep_sent", code=booking.code)
 
 
 def _ask_satisfaction(
@@ -184,10 +186,12 @@ def _schedule(session: Session, expert: Expert, command: ExpertCommand) -> str:
         .order_by(col(Booking.requested_start))
     ).all()
     if not rows:
-        return say("expert_schedule_empty", day=format_day(day))
+        return staff("expert_schedule_empty", day=format_day(day))
     lines = [
-        f"• {format_clock(b.requested_start.astimezone(WIB))} WIB — {b.code} {c.name} "
-        f"({c.kecamatan}) — {t.name} — {b.phone} — {b.meeting_link}"
-        for b, c, t in rows
-    ]
-    return say("expert_schedule", day=format_day(day), lines="\n".join(lines))
+        staff("schedule_line", clock=format_clock(b.requested_start.astimezone(WIB)), code=b.code,
+              coop=c.name, kecamatan=c.kecamatan, topic=TOPICS.label(b.topic_key),
+              problem=f"{PROBLEM_AREAS.label(b.problem_area)}: {b.problem_text}"[:160],
+              phone=b.phone, link=b.meeting_link)
+        for b, c, _t in rows
+    ]  # fmt: skip
+    return staff("expert_schedule", day=format_day(day), lines="\n".join(lines))

@@ -21,10 +21,10 @@ from bot.notices import apply_effect
 from bot.reminders import ReminderTimes
 from flows.admin import Command, Mistyped, read_command
 from flows.calendar import ClinicHours
+from flows.catalogue import say
 from flows.conversation import handle
 from flows.model import BookingView, Chat, Context, Incoming, S
 from flows.phone import normalize_phone
-from flows.texts import say
 from storage.bookings import history_of_cooperatives, known_details, open_case_ids, surveys_sent
 from storage.conversations import lock_conversation, record_inbound
 from storage.db import transaction
@@ -76,9 +76,8 @@ def _context(session: Session, phone: str, now: datetime, settings: Settings) ->
             b.code or "",
             b.status,
             b.requested_start,
-            topic.name,
-            coop.name,
             b.topic_key,
+            coop.name,
             b.proposed_start,
             own=b.phone == phone,
             prescription=b.prescription,
@@ -88,7 +87,7 @@ def _context(session: Session, phone: str, now: datetime, settings: Settings) ->
             case_open=b.case_id in open_cases,
             problem_area=b.problem_area,
         )
-        for b, coop, topic in rows
+        for b, coop, _topic in rows
     )
     extra: dict[str, Any] = {"address": settings.address} if settings.address else {}
     return Context(

@@ -8,7 +8,8 @@ from sqlmodel import Session
 from bot.administration import confirm_booking
 from bot.reminders import cancel_reminders
 from flows.calendar import format_start
-from flows.choices import PROBLEM_AREAS, ROLES, label
+from flows.catalogue import name, say, staff
+from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
 from flows.model import (
     AcceptProposal,
     CancelBooking,
@@ -20,7 +21,6 @@ from flows.model import (
     RescheduleBooking,
     SubmitBooking,
 )
-from flows.texts import STATUS_NAMES, say
 from storage.bookings import (
     active_booking,
     answer_case,
@@ -28,7 +28,7 @@ from storage.bookings import (
     create_booking,
     record_event,
 )
-from storage.models import Booking, Cooperative, Expert, Topic
+from storage.models import Booking, Cooperative, Expert
 from storage.outbox import enqueue, enqueue_for_admins
 
 if TYPE_CHECKING:
@@ -43,20 +43,24 @@ def _tell_admins(
 
 def _admin_booking_notice(session: Session, booking: Booking) -> str:
     cooperative = session.get(Cooperative, booking.cooperative_id)
-    topic = session.get(Topic, booking.topic_key)
-    kecamatan = cooperative.kecamatan + ("" if cooperative.in_regency else " (luar Kab. Tangerang)")
+    kecamatan = cooperative.kecamatan
+    if not cooperative.in_regency:
+        kecamatan = staff("outside", kecamatan=kecamatan)
+    coop = cooperative.name
+    if cooperative.nik:
+        coop = staff("coop_with_nik", name=cooperative.name, nik=cooperative.nik)
     problem = booking.problem_text
-    return say(
+    return staff(
         "admin_new_booking",
         code=booking.code,
-        coop=cooperative.name + (f" (NIK {cooperative.nik})" if cooperative.nik else ""),
+        coop=coop,
         kecamatan=kecamatan,
-        topic=topic.name,
-        area=label(PROBLEM_AREAS, booking.problem_area),
+        topic=TOPICS.label(booking.topic_key),
+        area=PROBLEM_AREAS.label(booking.problem_area),
         problem=problem if len(problem) <= 300 else problem[:297] + "…",
         start=format_start(booking.requested_start),
         contact=booking.contact_name,
-        role=label(ROLES, booking.contact_role),
+        role=ROLES.label(booking.contact_role),
         phone=booking.phone,
     )
 
@@ -74,7 +78,7 @@ def apply_effect(
         start = format_start(booking.requested_start, lang)
         return [say("booking_received", lang, code=booking.code, start=start)]
     if isinstance(effect, ForwardToAdmins):
-        body = say("admin_message_from", phone=phone, text=effect.text)
+        body = staff("admin_message_from", phone=phone, text=effect.text)
         _tell_admins(session, settings, body, "admin_message", now)
         return []
     if isinstance(effect, RateSession | CaseAnswer):
@@ -90,7 +94,7 @@ def apply_effect(
     if booking is None:
         gone = booking_by_code(session, effect.code)
         status = gone.status if gone and gone.phone == phone else "cancelled"
-        return [say("manage_gone", lang, code=effect.code, status=STATUS_NAMES[status][lang])]
+        return [say("manage_gone", lang, code=effect.code, status=name("status", status, lang))]
     if isinstance(effect, CancelBooking | RescheduleBooking):
         return _change(session, booking, effect, phone, lang, now, settings)
     return _answer_proposal(session, booking, effect, phone, lang, now, settings)
@@ -103,7 +107,7 @@ def _release_expert(session: Session, booking: Booking, now: datetime) -> None:
         return
     expert = session.get(Expert, booking.expert_id)
     cooperative = session.get(Cooperative, booking.cooperative_id)
-    body = say("expert_cancelled", code=booking.code, coop=cooperative.name,
+    body = staff("expert_cancelled", code=booking.code, coop=cooperative.name,
                start=format_start(booking.requested_start))  # fmt: skip
     enqueue(session, expert.phone, body, "expert_cancelled", now, booking.id)
     booking.expert_id, booking.ends_at, booking.meeting_link = None, None, None
@@ -124,13 +128,13 @@ def _change(
     if isinstance(effect, CancelBooking):
         booking.status = "cancelled"
         record_event(session, booking, phone, "cancelled", now)
-        body = say("admin_cancelled", code=booking.code, coop=cooperative.name,
+        body = staff("admin_cancelled", code=booking.code, coop=cooperative.name,
                    start=format_start(old_start))  # fmt: skip
         _tell_admins(session, settings, body, "admin_notice", now, booking.id)
         return [say("manage_cancelled", lang, code=booking.code)]
     booking.requested_start, booking.status, booking.proposed_start = effect.start, "waiting", None
     record_event(session, booking, phone, "rescheduled", now, format_start(effect.start))
-    body = say("admin_rescheduled", code=booking.code, coop=cooperative.name,
+    body = staff("admin_rescheduled", code=booking.code, coop=cooperative.name,
                start=format_start(effect.start), old=format_start(old_start))  # fmt: skip
     _tell_admins(session, settings, body, "admin_notice", now, booking.id)
     return [say("manage_rescheduled", lang, code=booking.code,
@@ -148,7 +152,7 @@ def _answer_proposal(
 ) -> list[str]:
     if booking.status != "proposed" or booking.proposed_start is None:
         return [say("manage_gone", lang, code=booking.code,
-                    status=STATUS_NAMES[booking.status][lang])]  # fmt: skip
+                    status=name("status", booking.status, lang))]  # fmt: skip
     cooperative = session.get(Cooperative, booking.cooperative_id)
     proposed = booking.proposed_start
     if isinstance(effect, RejectProposal):
@@ -158,7 +162,7 @@ def _answer_proposal(
             None,
         )
         record_event(session, booking, phone, "counter-proposed", now, format_start(effect.start))
-        body = say("admin_proposal_countered", code=booking.code, coop=cooperative.name,
+        body = staff("admin_proposal_countered", code=booking.code, coop=cooperative.name,
                    start=format_start(effect.start))  # fmt: skip
         _tell_admins(session, settings, body, "admin_notice", now, booking.id)
         return [say("proposal_countered", lang, code=booking.code,
@@ -166,13 +170,13 @@ def _answer_proposal(
     outcome = confirm_booking(session, booking, proposed, phone, now, settings)
     start = format_start(proposed, lang)
     if outcome.done:
-        body = say("admin_proposal_accepted", code=booking.code, coop=cooperative.name,
+        body = staff("admin_proposal_accepted", code=booking.code, coop=cooperative.name,
                    start=format_start(proposed))  # fmt: skip
         _tell_admins(session, settings, body, "admin_notice", now, booking.id)
         return [say("proposal_accepted_wait", lang, code=booking.code, start=start)]
     booking.status, booking.requested_start, booking.proposed_start = "waiting", proposed, None
     record_event(session, booking, phone, "proposal-taken", now, " ".join(outcome.lines))
-    body = say("admin_proposal_taken", code=booking.code, coop=cooperative.name,
+    body = staff("admin_proposal_taken", code=booking.code, coop=cooperative.name,
                start=format_start(proposed))  # fmt: skip
     _tell_admins(session, settings, body, "admin_notice", now, booking.id)
     return [say("proposal_taken", lang, code=booking.code, start=start)]

@@ -13,8 +13,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from flows.calendar import ClinicCalendar, format_clock, format_start
+from flows.catalogue import say
 from flows.dates import WIB
-from flows.texts import say
 from storage.models import Booking, Expert, OutboundMessage
 from storage.outbox import enqueue
 

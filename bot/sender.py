@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.messenger import Messenger, SendError, Template
-from flows.texts import say
+from flows.catalogue import staff
 from storage.conversations import is_opted_out
 from storage.db import transaction
 from storage.models import Booking, Case, InboundMessage, OutboundMessage
@@ -204,7 +204,7 @@ def _tell_admins_held(
     if message.kind.startswith("admin"):
         return  # never a notice about a notice: that could go round for ever
     key = TEMPLATE_KINDS.get(message.kind, message.kind.upper())
-    body = say("admin_held", kind=message.kind, phone=message.to_phone, env=key)
+    body = staff("admin_held", kind=message.kind, phone=message.to_phone, env=key)
     enqueue_for_admins(session, policy.admin_numbers, body, "admin_held", now, message.booking_id)
 
 

@@ -25,17 +25,6 @@ VERBS = {
     "bantuan": "help", "help": "help",
 }  # fmt: skip
 
-EXAMPLES = {
-    "list": "DAFTAR  (atau DAFTAR 2 untuk halaman berikutnya)",
-    "detail": "DETAIL EK-0042",
-    "confirm": "KONFIRMASI EK-0042  ·  KONFIRMASI EK-0042 senin 10.00 "
-    "https://zoom.us/j/123456789 AHLI Sri",
-    "propose": "USUL EK-0042 selasa jam 13",
-    "decline": "TOLAK EK-0042 topik di luar layanan klinik",
-    "close": "TUTUP EK-0042 koperasi sudah dibubarkan",
-}
-
-
 @dataclass(frozen=True)
 class Command:
     verb: str  # list, detail, confirm, propose, decline, close, help
@@ -50,10 +39,13 @@ class Command:
 
 @dataclass(frozen=True)
 class Mistyped:
-    """A command we recognised but could not read: say why and show the right example."""
+    """A command we recognised but could not read: say why and show the right example.
+
+    `why` is a key of the staff catalogue's [mistyped] table; `text` fills its {text}."""
 
     verb: str
     why: str
+    text: str = ""
 
 
 def booking_code(text: str) -> str | None:
@@ -92,13 +84,13 @@ def read_command(text: str, now: datetime, in_menu: bool) -> Command | Mistyped 
         page = fold(rest)
         return Command("list", page=int(page)) if page.isdigit() else Command("list")
     if code is None:
-        return Mistyped(verb, "kode pendaftarannya belum ada")
+        return Mistyped(verb, "no_code")
     after = CODE.sub(" ", rest, count=1).strip()
     if verb == "detail":
         return Command("detail", code)
     if verb in ("decline", "close"):
         if len(after) < 3:
-            return Mistyped(verb, "alasannya belum ditulis")
+            return Mistyped(verb, "no_reason")
         return Command(verb, code, reason=after)
     return _with_time(verb, code, after, now)
 
@@ -108,20 +100,20 @@ def _with_time(verb: str, code: str, text: str, now: datetime) -> Command | Mist
     if found := EXPERT.search(text):
         expert, text = found[1].strip(), text[: found.start()]
         if not expert:
-            return Mistyped(verb, "nama ahlinya belum ditulis setelah AHLI")
+            return Mistyped(verb, "no_expert_name")
     url = None
     if found := URL.search(text):
         url, text = found[0], (text[: found.start()] + " " + text[found.end() :])
         if verb == "propose":
-            return Mistyped(verb, "USUL tidak memakai tautan")
+            return Mistyped(verb, "link_in_proposal")
     start = None
     if text.strip():
         when = parse_when(text, now)
         if when is None or when.time is None:
-            return Mistyped(verb, f"waktu “{text.strip()}” belum saya pahami (tulis hari dan jam)")
+            return Mistyped(verb, "bad_time", text.strip())
         start = datetime.combine(when.date, when.time, WIB)
     if verb == "propose" and start is None:
-        return Mistyped(verb, "waktu usulannya belum ditulis")
+        return Mistyped(verb, "no_time")
     return Command(verb, code, start=start, url=url, expert=expert)
 
 

@@ -16,12 +16,12 @@ from flows.calendar import (
     hours_params,
     weekday_name,
 )
-from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS, label
+from flows.catalogue import names, say
+from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS, Choices
 from flows.dates import WIB, When, parse_clock, parse_when, weekday_mismatch
 from flows.kecamatan import KECAMATAN, match_kecamatan
 from flows.model import Context, S
-from flows.texts import say
-from flows.words import fold, pick, squash
+from flows.words import fold, squash
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class Step:
     parse: Parser
     next: S
     help: str | None = None
+    choices: Choices | None = None  # the numbered list the question shows
 
 
 def _clean(text: str) -> str:
@@ -101,12 +102,12 @@ def parse_nik(turn: Turn) -> Outcome:
     return Reject([say("bad_nik", turn.lang)])
 
 
-def choice(options: dict[str, tuple[str, ...]], name: str) -> Parser:
+def choice(options: Choices, field_name: str) -> Parser:
     def parse(turn: Turn) -> Outcome:
-        key = pick(turn.text, options)
+        key = options.pick(turn.text)
         if key is None:
             return Reject([say("bad_choice", turn.lang, count=len(options))])
-        return Accept({name: key})
+        return Accept({field_name: key})
 
     return parse
 
@@ -150,9 +151,9 @@ def parse_contact_name(turn: Turn) -> Outcome:
     return Accept({"contact_name": value})
 
 
-def _exact_option(text: str, options: dict[str, tuple[str, ...]]) -> str | None:
+def _exact_option(text: str, options: Choices) -> str | None:
     wanted = squash(text)
-    for key, words in options.items():
+    for key, words in options.vocabulary.items():
         if wanted in {squash(word) for word in words}:
             return key
     return None
@@ -290,69 +291,71 @@ def parse_start(turn: Turn) -> Outcome:
 STEPS: dict[S, Step] = {
     S.COOP_NAME: Step("ask_coop_name", parse_coop_name, S.NIK),
     S.NIK: Step("ask_nik", parse_nik, S.COOP_KIND, help="help_nik"),
-    S.COOP_KIND: Step("ask_coop_kind", choice(COOP_KINDS, "coop_kind"), S.KECAMATAN),
+    S.COOP_KIND: Step("ask_coop_kind", choice(COOP_KINDS, "coop_kind"), S.KECAMATAN,
+                      choices=COOP_KINDS),
     S.KECAMATAN: Step("ask_kecamatan", parse_kecamatan, S.CONTACT_NAME),
     S.CONTACT_NAME: Step("ask_contact_name", parse_contact_name, S.CONTACT_ROLE),
-    S.CONTACT_ROLE: Step("ask_contact_role", choice(ROLES, "contact_role"), S.TOPIC),
-    S.TOPIC: Step("ask_topic", choice(TOPICS, "topic"), S.PROBLEM_AREA),
-    S.PROBLEM_AREA: Step("ask_problem_area", choice(PROBLEM_AREAS, "problem_area"), S.PROBLEM_TEXT),
+    S.CONTACT_ROLE: Step("ask_contact_role", choice(ROLES, "contact_role"), S.TOPIC,
+                         choices=ROLES),
+    S.TOPIC: Step("ask_topic", choice(TOPICS, "topic"), S.PROBLEM_AREA, choices=TOPICS),
+    S.PROBLEM_AREA: Step("ask_problem_area", choice(PROBLEM_AREAS, "problem_area"), S.PROBLEM_TEXT,
+                         choices=PROBLEM_AREAS),
     S.PROBLEM_TEXT: Step("ask_problem_text", parse_problem_text, S.WHEN, help="help_problem_text"),
     S.FOLLOW_UP: Step("ask_follow_up", parse_problem_text, S.WHEN, help="help_problem_text"),
     S.WHEN: Step("ask_when", parse_start, S.SUMMARY, help="help_when"),
 }
 ORDER = list(STEPS)
 
-# UBAH: item label -> (first question, last question of that item)
-EDIT_ITEMS: dict[str, tuple[tuple[str, ...], S, S]] = {
-    "coop_name": (("Nama koperasi", "nama", "koperasi", "name"), S.COOP_NAME, S.COOP_NAME),
-    "nik": (("NIK", "nik", "nomor induk"), S.NIK, S.NIK),
-    "coop_kind": (("Jenis koperasi", "jenis", "kind", "type"), S.COOP_KIND, S.COOP_KIND),
-    "kecamatan": (("Kecamatan", "kecamatan", "kec", "alamat"), S.KECAMATAN, S.KECAMATAN),
-    "contact": (("Narahubung", "narahubung", "kontak", "contact", "jabatan"), S.CONTACT_NAME,
-                S.CONTACT_ROLE),
-    "topic": (("Topik", "topik", "topic"), S.TOPIC, S.TOPIC),
-    "problem": (("Masalah", "masalah", "problem"), S.PROBLEM_AREA, S.PROBLEM_TEXT),
-    "start": (("Jadwal", "jadwal", "waktu", "tanggal", "jam", "time", "date"), S.WHEN, S.WHEN),
-}  # fmt: skip
-EDIT_OPTIONS = {key: words for key, (words, _first, _last) in EDIT_ITEMS.items()}
+# UBAH: which item, and the first and last question that change it.
+EDIT_ITEMS: dict[str, tuple[S, S]] = {
+    "coop_name": (S.COOP_NAME, S.COOP_NAME),
+    "nik": (S.NIK, S.NIK),
+    "coop_kind": (S.COOP_KIND, S.COOP_KIND),
+    "kecamatan": (S.KECAMATAN, S.KECAMATAN),
+    "contact": (S.CONTACT_NAME, S.CONTACT_ROLE),
+    "topic": (S.TOPIC, S.TOPIC),
+    "problem": (S.PROBLEM_AREA, S.PROBLEM_TEXT),
+    "start": (S.WHEN, S.WHEN),
+}
+EDIT_CHOICES = Choices("edit", {
+    "coop_name": ("nama", "koperasi", "name"),
+    "nik": ("nik", "nomor induk"),
+    "coop_kind": ("jenis", "kind", "type"),
+    "kecamatan": ("kecamatan", "kec", "alamat"),
+    "contact": ("narahubung", "kontak", "contact", "jabatan"),
+    "topic": ("topik", "topic"),
+    "problem": ("masalah", "problem"),
+    "start": ("jadwal", "waktu", "tanggal", "jam", "time", "date"),
+})  # fmt: skip
 
 KNOWN_FIELDS = ("coop_name", "nik", "coop_kind", "kecamatan", "in_regency", "contact_name",
                 "contact_role")  # fmt: skip
 BOOKING_FIELDS = (*KNOWN_FIELDS, "topic", "problem_area", "problem_text", "start", "case_id")
 
 
-SUMMARY_LABELS = {
-    "id": ("Koperasi", "NIK", "belum ada", "Jenis", "Kecamatan", "luar Kab. Tangerang",
-           "Narahubung", "Topik", "Masalah", "Jadwal"),
-    "en": ("Cooperative", "NIK", "none", "Kind", "Kecamatan", "outside Tangerang Regency",
-           "Contact", "Topic", "Problem", "Time"),
-}  # fmt: skip
-
-
 def summary_lines(answers: dict[str, Any], lang: str) -> list[str]:
     """The answers so far, one line each, as the summary and the "use known data" offer show."""
-    coop, nik, no_nik, kind, kecamatan, outside, contact, topic, problem, start = SUMMARY_LABELS[
-        lang if lang in SUMMARY_LABELS else "id"
-    ]
+    label = names("summary_label", lang)
     lines = []
     if "coop_name" in answers:
-        lines.append(f"{coop}: {answers['coop_name']}")
+        lines.append(f"{label['coop']}: {answers['coop_name']}")
     if "nik" in answers:
-        lines.append(f"{nik}: {answers['nik'] or no_nik}")
+        lines.append(f"{label['nik']}: {answers['nik'] or label['no_nik']}")
     if "coop_kind" in answers:
-        lines.append(f"{kind}: {label(COOP_KINDS, answers['coop_kind'])}")
+        lines.append(f"{label['kind']}: {COOP_KINDS.label(answers['coop_kind'], lang)}")
     if "kecamatan" in answers:
-        where = "" if answers.get("in_regency", True) else f" ({outside})"
-        lines.append(f"{kecamatan}: {answers['kecamatan']}{where}")
+        where = "" if answers.get("in_regency", True) else f" ({label['outside']})"
+        lines.append(f"{label['kecamatan']}: {answers['kecamatan']}{where}")
     if "contact_name" in answers:
-        role = label(ROLES, answers.get("contact_role", ""))
-        lines.append(f"{contact}: {answers['contact_name']}" + (f" ({role})" if role else ""))
+        role = ROLES.label(answers["contact_role"], lang) if answers.get("contact_role") else ""
+        contact = f"{label['contact']}: {answers['contact_name']}"
+        lines.append(contact + (f" ({role})" if role else ""))
     if "topic" in answers:
-        lines.append(f"{topic}: {label(TOPICS, answers['topic'])}")
+        lines.append(f"{label['topic']}: {TOPICS.label(answers['topic'], lang)}")
     if "problem_text" in answers:
-        area = label(PROBLEM_AREAS, answers.get("problem_area", ""))
-        lines.append(f"{problem}: {area} — {answers['problem_text']}")
+        area = PROBLEM_AREAS.label(answers.get("problem_area", ""), lang)
+        lines.append(f"{label['problem']}: {area} — {answers['problem_text']}")
     if "start" in answers:
         when = format_start(datetime.fromisoformat(answers["start"]), lang)
-        lines.append(f"{start}: {when}")
+        lines.append(f"{label['start']}: {when}")
     return lines

@@ -8,6 +8,7 @@ from functools import lru_cache
 import holidays
 
 from flows.availability import Pool
+from flows.catalogue import names
 from flows.dates import WIB
 
 
@@ -154,29 +155,13 @@ def hours_params(hours: ClinicHours) -> dict[str, str | int]:
     }
 
 
-DAYS = {
-    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-MONTH_NAMES = {
-    "id": (
-        "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-        "September", "Oktober", "November", "Desember",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June", "July", "August",
-        "September", "October", "November", "December",
-    ),
-}  # fmt: skip
-
-
 def weekday_name(weekday: int, lang: str = "id") -> str:
-    return DAYS[lang][weekday]
+    return names("calendar", lang)["days"][weekday]
 
 
 def format_date(day: date, lang: str = "id") -> str:
     """'30 November 2026'."""
-    return f"{day.day} {MONTH_NAMES[lang][day.month - 1]} {day.year}"
+    return f"{day.day} {names('calendar', lang)['months'][day.month - 1]} {day.year}"
 
 
 def format_day(day: date, lang: str = "id") -> str:
@@ -191,5 +176,5 @@ def format_clock(moment: datetime | time) -> str:
 def format_start(start: datetime, lang: str = "id") -> str:
     """'Senin, 30 November 2026 pukul 10.00 WIB', always in WIB whatever was stored."""
     local = start.astimezone(WIB)
-    word = "pukul" if lang == "id" else "at"
+    word = names("calendar", lang)["at"]
     return f"{format_day(local.date(), lang)} {word} {format_clock(local)} WIB"

@@ -1,55 +1,119 @@
-"""Closed lists the user picks from: key -> words that name it (the first is the label)."""
+"""Closed lists the user picks from. Each table gives the order of the numbered list and the
+words that name each choice; the names shown come from the catalogue (`choice.<table>`), and
+are understood too, in every language."""
 
-COOP_KINDS = {
-    "ksp": ("Simpan pinjam (KSP)", "simpan pinjam", "ksp", "kredit", "savings", "loan"),
-    "konsumen": ("Konsumen", "konsumen", "consumer", "toko"),
-    "produsen": ("Produsen", "produsen", "producer", "produksi"),
-    "pemasaran": ("Pemasaran", "pemasaran", "marketing"),
-    "jasa": ("Jasa", "jasa", "services", "service"),
-    "kud": ("KUD", "kud", "koperasi unit desa", "unit desa"),
-    "kpri": ("KPRI", "kpri", "pegawai negeri", "pns", "civil"),
-    "syariah": ("Syariah (KSPPS)", "syariah", "kspps", "bmt", "sharia", "syirkah"),
-    "karyawan": ("Karyawan", "karyawan", "kopkar", "pegawai", "employee", "employees"),
-    "lainnya": ("Lainnya", "lainnya", "lain", "other", "lain lain"),
-}
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 
-ROLES = {
-    "ketua": ("Ketua", "ketua", "chair", "chairman", "chairperson", "president"),
-    "wakil_ketua": ("Wakil ketua", "wakil ketua", "wakil", "waka", "vice chair", "vice"),
-    "sekretaris": ("Sekretaris", "sekretaris", "sekertaris", "sekretariat", "secretary"),
-    "bendahara": ("Bendahara", "bendahara", "treasurer"),
-    "pengurus": ("Pengurus", "pengurus", "board", "board member"),
-    "pengawas": ("Pengawas", "pengawas", "supervisor", "badan pengawas"),
-    "manajer": ("Manajer", "manajer", "manager", "manager", "gm"),
-    "anggota": ("Anggota", "anggota", "member"),
-}
+from flows.catalogue import LANGUAGES, name, names
+from flows.words import pick
 
-TOPICS = {
-    "kelembagaan": (
-        "Kelembagaan dan Organisasi", "kelembagaan", "organisasi", "lembaga", "institutions",
-        "institution", "organisation", "organization",
-    ),
-    "pendampingan": ("Pendampingan", "pendampingan", "pendamping", "mentoring", "mentor"),
-    "keuangan": (
-        "Manajemen dan Keuangan", "keuangan", "manajemen", "manajemen dan keuangan", "finance",
-        "management", "financial",
-    ),
-    "usaha": (
-        "Pengembangan Usaha", "usaha", "pengembangan usaha", "bisnis", "business",
-        "business development",
-    ),
-}  # fmt: skip
-
-PROBLEM_AREAS = {
-    "keanggotaan": ("Keanggotaan (internal)", "keanggotaan", "anggota", "membership"),
-    "manajemen": ("Manajemen (internal)", "manajemen", "management"),
-    "keuangan": ("Keuangan (internal)", "keuangan", "finance", "financial"),
-    "tata_kelola": ("Tata kelola (internal)", "tata kelola", "governance", "tatakelola"),
-    "sosial": ("Sosial (eksternal)", "sosial", "social"),
-    "ekonomi": ("Ekonomi (eksternal)", "ekonomi", "economic", "economy"),
-    "budaya": ("Budaya (eksternal)", "budaya", "cultural", "culture"),
-}
+GROUPS = "choice.problem_group"  # the headings choices are grouped under
 
 
-def label(options: dict[str, tuple[str, ...]], key: str) -> str:
-    return options[key][0] if key in options else key
+@dataclass(frozen=True)
+class Choices:
+    table: str  # the catalogue's choice.<table>
+    words: Mapping[str, tuple[str, ...]]  # key -> words that name it, in the list's order
+    groups: Mapping[str, str] = field(default_factory=dict)  # key -> heading it is listed under
+    cutoff: float = 0.8  # how near a misspelling must be
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __iter__(self):
+        return iter(self.words)
+
+    def label(self, key: str, lang: str = "id") -> str:
+        """The choice's name, with its group in brackets when it has one: "Sosial (eksternal)"."""
+        text = name(f"choice.{self.table}", key, lang)
+        if group := self.groups.get(key):
+            return f"{text} ({name(GROUPS, group, lang)})"
+        return text
+
+    def numbered(self, lang: str = "id") -> str:
+        """ "1. …" per line, under a "_Heading:_" line wherever a new group starts."""
+        labels, lines, heading = names(f"choice.{self.table}", lang), [], None
+        for number, key in enumerate(self.words, 1):
+            if (group := self.groups.get(key)) and group != heading:
+                heading, title = group, name(GROUPS, group, lang)
+                lines.append(f"_{title[:1].upper()}{title[1:]}:_")
+            lines.append(f"{number}. {labels[key]}")
+        return "\n".join(lines)
+
+    def bullets(self, lang: str = "id") -> str:
+        labels = names(f"choice.{self.table}", lang)
+        return "\n".join(f"• {labels[key]}" for key in self.words)
+
+    @cached_property
+    def vocabulary(self) -> dict[str, tuple[str, ...]]:
+        """Its own words and its names in every language."""
+        shown = [names(f"choice.{self.table}", lang) for lang in LANGUAGES]
+        return {key: (*words, *(each[key] for each in shown)) for key, words in self.words.items()}
+
+    def pick(self, text: str) -> str | None:
+        """The key chosen by number, word, name or near spelling; None when unclear."""
+        return pick(text, self.vocabulary, self.cutoff)
+
+
+MAIN_MENU = Choices("menu", {
+    "book": ("daftar", "daftar konsultasi", "pendaftaran", "konsultasi", "book", "booking",
+             "register", "daftar e klinik", "mau daftar"),
+    "status": ("cek status", "status", "cek", "cek pendaftaran", "check", "check status"),
+    "manage": ("ubah", "ubah jadwal", "ganti jadwal", "jadwal ulang", "batalkan", "reschedule",
+               "ubah jadwal batalkan"),
+    "info": ("info", "informasi", "info klinik", "about", "klinik koperasi"),
+    "admin": ("hubungi admin", "admin", "hubungi", "contact", "cs", "operator"),
+}, cutoff=0.85)  # fmt: skip
+
+COOP_KINDS = Choices("coop_kind", {
+    "ksp": ("simpan pinjam", "ksp", "kredit", "savings", "loan"),
+    "konsumen": ("konsumen", "consumer", "toko"),
+    "produsen": ("produsen", "producer", "produksi"),
+    "pemasaran": ("pemasaran", "marketing"),
+    "jasa": ("jasa", "services", "service"),
+    "kud": ("kud", "koperasi unit desa", "unit desa"),
+    "kpri": ("kpri", "pegawai negeri", "pns", "civil"),
+    "syariah": ("syariah", "kspps", "bmt", "sharia", "syirkah"),
+    "karyawan": ("karyawan", "kopkar", "pegawai", "employee", "employees"),
+    "lainnya": ("lainnya", "lain", "other", "lain lain"),
+})  # fmt: skip
+
+ROLES = Choices("role", {
+    "ketua": ("ketua", "chair", "chairman", "chairperson", "president"),
+    "wakil_ketua": ("wakil ketua", "wakil", "waka", "vice chair", "vice"),
+    "sekretaris": ("sekretaris", "sekertaris", "sekretariat", "secretary"),
+    "bendahara": ("bendahara", "treasurer"),
+    "pengurus": ("pengurus", "board", "board member"),
+    "pengawas": ("pengawas", "supervisor", "badan pengawas"),
+    "manajer": ("manajer", "manager", "gm"),
+    "anggota": ("anggota", "member"),
+})  # fmt: skip
+
+TOPICS = Choices("topic", {
+    "kelembagaan": ("kelembagaan", "organisasi", "lembaga", "institutions", "institution",
+                    "organisation", "organization"),
+    "pendampingan": ("pendampingan", "pendamping", "mentoring", "mentor"),
+    "keuangan": ("keuangan", "manajemen", "manajemen dan keuangan", "finance", "management",
+                 "financial"),
+    "usaha": ("usaha", "pengembangan usaha", "bisnis", "business", "business development"),
+})  # fmt: skip
+
+PROBLEM_AREAS = Choices("problem_area", {
+    "keanggotaan": ("keanggotaan", "anggota", "membership", "keanggotaan internal"),
+    "manajemen": ("manajemen", "management", "manajemen internal"),
+    "keuangan": ("keuangan", "finance", "financial", "keuangan internal"),
+    "tata_kelola": ("tata kelola", "governance", "tatakelola", "tata kelola internal"),
+    "sosial": ("sosial", "social", "sosial eksternal"),
+    "ekonomi": ("ekonomi", "economic", "economy", "ekonomi eksternal"),
+    "budaya": ("budaya", "cultural", "culture", "budaya eksternal"),
+}, groups={"keanggotaan": "internal", "manajemen": "internal", "keuangan": "internal",
+           "tata_kelola": "internal", "sosial": "external", "ekonomi": "external",
+           "budaya": "external"})  # fmt: skip
+
+# "3. Ubah jadwal / batalkan", then: what to do with the chosen booking.
+MANAGE_ACTIONS = Choices("manage", {
+    "reschedule": ("jadwal", "ganti", "ubah", "reschedule", "jadwal lain"),
+    "cancel": ("batal", "batalkan", "cancel"),
+})  # fmt: skip

@@ -11,8 +11,8 @@ from typing import Any
 from flows.admin import CODE, booking_code
 from flows.booking import (
     BOOKING_FIELDS,
+    EDIT_CHOICES,
     EDIT_ITEMS,
-    EDIT_OPTIONS,
     KNOWN_FIELDS,
     OFFER_KEYS,
     ORDER,
@@ -29,6 +29,8 @@ from flows.booking import (
     summary_lines,
 )
 from flows.calendar import format_start, hours_params
+from flows.catalogue import name, names, say
+from flows.choices import MAIN_MENU, MANAGE_ACTIONS, TOPICS
 from flows.dates import WIB
 from flows.model import (
     AcceptProposal,
@@ -46,8 +48,7 @@ from flows.model import (
     S,
     SubmitBooking,
 )
-from flows.texts import STATUS_NAMES, say
-from flows.words import fold, is_emoji_only, pick, yes_no
+from flows.words import fold, is_emoji_only, yes_no
 
 MAX_LENGTH = 1600
 STALE_AFTER = timedelta(hours=24)
@@ -58,23 +59,6 @@ MENU = {"menu", "menu utama", "home", "main menu", "kembali ke menu"}
 CANCEL = {"batal", "cancel", "btl", "batalkan pendaftaran", "batal daftar"}
 BACK = {"kembali", "back", "balik", "sebelumnya", "previous", "kmbl"}
 HELP = {"bantuan", "help", "bantu", "tolong", "info bantuan"}
-
-MENU_OPTIONS = {
-    "book": ("daftar", "daftar konsultasi", "pendaftaran", "konsultasi", "book", "booking",
-             "register", "daftar e klinik", "mau daftar"),
-    "status": ("cek status", "status", "cek", "cek pendaftaran", "check", "check status"),
-    "manage": ("ubah", "ubah jadwal", "ganti jadwal", "jadwal ulang", "batalkan", "reschedule",
-               "ubah jadwal batalkan"),
-    "info": ("info", "informasi", "info klinik", "about", "klinik koperasi"),
-    "admin": ("hubungi admin", "admin", "hubungi", "contact", "cs", "operator"),
-}  # fmt: skip
-
-MEDIA_NAMES = {
-    "id": {"image": "foto", "audio": "pesan suara", "video": "video", "sticker": "stiker",
-           "document": "dokumen", "location": "lokasi", "other": "lampiran"},
-    "en": {"image": "photos", "audio": "voice notes", "video": "videos", "sticker": "stickers",
-           "document": "documents", "location": "locations", "other": "attachments"},
-}  # fmt: skip
 
 EN_MARKERS = {"hello", "please", "thanks", "thank", "book", "booking", "appointment", "english",
               "want", "would", "what", "how", "cooperative", "consultation", "schedule", "my",
@@ -144,15 +128,15 @@ class _Talk:
         """Say the question of the current state."""
         state = self.state
         if state in STEPS:
-            self.say(STEPS[state].ask)
+            step = STEPS[state]
+            self.say(step.ask, options=step.choices.numbered(self.lang) if step.choices else "")
         elif state in (S.MENU, S.START):
             self.state = S.MENU
-            self.say("menu")
+            self.menu()
         elif state == S.SUMMARY:
             self.say("summary", lines="\n".join(summary_lines(self.answers, self.lang)))
         elif state == S.EDIT:
-            labels = [words[0] for words, _first, _last in EDIT_ITEMS.values()]
-            self.say("ask_edit", items="\n".join(f"{i}. {t}" for i, t in enumerate(labels, 1)))
+            self.say("ask_edit", items=EDIT_CHOICES.numbered(self.lang))
         elif state == S.CONFIRM:
             pending = self.answers["_confirm"]
             self.say(pending["key"], **pending["params"])
@@ -167,7 +151,8 @@ class _Talk:
         elif state == S.MANAGE_PICK:
             self.say("manage_pick", lines=self._booking_lines(self._manageable(), numbered=True))
         elif state == S.MANAGE_ACTION:
-            self.say("manage_action", code=self.answers["_code"])
+            options = MANAGE_ACTIONS.numbered(self.lang)
+            self.say("manage_action", code=self.answers["_code"], options=options)
         elif state == S.MANAGE_CANCEL:
             booking = self._booking(self.answers["_code"])
             start = format_start(booking.start, self.lang) if booking else "-"
@@ -177,10 +162,16 @@ class _Talk:
         elif state == S.PROPOSAL_WHEN:
             self.say("proposal_ask_when", code=self.answers["_code"])
 
+    def menu(self) -> None:
+        self.say("menu", options=MAIN_MENU.numbered(self.lang))
+
+    def info(self) -> None:
+        self.say("info", topics=TOPICS.bullets(self.lang))
+
     def to_menu(self) -> None:
         self.state = S.MENU
         self.answers = {key: value for key, value in self.answers.items() if key == "_draft"}
-        self.say("menu")
+        self.menu()
 
     def start_booking(self) -> None:
         self.answers = {"_history": []}
@@ -232,11 +223,11 @@ class _Talk:
         self._by_state(text)
 
     def _not_text(self, message: Incoming, text: str) -> bool:
-        names = MEDIA_NAMES[self.lang]
+        media = names("media_name", self.lang)
         if message.media_type:
-            self.say("media", what=names[_media_kind(message.media_type)])
+            self.say("media", what=media[_media_kind(message.media_type)])
         elif message.location:
-            self.say("media", what=names["location"])
+            self.say("media", what=media["location"])
         elif not text.strip():
             self.say("empty")
         elif len(text) > MAX_LENGTH:
@@ -284,7 +275,7 @@ class _Talk:
     def _help(self) -> None:
         step = STEPS.get(self.state)
         if self.state in (S.MENU, S.START):
-            self.say("info")
+            self.info()
         elif step and step.help:
             self.say(step.help)
         elif self.state == S.KECAMATAN:
@@ -387,12 +378,12 @@ class _Talk:
         return True
 
     def _edit(self, text: str) -> None:
-        key = pick(text, EDIT_OPTIONS)
+        key = EDIT_CHOICES.pick(text)
         if key is None:
-            self.say("bad_choice", count=len(EDIT_ITEMS))
+            self.say("bad_choice", count=len(EDIT_CHOICES))
             self.ask()
             return
-        _words, first, last = EDIT_ITEMS[key]
+        first, last = EDIT_ITEMS[key]
         self.answers["_edit_until"] = last.value
         self.answers.setdefault("_history", []).append(S.EDIT.value)
         self.go(first)
@@ -428,7 +419,7 @@ class _Talk:
     # --- menu -----------------------------------------------------------------------------------
 
     def _menu_choice(self, text: str) -> str | None:
-        return pick(text, MENU_OPTIONS, cutoff=0.85)
+        return MAIN_MENU.pick(text)
 
     def _menu(self, text: str) -> None:
         choice = self._menu_choice(text)
@@ -442,7 +433,7 @@ class _Talk:
         elif choice == "manage":
             self._manage()
         elif choice == "info":
-            self.say("info")
+            self.info()
         elif choice == "admin":
             self.go(S.CONTACT_ADMIN)
         else:
@@ -452,10 +443,11 @@ class _Talk:
     def _booking_lines(self, bookings: list[BookingView], numbered: bool = False) -> str:
         lines = []
         for number, booking in enumerate(bookings, 1):
-            status = STATUS_NAMES.get(booking.status, {}).get(self.lang, booking.status)
-            start = format_start(booking.start, self.lang)
-            prefix = f"{number}. " if numbered else "• "
-            lines.append(f"{prefix}*{booking.code}* — {status} — {start} — {booking.topic}")
+            line = say("booking_line", self.lang, code=booking.code,
+                       status=name("status", booking.status, self.lang),
+                       start=format_start(booking.start, self.lang),
+                       topic=TOPICS.label(booking.topic_key, self.lang))  # fmt: skip
+            lines.append((f"{number}. " if numbered else "• ") + line)
         return "\n".join(lines)
 
     def _status(self) -> None:
@@ -470,12 +462,12 @@ class _Talk:
             text = self._booking_lines(sessions)
             for booking in sessions:
                 if booking.prescription:
-                    text += f"\n   resep {booking.code}: {booking.prescription[:120]}"
+                    text += "\n" + say("status_prescription", self.lang, code=booking.code,
+                                       text=booking.prescription[:120])  # fmt: skip
             if case_id is None:
                 lines.append(text)
                 continue
-            state = ("terbuka" if sessions[0].case_open else "selesai") if self.lang == "id" else (
-                "open" if sessions[0].case_open else "closed")  # fmt: skip
+            state = name("case", "open" if sessions[0].case_open else "closed", self.lang)
             lines.append(say("status_case", self.lang, case=case_id, state=state,
                              sessions="\n" + text))  # fmt: skip
         self.say("status_list", lines="\n".join(lines))
@@ -514,12 +506,12 @@ class _Talk:
         self.go(S.MANAGE_ACTION)
 
     def _manage_action(self, text: str) -> None:
-        word = fold(text)
-        if word in {"1", "jadwal", "ganti", "ubah", "reschedule", "jadwal lain"}:
+        choice = MANAGE_ACTIONS.pick(text)
+        if choice == "reschedule":
             booking = self._booking(self.answers["_code"])
             self.answers["_topic"] = booking.topic_key if booking else None
             self.go(S.MANAGE_WHEN)
-        elif word in {"2", "batal", "batalkan", "cancel"}:
+        elif choice == "cancel":
             self.go(S.MANAGE_CANCEL)
         else:
             self.say("bad_choice", count=2)

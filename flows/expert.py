@@ -12,13 +12,6 @@ from flows.admin import CODE, Mistyped, booking_code
 from flows.dates import WIB, parse_when
 from flows.words import fold
 
-EXAMPLES = {
-    "schedule": "JADWAL  ·  JADWAL besok  ·  JADWAL 3 Desember",
-    "prescribe": "RESEP EK-0042 Susun ulang daftar anggota aktif …  (atau RESEP EK-0042, lalu "
-    "kirim beberapa pesan dan akhiri dengan KIRIM)",
-    "done": "SELESAI EK-0042",
-    "no_show": "TIDAK HADIR EK-0042",
-}
 NO_SHOW = re.compile(r"^\s*tidak\s+hadir\b", re.IGNORECASE)
 
 
@@ -41,11 +34,11 @@ def read_expert_command(text: str, now: datetime, in_menu: bool) -> ExpertComman
     if first == "jadwal" and in_menu:
         return _schedule(rest, now)
     if NO_SHOW.match(stripped):
-        return ExpertCommand("no_show", code) if code else Mistyped("no_show", "kodenya belum ada")
+        return ExpertCommand("no_show", code) if code else Mistyped("no_show", "no_code_short")
     if first in ("resep", "selesai") and (code or in_menu):
         verb = "prescribe" if first == "resep" else "done"
         if code is None:
-            return Mistyped(verb, "kode pendaftarannya belum ada")
+            return Mistyped(verb, "no_code")
         body = CODE.sub(" ", rest, count=1).strip() if verb == "prescribe" else None
         return ExpertCommand(verb, code, text=body or None)
     if first == "bantuan" and in_menu:
@@ -61,7 +54,7 @@ def _schedule(rest: str, now: datetime) -> ExpertCommand | Mistyped:
         return ExpertCommand("schedule", day=today + timedelta(days=1))
     when = parse_when(rest, now)
     if when is None:
-        return Mistyped("schedule", f"tanggal “{rest.strip()}” belum saya pahami")
+        return Mistyped("schedule", "bad_date", rest.strip())
     return ExpertCommand("schedule", day=when.date)
 
 

@@ -47,9 +47,8 @@ class BookingView:
     code: str
     status: str
     start: datetime
-    topic: str
+    topic_key: str
     cooperative: str
-    topic_key: str = ""
     proposed_start: datetime | None = None
     own: bool = True  # booked from this number (not by another board member)
     prescription: str | None = None

@@ -4,16 +4,26 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
-from flows.choices import TOPICS as TOPIC_WORDS
+from flows.choices import TOPICS
 from storage.models import Administrator, Expert, ExpertTopic, Topic
 
-TOPICS = {key: words[0] for key, words in TOPIC_WORDS.items()}
+
+class UnknownTopics(ValueError):
+    def __init__(self, topics: list[str]) -> None:
+        super().__init__(f"unknown topics: {', '.join(topics)} (use {', '.join(TOPICS)})")
+        self.topics = topics
+
+
+class PhoneTaken(ValueError):
+    def __init__(self, phone: str, owner: str) -> None:
+        super().__init__(f"{phone} belongs to {owner} already")
+        self.phone, self.owner = phone, owner
 
 
 def ensure_topics(session: Session) -> None:
-    for key, name in TOPICS.items():
+    for key in TOPICS:
         if session.get(Topic, key) is None:
-            session.add(Topic(key=key, name=name))
+            session.add(Topic(key=key, name=TOPICS.label(key)))
     session.flush()
 
 
@@ -49,14 +59,15 @@ def save_expert(
     link: str | None,
     active: bool,
 ) -> Expert:
-    """Store an expert's details and topics; an unknown topic or a taken number raises."""
+    """Store an expert's details and topics; an unknown topic or a taken number raises
+    UnknownTopics or PhoneTaken."""
     topics = list(topics)
-    unknown = [key for key in topics if key not in TOPICS]
+    unknown = [key for key in topics if key not in TOPICS.words]
     if unknown:
-        raise ValueError(f"unknown topics: {', '.join(unknown)} (use {', '.join(TOPICS)})")
+        raise UnknownTopics(unknown)
     other = session.exec(select(Expert).where(Expert.phone == phone)).first()
     if other is not None and other.id != expert.id:
-        raise ValueError(f"{phone} belongs to {other.name} already")
+        raise PhoneTaken(phone, other.name)
     ensure_topics(session)
     expert.name, expert.phone, expert.meeting_link, expert.active = name, phone, link, active
     session.add(expert)

@@ -8,6 +8,7 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot.console import bp
+from flows.catalogue import staff
 from storage.db import transaction
 from storage.models import User
 from storage.users import user_by_email
@@ -59,7 +60,7 @@ def login():
             session["user_id"] = user.id
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/admin") else url_for("console.inbox"))
-        flash("E-mail atau kata sandi salah.")
+        flash(staff("console.wrong_login"))
     return render_template("console/login.html")
 
 

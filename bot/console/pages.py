@@ -12,14 +12,14 @@ from bot.console.auth import login_required
 from bot.expert_actions import save_prescription
 from flows.admin import Command, is_https_url
 from flows.calendar import ClinicCalendar, ClinicHours, format_day, format_start
-from flows.choices import PROBLEM_AREAS, ROLES, label
+from flows.catalogue import name, names, staff
+from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
 from flows.dates import WIB, parse_when
 from flows.kecamatan import KECAMATAN
 from flows.phone import normalize_phone
-from flows.texts import STATUS_NAMES
 from storage.bookings import booking_by_code, history
 from storage.db import transaction
-from storage.directory import TOPICS, add_admin, save_expert
+from storage.directory import PhoneTaken, UnknownTopics, add_admin, save_expert
 from storage.models import (
     Administrator,
     Booking,
@@ -54,9 +54,14 @@ def _when(value: datetime | None) -> str:
     return format_start(value) if value else "-"
 
 
+@bp.app_template_filter("topic")
+def _topic(key: str) -> str:
+    return TOPICS.label(key)
+
+
 @bp.app_template_filter("status")
 def _status(value: str) -> str:
-    return STATUS_NAMES.get(value, {}).get("id", value)
+    return name("status", value)
 
 
 @bp.get("/")
@@ -82,7 +87,7 @@ def inbox():
         try:
             start = datetime.combine(date.fromisoformat(day), datetime.min.time(), WIB)
         except ValueError:
-            flash("Tanggal tidak valid; gunakan pemilih tanggal.")
+            flash(staff("console.bad_date"))
         else:
             end = start + timedelta(days=1)
             query = query.where(col(Booking.requested_start).between(start, end))
@@ -91,8 +96,8 @@ def inbox():
     return render_template(
         "console/inbox.html",
         rows=rows,
-        statuses=STATUS_NAMES,
-        topics=TOPICS,
+        statuses=names("status"),
+        topics={key: TOPICS.label(key) for key in TOPICS},
         kecamatans=KECAMATAN,
         chosen={"status": status, "topic": topic, "kecamatan": kecamatan, "date": day},
     )
@@ -115,7 +120,7 @@ def booking_page(code: str):
         context = {
             "booking": booking,
             "cooperative": db.get(Cooperative, booking.cooperative_id),
-            "topic": db.get(Topic, booking.topic_key),
+            "topic": TOPICS.label(booking.topic_key),
             "expert": db.get(Expert, booking.expert_id) if booking.expert_id else None,
             "events": history(db, booking.id),
             "messages": db.exec(
@@ -124,7 +129,7 @@ def booking_page(code: str):
                 .order_by(col(OutboundMessage.id))
             ).all(),
             "experts": db.exec(select(Expert).where(col(Expert.active).is_(True))).all(),
-            "area": label(PROBLEM_AREAS, booking.problem_area),
+            "area": PROBLEM_AREAS.label(booking.problem_area),
             "case": db.get(Case, booking.case_id) if booking.case_id else None,
             "case_sessions": db.exec(
                 select(Booking)
@@ -133,7 +138,7 @@ def booking_page(code: str):
             ).all()
             if booking.case_id
             else [],
-            "role": label(ROLES, booking.contact_role),
+            "role": ROLES.label(booking.contact_role),
         }
     return render_template("console/booking.html", **context)
 
@@ -144,7 +149,7 @@ def _parse_time(text: str) -> datetime | None | str:
         return None
     when = parse_when(text, _now())
     if when is None or when.time is None:
-        return f"Waktu “{text}” belum dipahami; tulis hari/tanggal dan jam, mis. senin 10.00."
+        return staff("console.bad_time", text=text)
     return datetime.combine(when.date, when.time, WIB)
 
 
@@ -170,14 +175,14 @@ def booking_action(code: str, action: str):
         if action in commands:
             command = commands[action]()
             if action == "propose" and start is None or action == "decline" and not command.reason:
-                lines = ["Lengkapi isian formulir terlebih dahulu."]
+                lines = [staff("console.incomplete")]
             else:
                 lines = administration.run(db, command, actor, _now(), settings)
         elif action in ("expert", "link"):
             booking = _booking_or_404(db, code)
             url = form.get("url") or None
             if action == "link" and (not url or not is_https_url(url)):
-                lines = ["Tautan harus https lengkap, contoh: https://zoom.us/j/1234567890"]
+                lines = [staff("console.bad_link")]
             else:
                 lines = administration.update_session(db, booking, actor, _now(), settings,
                                                       expert_id=expert_id, url=url)  # fmt: skip
@@ -196,9 +201,9 @@ def prescription(code: str):
     with _db() as db:
         booking = _booking_or_404(db, code)
         if not text:
-            flash("Tulis resepnya terlebih dahulu.")
+            flash(staff("console.no_prescription"))
         elif booking.status not in ("confirmed", "done") or booking.expert_id is None:
-            flash(f"{code} belum bisa diberi resep (status: {_status(booking.status)}).")
+            flash(staff("console.cannot_prescribe", code=code, status=_status(booking.status)))
         else:
             expert = db.get(Expert, booking.expert_id)
             settings = current_app.extensions["settings"]
@@ -213,7 +218,7 @@ def close(code: str):
     with _db() as db:
         booking = _booking_or_404(db, code)
         if not reason:
-            flash("Tulis alasan penutupan kasus.")
+            flash(staff("console.no_close_reason"))
         else:
             flash(administration.close_case(db, booking, reason, g.user.email, _now()))
     return redirect(url_for("console.booking_page", code=code))
@@ -281,7 +286,8 @@ def experts():
             .order_by(col(ExpertDayOff.day))
         ).all()
     return render_template("console/experts.html", experts=everyone, topics=topics,
-                           all_topics=TOPICS, days_off=days_off)  # fmt: skip
+                           all_topics={key: TOPICS.label(key) for key in TOPICS},
+                           days_off=days_off)  # fmt: skip
 
 
 def _save_expert(form) -> None:
@@ -291,10 +297,10 @@ def _save_expert(form) -> None:
     link = form.get("link", "").strip() or None
     topics = form.getlist("topics")
     if not phone or not name or not topics:
-        flash("Nama, nomor WhatsApp yang valid, dan minimal satu topik wajib diisi.")
+        flash(staff("console.expert_incomplete"))
         return
     if link and not is_https_url(link):
-        flash("Tautan harus https lengkap, contoh: https://zoom.us/j/1234567890")
+        flash(staff("console.bad_link"))
         return
     active = "active" not in form or "on" in form.getlist("active")
     with _db() as db:
@@ -306,10 +312,15 @@ def _save_expert(form) -> None:
             abort(404)
         try:
             save_expert(db, expert, name, phone, topics, link, active)
-        except ValueError as error:
-            flash(f"Tidak tersimpan: {error}.")
+        except PhoneTaken as taken:
+            why = staff("console.phone_taken", phone=taken.phone, name=taken.owner)
+            flash(staff("console.not_saved", why=why))
             return
-    flash(f"Tenaga ahli {name} tersimpan.")
+        except UnknownTopics as unknown:
+            why = staff("console.unknown_topics", topics=", ".join(unknown.topics))
+            flash(staff("console.not_saved", why=why))
+            return
+    flash(staff("console.expert_saved", name=name))
 
 
 @bp.post("/experts/<int:expert_id>/day-off")
@@ -318,12 +329,12 @@ def expert_day_off(expert_id: int):
     try:
         day = date.fromisoformat(request.form.get("day", ""))
     except ValueError:
-        flash("Tanggal tidak valid.")
+        flash(staff("console.invalid_day"))
         return redirect(url_for("console.experts"))
     off = request.form.get("off", "1") == "1"
     with _db() as db:
         set_day_off(db, expert_id, day, request.form.get("reason", ""), off=off)
-    flash(f"{format_day(day)}: {'libur' if off else 'tersedia lagi'}.")
+    flash(staff("console.day_off" if off else "console.day_on", day=format_day(day)))
     return redirect(url_for("console.experts"))
 
 
@@ -334,17 +345,17 @@ def closed_days():
         try:
             day = date.fromisoformat(request.form.get("day", ""))
         except ValueError:
-            flash("Tanggal tidak valid.")
+            flash(staff("console.invalid_day"))
             return redirect(url_for("console.closed_days"))
         with _db() as db:
             if request.form.get("remove"):
                 remove_closed_day(db, day)
-                flash(f"{format_day(day)} dibuka kembali.")
+                flash(staff("console.reopened", day=format_day(day)))
             elif reason := request.form.get("reason", "").strip():
                 add_closed_day(db, day, reason)
-                flash(f"{format_day(day)} ditutup: {reason}.")
+                flash(staff("console.closed", day=format_day(day), reason=reason))
             else:
-                flash("Tulis alasannya, mis. Cuti bersama.")
+                flash(staff("console.closed_no_reason"))
         return redirect(url_for("console.closed_days"))
     with _db() as db:
         days = list_closed_days(db, _now().astimezone(WIB).date())
@@ -358,15 +369,15 @@ def administrators():
         phone = normalize_phone(request.form.get("phone", ""))
         with _db() as db:
             if phone is None:
-                flash("Nomor WhatsApp tidak valid, contoh: 0812 3456 7890.")
+                flash(staff("console.bad_phone"))
             elif request.form.get("remove"):
                 found = db.exec(select(Administrator).where(Administrator.phone == phone)).first()
                 if found:
                     db.delete(found)
-                flash(f"{phone} bukan admin lagi.")
+                flash(staff("console.admin_removed", phone=phone))
             else:
                 add_admin(db, phone, request.form.get("name", "").strip())
-                flash(f"{phone} menjadi admin.")
+                flash(staff("console.admin_added", phone=phone))
         return redirect(url_for("console.administrators"))
     with _db() as db:
         admins = db.exec(select(Administrator).order_by(col(Administrator.phone))).all()

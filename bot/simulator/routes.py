@@ -9,6 +9,7 @@ from flask import current_app, jsonify, render_template, request
 from sqlmodel import col, select
 
 from bot.simulator import bp
+from flows.catalogue import staff
 from flows.phone import normalize_phone
 from storage.db import transaction
 from storage.directory import admin_phones
@@ -36,7 +37,7 @@ def phones():
 def thread():
     phone = normalize_phone(request.args.get("phone", ""))
     if phone is None:
-        return jsonify({"error": "nomor tidak dikenal"}), 400
+        return jsonify({"error": staff("console.unknown_number")}), 400
     engine = current_app.extensions["engine"]
     with transaction(engine) as session:
         inbound = session.exec(select(InboundMessage).where(InboundMessage.phone == phone)).all()

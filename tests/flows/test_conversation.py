@@ -354,8 +354,8 @@ def test_info_tells_what_the_clinic_is() -> None:
 def bookings() -> tuple[BookingView, ...]:
     start = datetime(2026, 12, 1, 10, tzinfo=WIB)
     return (
-        BookingView("EK-0002", "waiting", start, "Pendampingan", "KSP A"),
-        BookingView("EK-0001", "cancelled", start - timedelta(days=1), "Pendampingan", "KSP A"),
+        BookingView("EK-0002", "waiting", start, "pendampingan", "KSP A"),
+        BookingView("EK-0001", "cancelled", start - timedelta(days=1), "pendampingan", "KSP A"),
     )
 
 

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 from flows.booking import BOOKING_FIELDS
 from flows.conversation import CANCEL, handle
 from flows.model import Context, Incoming, S, SubmitBooking
-from flows.texts import TEXTS
 from flows.words import fold, yes_no
 from tests.helpers import NOW, User, booked_up_to
 
@@ -57,12 +56,6 @@ def test_any_messages_never_raise_and_never_lose_answers(start, sequence, hours)
         if not reply.chat.opted_out and not user.chat.opted_out:
             assert reply.texts or submitted, (before_state, message)
         user.chat = reply.chat
-
-
-def test_every_text_exists_in_both_languages() -> None:
-    for key, versions in TEXTS.items():
-        assert set(versions) == {"id", "en"}, key
-        assert all(version.strip() for version in versions.values()), key
 
 
 def test_a_user_who_stopped_is_never_answered() -> None:
