@@ -11,8 +11,9 @@ import tempfile
 import time
 from datetime import UTC, datetime
 
-from bot.messenger import TwilioMessenger
-from bot.sender import SendPolicy, Throttle, deliver_due
+from bot.outbound.messenger import TwilioMessenger
+from bot.outbound.sender import SendPolicy, Throttle, deliver_due
+from flows.kinds import KINDS
 from storage.db import make_engine, transaction
 from storage.migrate import upgrade
 from storage.models import InboundMessage
@@ -31,7 +32,7 @@ def run(count: int, cap: float | None, url: str) -> float:
         for number in range(count):
             phone = f"+62812{number:08d}"
             session.add(InboundMessage(sid=f"SM{number}", phone=phone, received_at=now))
-            enqueue(session, phone, f"pesan {number}", "reply", now)
+            enqueue(session, KINDS["reply"], phone, now, {"text": f"pesan {number}"})
     messenger = TwilioMessenger(ACCOUNT, "token", SENDER, url)
     policy = SendPolicy(throttle=Throttle(cap))
     start = time.perf_counter()

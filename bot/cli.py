@@ -8,22 +8,22 @@ from datetime import UTC, date, datetime
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
-from sqlmodel import col, select
 
 from bot import create_app
 from bot.console.auth import hash_password
-from bot.inbound import receive
-from bot.scheduler import run as run_scheduler
-from bot.scheduler import tick
+from bot.inbound.receive import receive
+from bot.outbound.scheduler import run as run_scheduler
+from bot.outbound.scheduler import tick
 from flows.calendar import format_day
 from flows.dates import WIB
 from flows.phone import normalize_phone
 from storage.db import transaction
-from storage.directory import add_admin, add_expert, ensure_topics
+from storage.directory import add_admin, add_expert, ensure_topics, expert_by_phone
 from storage.migrate import upgrade
-from storage.models import Expert, OutboundMessage
+from storage.models import Expert
 from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
-from storage.users import ROLES, save_user
+from storage.threads import last_outbound_id, outbound_after
+from storage.users import ROLES, Role, save_user
 
 cli = FlaskGroup(create_app=create_app, help="E-Klinik Koperasi: the WhatsApp booking bot.")
 
@@ -90,7 +90,7 @@ def expert_add(name: str, phone: str, topics: str, link: str | None) -> None:
 
 
 def _expert_by_phone(session, raw: str) -> Expert:
-    expert = session.exec(select(Expert).where(Expert.phone == _phone(raw))).first()
+    expert = expert_by_phone(session, _phone(raw), active_only=False)
     if expert is None:
         raise click.BadParameter(f"no expert with phone {raw}", param_hint="--phone")
     return expert
@@ -169,7 +169,7 @@ def user_add(email: str, role: str, name: str, expert_phone: str | None, passwor
         raise click.BadParameter("use at least 8 characters", param_hint="--password")
     with transaction(_engine()) as session:
         expert_id = _expert_by_phone(session, expert_phone).id if expert_phone else None
-        if role == "expert" and expert_id is None:
+        if role == Role.EXPERT and expert_id is None:
             raise click.BadParameter("an expert account needs --expert-phone")
         save_user(session, email, hash_password(password), role, name, expert_id)
     click.echo(f"{role} account {email.lower()} ready")
@@ -194,7 +194,7 @@ def seed_demo() -> None:
         for name, phone, topics, link in DEMO_EXPERTS:
             add_expert(session, name, phone, topics, link)
         email, password = DEMO_LOGIN
-        save_user(session, email, hash_password(password), "admin", "Admin PA EKO (demo)")
+        save_user(session, email, hash_password(password), Role.ADMIN, "Admin PA EKO (demo)")
     click.echo(f"demo data ready: administrator {DEMO_ADMIN}, experts "
                + ", ".join(f"{name} {phone}" for name, phone, _t, _l in DEMO_EXPERTS))  # fmt: skip
     click.echo(f"demo console log-in: {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]} (local use only)")
@@ -214,12 +214,7 @@ def chat(phone: str) -> None:
             click.echo()
             return
         with transaction(engine) as session:
-            last_id = (
-                session.exec(
-                    select(OutboundMessage.id).order_by(col(OutboundMessage.id).desc())
-                ).first()
-                or 0
-            )
+            last_id = last_outbound_id(session)
         form = {
             "From": f"whatsapp:{number}",
             "Body": text,
@@ -228,11 +223,7 @@ def chat(phone: str) -> None:
         for reply in receive(engine, form, datetime.now(UTC), settings) or []:
             click.echo(click.style("bot> ", fg="green") + reply + "\n")
         with transaction(engine) as session:
-            others = session.exec(
-                select(OutboundMessage).where(
-                    col(OutboundMessage.id) > last_id, OutboundMessage.to_phone != number
-                )
-            ).all()
+            others = outbound_after(session, last_id, not_to=number)
         for message in others:
             click.echo(click.style(f"(ke {message.to_phone}) ", fg="yellow") + message.body + "\n")
 

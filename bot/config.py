@@ -1,9 +1,22 @@
-"""Settings come from the environment (after an optional `.env`), never from code."""
+"""Settings come from the environment (after an optional `.env`), never from code.
+
+`Config` is what Flask reads; `Settings` is the part the bot's own code is handed, built once
+by the app factory (`settings_from`).
+"""
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
+from typing import Any
 
 from dotenv import load_dotenv
+
+from bot.meetings import MeetingLinks, make_meeting_links
+from flows.calendar import ClinicHours
+from flows.kinds import MessageTimes
+from flows.phone import normalize_phone
 
 load_dotenv()
 
@@ -43,7 +56,6 @@ class Config:
         for key, value in os.environ.items()
         if key.startswith("TWILIO_CONTENT_SID_") and value
     }
-    SEND_BATCH_SIZE = int(os.environ.get("SEND_BATCH_SIZE", "50"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure cookies whenever the console is served over https (set explicitly to override).
@@ -55,12 +67,37 @@ class Config:
     TESTING = False
 
 
-class TestConfig(Config):
-    TESTING = True
-    SECRET_KEY = "test"
-    TWILIO_ACCOUNT_SID = ""
-    TWILIO_AUTH_TOKEN = ""
-    TWILIO_WHATSAPP_FROM = ""
-    TWILIO_API_BASE_URL = ""
-    PUBLIC_BASE_URL = ""
-    ADMIN_NUMBERS: list[str] = []
+@dataclass(frozen=True)
+class Settings:
+    admin_numbers: tuple[str, ...] = ()  # ADMIN_NUMBERS, beside those registered in the database
+    address: str | None = None  # CLINIC_ADDRESS; None: the catalogue's clinic_address
+    hours: ClinicHours = field(default_factory=ClinicHours)
+    meetings: MeetingLinks = field(default_factory=MeetingLinks)
+    times: MessageTimes = field(default_factory=MessageTimes)  # reminders and the survey
+    daily_at: time = time(7, 0)  # DAILY_AT: experts' schedules and the administrators' digest
+
+
+def clinic_hours(config: Mapping[str, Any]) -> ClinicHours:
+    """Opening hours from the configuration, e.g. CLINIC_FIRST_START=08:00."""
+    return ClinicHours(
+        first_start=time.fromisoformat(config["CLINIC_FIRST_START"]),
+        last_start=time.fromisoformat(config["CLINIC_LAST_START"]),
+        session_minutes=int(config["SESSION_MINUTES"]),
+        horizon_days=int(config["BOOKING_HORIZON_DAYS"]),
+    )
+
+
+def settings_from(config: Mapping[str, Any]) -> Settings:
+    admins = [normalize_phone(number) for number in config["ADMIN_NUMBERS"]]
+    return Settings(
+        admin_numbers=tuple(phone for phone in admins if phone),
+        address=config.get("CLINIC_ADDRESS") or None,
+        hours=clinic_hours(config),
+        meetings=make_meeting_links(config),
+        times=MessageTimes(
+            day_before_at=time.fromisoformat(config["REMINDER_DAY_BEFORE_AT"]),
+            minutes_before=int(config["REMINDER_MINUTES_BEFORE"]),
+            survey_at=time.fromisoformat(config["SURVEY_AT"]),
+        ),
+        daily_at=time.fromisoformat(config["DAILY_AT"]),
+    )

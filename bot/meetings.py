@@ -1,14 +1,25 @@
-"""Meeting links, in order: the administrator's URL, a new Zoom meeting, the expert's own link."""
+"""Meeting links, in order: the administrator's URL, a new Zoom meeting, the expert's own link.
+
+A Zoom meeting is an HTTP call, and no HTTP call runs inside a database transaction: the work
+that needs one stops (`MeetingNeeded`), the meeting is made, and the work runs again.
+"""
 
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 import requests
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from flows.dates import WIB
+from storage.db import transaction
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -79,21 +90,72 @@ class ZoomClient:
         return response.json()["join_url"]
 
 
+@dataclass(frozen=True)
+class MeetingRequest:
+    """A Zoom meeting to create: for one session, at one time."""
+
+    topic: str
+    start: datetime
+    minutes: int
+
+
+class MeetingNeeded(Exception):
+    """Raised inside a transaction: create this meeting outside it, then do the work again."""
+
+    def __init__(self, request: MeetingRequest) -> None:
+        super().__init__(request.topic)
+        self.request = request
+
+
 @dataclass
 class MeetingLinks:
+    """Where a session's link comes from: the administrator's URL, a new Zoom meeting when
+    Zoom is configured, else the expert's standing link."""
+
     zoom: ZoomClient | None = None
 
+    def create(self, request: MeetingRequest) -> str | None:
+        """A new Zoom meeting's join URL (an HTTP call: never inside a transaction)."""
+        if self.zoom is None:
+            return None
+        try:
+            return self.zoom.create_meeting(request.topic, request.start, request.minutes)
+        except (ZoomError, requests.RequestException, KeyError, ValueError) as error:
+            log.warning("Zoom meeting not created, using the expert's own link: %s", error)
+            return None
+
+
+@dataclass
+class Prepared:
+    """The meetings made for one unit of work, before its transaction began."""
+
+    links: MeetingLinks = field(default_factory=MeetingLinks)
+    made: dict[MeetingRequest, str | None] = field(default_factory=dict)
+    last_try: bool = False  # no more meetings: use the standing link
+
     def link_for(
-        self, given: str | None, topic: str, start: datetime, minutes: int, standing: str | None
+        self, given: str | None, request: MeetingRequest, standing: str | None
     ) -> str | None:
         if given:
             return given
-        if self.zoom is not None:
-            try:
-                return self.zoom.create_meeting(topic, start, minutes)
-            except (ZoomError, requests.RequestException, KeyError, ValueError) as error:
-                log.warning("Zoom meeting not created, using the expert's own link: %s", error)
-        return standing
+        if self.links.zoom is None or self.last_try:
+            return self.made.get(request) or standing
+        if request not in self.made:
+            raise MeetingNeeded(request)
+        return self.made[request] or standing
+
+
+def with_meetings(engine: Engine, links: MeetingLinks, work: Callable[[Session, Prepared], T]) -> T:
+    """Run `work` in one transaction; when it needs a Zoom meeting, the transaction is rolled
+    back, the meeting made with no transaction open, and `work` run again with the link."""
+    made: dict[MeetingRequest, str | None] = {}
+    for attempt in range(3):
+        try:
+            with transaction(engine) as session:
+                return work(session, Prepared(links, made, last_try=attempt == 2))
+        except MeetingNeeded as needed:
+            made[needed.request] = links.create(needed.request)
+    raise AssertionError("unreachable: the last try makes no meeting")
 
 
 def make_meeting_links(config) -> MeetingLinks:

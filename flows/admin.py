@@ -1,12 +1,14 @@
 """The administrators' WhatsApp commands, read from a message (pure: no database here).
 
 DAFTAR [halaman] · DETAIL EK-0042 · KONFIRMASI EK-0042 [tanggal jam] [url] [AHLI nama] ·
-USUL EK-0042 <tanggal jam> · TOLAK EK-0042 <alasan> · BANTUAN
+USUL EK-0042 <tanggal jam> · TOLAK EK-0042 <alasan> · TUTUP EK-0042 <alasan> · BANTUAN
+What each one does is bot/commands/admin.py; its help line and example, staff.toml.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from flows.dates import WIB, parse_when
 from flows.words import closest, fold
@@ -15,19 +17,36 @@ CODE = re.compile(r"\bEK[\s\-]?(\d{1,6})\b", re.IGNORECASE)
 URL = re.compile(r"\S+://\S+|\bwww\.\S+|\bzoom\.us/\S+", re.IGNORECASE)
 EXPERT = re.compile(r"\bAHLI\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
 
+
+
+class Verb(StrEnum):
+    LIST = "list"
+    DETAIL = "detail"
+    CONFIRM = "confirm"
+    PROPOSE = "propose"
+    DECLINE = "decline"
+    CLOSE = "close"
+    HELP = "help"
+
+
+# The words that name each command (a near spelling counts when a booking code follows).
 VERBS = {
-    "daftar": "list", "list": "list", "antrian": "list",
-    "detail": "detail", "rincian": "detail",
-    "konfirmasi": "confirm", "konfirm": "confirm", "confirm": "confirm", "setujui": "confirm",
-    "usul": "propose", "usulkan": "propose", "usulan": "propose", "propose": "propose",
-    "tolak": "decline", "decline": "decline",
-    "tutup": "close", "close": "close",
-    "bantuan": "help", "help": "help",
+    "daftar": Verb.LIST, "list": Verb.LIST, "antrian": Verb.LIST,
+    "detail": Verb.DETAIL, "rincian": Verb.DETAIL,
+    "konfirmasi": Verb.CONFIRM, "konfirm": Verb.CONFIRM, "confirm": Verb.CONFIRM,
+    "setujui": Verb.CONFIRM,
+    "usul": Verb.PROPOSE, "usulkan": Verb.PROPOSE, "usulan": Verb.PROPOSE,
+    "propose": Verb.PROPOSE,
+    "tolak": Verb.DECLINE, "decline": Verb.DECLINE,
+    "tutup": Verb.CLOSE, "close": Verb.CLOSE,
+    "bantuan": Verb.HELP, "help": Verb.HELP,
 }  # fmt: skip
+# Commands that carry a reason, and those that carry a time.
+WITH_REASON = {Verb.DECLINE, Verb.CLOSE}
 
 @dataclass(frozen=True)
 class Command:
-    verb: str  # list, detail, confirm, propose, decline, close, help
+    verb: Verb
     code: str | None = None
     page: int = 1
     start: datetime | None = None
@@ -54,7 +73,7 @@ def booking_code(text: str) -> str | None:
     return f"EK-{int(found[1]):04d}" if found else None
 
 
-def _verb(first_word: str) -> tuple[str | None, bool]:
+def _verb(first_word: str) -> tuple[Verb | None, bool]:
     """The command a first word names, and whether it was spelled exactly."""
     word = fold(first_word)
     if word in VERBS:
@@ -78,24 +97,24 @@ def read_command(text: str, now: datetime, in_menu: bool) -> Command | Mistyped 
     code = booking_code(rest)
     if verb is None or (not exact and code is None) or (not in_menu and code is None):
         return None
-    if verb == "help":
-        return Command("help")
-    if verb == "list":
+    if verb == Verb.HELP:
+        return Command(Verb.HELP)
+    if verb == Verb.LIST:
         page = fold(rest)
-        return Command("list", page=int(page)) if page.isdigit() else Command("list")
+        return Command(Verb.LIST, page=int(page)) if page.isdigit() else Command(Verb.LIST)
     if code is None:
         return Mistyped(verb, "no_code")
     after = CODE.sub(" ", rest, count=1).strip()
-    if verb == "detail":
-        return Command("detail", code)
-    if verb in ("decline", "close"):
+    if verb == Verb.DETAIL:
+        return Command(Verb.DETAIL, code)
+    if verb in WITH_REASON:
         if len(after) < 3:
             return Mistyped(verb, "no_reason")
         return Command(verb, code, reason=after)
     return _with_time(verb, code, after, now)
 
 
-def _with_time(verb: str, code: str, text: str, now: datetime) -> Command | Mistyped:
+def _with_time(verb: Verb, code: str, text: str, now: datetime) -> Command | Mistyped:
     expert = None
     if found := EXPERT.search(text):
         expert, text = found[1].strip(), text[: found.start()]
@@ -104,7 +123,7 @@ def _with_time(verb: str, code: str, text: str, now: datetime) -> Command | Mist
     url = None
     if found := URL.search(text):
         url, text = found[0], (text[: found.start()] + " " + text[found.end() :])
-        if verb == "propose":
+        if verb == Verb.PROPOSE:
             return Mistyped(verb, "link_in_proposal")
     start = None
     if text.strip():
@@ -112,7 +131,7 @@ def _with_time(verb: str, code: str, text: str, now: datetime) -> Command | Mist
         if when is None or when.time is None:
             return Mistyped(verb, "bad_time", text.strip())
         start = datetime.combine(when.date, when.time, WIB)
-    if verb == "propose" and start is None:
+    if verb == Verb.PROPOSE and start is None:
         return Mistyped(verb, "no_time")
     return Command(verb, code, start=start, url=url, expert=expert)
 

@@ -1,43 +1,15 @@
-"""The values passed in and out of the conversation: plain data, no behaviour."""
+"""The values passed in and out of the conversation: plain data, no behaviour.
 
-from dataclasses import dataclass, field
+A conversation is stored as its state, the user's answers, and a `Scratch`: where the
+conversation is (its offers, its history, a draft set aside). The scratch lives beside the
+answers, never inside them, so what is booked is exactly the answers.
+"""
+
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from flows.calendar import ClinicCalendar
-
-DEFAULT_ADDRESS = (
-    "Kantor Dinas Koperasi dan Usaha Mikro Kabupaten Tangerang, Pusat Pemerintahan Kabupaten "
-    "Tangerang, Tigaraksa"
-)
-
-
-class S(StrEnum):
-    START = "start"
-    MENU = "menu"
-    RESUME = "resume"
-    USE_KNOWN = "use_known"
-    COOP_NAME = "coop_name"
-    NIK = "nik"
-    COOP_KIND = "coop_kind"
-    KECAMATAN = "kecamatan"
-    CONTACT_NAME = "contact_name"
-    CONTACT_ROLE = "contact_role"
-    TOPIC = "topic"
-    PROBLEM_AREA = "problem_area"
-    PROBLEM_TEXT = "problem_text"
-    WHEN = "when"
-    CONFIRM = "confirm"
-    SUMMARY = "summary"
-    EDIT = "edit"
-    CONTACT_ADMIN = "contact_admin"
-    MANAGE_PICK = "manage_pick"
-    MANAGE_ACTION = "manage_action"
-    MANAGE_CANCEL = "manage_cancel"
-    MANAGE_WHEN = "manage_when"
-    PROPOSAL_WHEN = "proposal_when"
-    FOLLOW_UP = "follow_up"
 
 
 @dataclass(frozen=True)
@@ -65,15 +37,78 @@ class Context:
     calendar: ClinicCalendar = field(default_factory=ClinicCalendar)
     known: dict[str, Any] | None = None  # the cooperative's details from this number's last booking
     bookings: tuple[BookingView, ...] = ()
-    address: str = DEFAULT_ADDRESS
+    address: str | None = None  # the office, for face-to-face visits (None: the catalogue's)
+
+
+@dataclass
+class Offer:
+    """Times offered as a numbered list, so "2" or LAIN can answer them."""
+
+    starts: list[str]  # ISO datetimes, in the order shown
+    day: str | None = None  # the day they are on, when a bare date was asked
+    wanted: str | None = None  # the time asked for: LAIN shows the next nearest ones
+    skip: int = 0
+
+
+@dataclass
+class Pending:
+    """A "did you mean …?" (YA / TIDAK) before `values` are stored for `step`."""
+
+    step: str
+    key: str  # the question, in the catalogue
+    params: dict[str, str]
+    values: dict[str, Any]
+    on_no: str | None = None  # said before the step's question again on TIDAK
+
+
+@dataclass
+class Draft:
+    """A booking in progress set aside (MENU, or a day of silence), to be resumed."""
+
+    state: str
+    answers: dict[str, Any]
+    scratch: "Scratch"
+
+
+@dataclass
+class Scratch:
+    """Where the conversation is, beside the user's answers."""
+
+    history: list[str] = field(default_factory=list)  # the questions answered, for KEMBALI
+    offer: Offer | None = None
+    pending: Pending | None = None
+    edit_until: str | None = None  # UBAH: back to the summary after this question
+    draft: Draft | None = None
+    code: str | None = None  # the booking being changed or answered
+    topic: str | None = None  # ... and its topic, for the free times
+    prescription: dict[str, Any] | None = None  # an expert's draft (bot/commands/expert.py)
+
+    def to_json(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if value not in (None, [])}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> "Scratch":
+        data = dict(data or {})
+        if data.get("offer") is not None:
+            data["offer"] = Offer(**data["offer"])
+        if data.get("pending") is not None:
+            data["pending"] = Pending(**data["pending"])
+        if data.get("draft") is not None:
+            draft = dict(data["draft"])
+            data["draft"] = Draft(draft["state"], draft["answers"], cls.from_json(draft["scratch"]))
+        return cls(**data)
+
+    def copy(self) -> "Scratch":
+        return Scratch.from_json(self.to_json())
 
 
 @dataclass(frozen=True)
 class Chat:
     """The stored conversation of one phone number."""
 
-    state: str = S.START
+    state: str = "start"
     answers: dict[str, Any] = field(default_factory=dict)
+    scratch: Scratch = field(default_factory=Scratch)
     lang: str = "id"
     opted_out: bool = False
     updated_at: datetime | None = None

@@ -6,9 +6,14 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from flows.kinds import KINDS
+from flows.lifecycle import CaseStatus, Status
 from storage.models import Booking, BookingEvent, Case, Cooperative, OutboundMessage, Topic
 
-ACTIVE = ("waiting", "confirmed", "proposed")
+# The answers that have a column of their own; any others are kept in booking.details.
+COLUMNS = frozenset({"coop_name", "nik", "coop_kind", "kecamatan", "in_regency", "contact_name",
+                     "contact_role", "topic", "problem_area", "problem_text", "start",
+                     "case_id"})  # fmt: skip
 
 
 def _cooperative(session: Session, phone: str, answers: dict[str, Any]) -> Cooperative:
@@ -33,8 +38,9 @@ def _cooperative(session: Session, phone: str, answers: dict[str, Any]) -> Coope
     return cooperative
 
 
-def create_booking(session: Session, phone: str, answers: dict[str, Any]) -> Booking:
-    """A request waiting for confirmation, with its EK- code, from a finished conversation."""
+def new_booking(session: Session, phone: str, answers: dict[str, Any]) -> Booking:
+    """A request from a finished conversation, not saved yet (`save_new` gives it its code):
+    its cooperative, and its case (a follow-up continues the case it names)."""
     cooperative = _cooperative(session, phone, answers)
     case = session.get(Case, answers["case_id"]) if answers.get("case_id") else None
     if case is None or case.cooperative_id != cooperative.id:
@@ -46,9 +52,9 @@ def create_booking(session: Session, phone: str, answers: dict[str, Any]) -> Boo
         )
         session.add(case)
         session.flush()
-    booking = Booking(
-        case_id=case.id,
-        cooperative_id=cooperative.id,
+    return Booking(
+        case=case,
+        cooperative=cooperative,
         phone=phone,
         contact_name=answers["contact_name"],
         contact_role=answers["contact_role"],
@@ -56,12 +62,16 @@ def create_booking(session: Session, phone: str, answers: dict[str, Any]) -> Boo
         problem_area=answers["problem_area"],
         problem_text=answers["problem_text"],
         requested_start=datetime.fromisoformat(answers["start"]),
+        details={key: answers[key] for key in answers if key not in COLUMNS} or None,
     )
+
+
+def save_new(session: Session, booking: Booking) -> None:
+    """Store a new booking and give it its EK- code."""
     session.add(booking)
     session.flush()
     booking.code = f"EK-{booking.id:04d}"
     session.flush()
-    return booking
 
 
 def bookings_of(session: Session, phone: str) -> list[tuple[Booking, Cooperative, Topic]]:
@@ -109,30 +119,15 @@ def known_details(session: Session, phone: str) -> dict[str, Any] | None:
     }
 
 
-def active_booking(session: Session, phone: str, code: str) -> Booking | None:
-    """The number's own booking by code, locked, if it can still be changed."""
-    return session.exec(
-        select(Booking)
-        .where(Booking.phone == phone, Booking.code == code, col(Booking.status).in_(ACTIVE))
-        .with_for_update()
-    ).first()
+def own_booking(session: Session, phone: str, code: str) -> Booking | None:
+    """The booking by code, locked, when this number made it."""
+    query = select(Booking).where(Booking.phone == phone, Booking.code == code)
+    return session.exec(query.with_for_update()).first()
 
 
 def booking_by_code(session: Session, code: str, lock: bool = False) -> Booking | None:
     query = select(Booking).where(Booking.code == code)
     return session.exec(query.with_for_update() if lock else query).first()
-
-
-def waiting_requests(session: Session) -> list[tuple[Booking, Cooperative, Topic]]:
-    """Requests waiting for the administrators, oldest first."""
-    rows = session.exec(
-        select(Booking, Cooperative, Topic)
-        .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
-        .join(Topic, col(Booking.topic_key) == Topic.key)
-        .where(Booking.status == "waiting")
-        .order_by(col(Booking.created_at), col(Booking.id))
-    )
-    return list(rows.all())
 
 
 def record_event(
@@ -154,7 +149,7 @@ def history(session: Session, booking_id: int) -> list[BookingEvent]:
 def sessions_in_week(session: Session, expert_id: int, start: datetime, end: datetime) -> int:
     query = select(func.count()).where(
         Booking.expert_id == expert_id,
-        Booking.status == "confirmed",
+        Booking.status == Status.CONFIRMED,
         col(Booking.requested_start) >= start,
         col(Booking.requested_start) < end,
     )
@@ -168,7 +163,7 @@ def surveys_sent(session: Session, booking_ids: list[int]) -> dict[int, datetime
     rows = session.exec(
         select(OutboundMessage.booking_id, OutboundMessage.sent_at).where(
             col(OutboundMessage.booking_id).in_(booking_ids),
-            OutboundMessage.kind == "follow_up",
+            OutboundMessage.kind == KINDS["follow_up"].name,
             col(OutboundMessage.sent_at).is_not(None),
         )
     )
@@ -178,17 +173,5 @@ def surveys_sent(session: Session, booking_ids: list[int]) -> dict[int, datetime
 def open_case_ids(session: Session, case_ids: list[int]) -> set[int]:
     if not case_ids:
         return set()
-    query = select(Case.id).where(col(Case.id).in_(case_ids), Case.status == "open")
+    query = select(Case.id).where(col(Case.id).in_(case_ids), Case.status == CaseStatus.OPEN)
     return set(session.exec(query).all())
-
-
-def answer_case(
-    session: Session, booking: Booking, solved: bool, actor: str, now: datetime
-) -> None:
-    """SUDAH closes the booking's case; BELUM keeps it open for the follow-up."""
-    booking.solved = solved
-    record_event(session, booking, actor, "solved" if solved else "not solved", now)
-    case = session.get(Case, booking.case_id) if booking.case_id else None
-    if solved and case is not None and case.status == "open":
-        case.status, case.closed_at, case.closed_reason = "closed", now, "solved (SUDAH)"
-        session.add(case)

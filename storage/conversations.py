@@ -1,9 +1,9 @@
 """Conversation state and the inbound log, per phone number."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import Conversation, InboundMessage
 
@@ -36,6 +36,20 @@ def lock_conversation(session: Session, phone: str, now: datetime) -> Conversati
     except IntegrityError:
         pass  # created by a concurrent request a moment ago
     return session.exec(query.execution_options(populate_existing=True)).one()
+
+
+# WhatsApp's customer service window: free text only within 24 hours of the user's last message.
+WINDOW = timedelta(hours=24)
+
+
+def within_window(session: Session, phone: str, now: datetime) -> bool:
+    last = session.exec(
+        select(InboundMessage.received_at)
+        .where(InboundMessage.phone == phone)
+        .order_by(col(InboundMessage.received_at).desc())
+        .limit(1)
+    ).first()
+    return last is not None and now - last < WINDOW
 
 
 def is_opted_out(session: Session, phone: str) -> bool:

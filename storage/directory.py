@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from flows.choices import TOPICS
 from storage.models import Administrator, Expert, ExpertTopic, Topic
@@ -32,6 +32,27 @@ def admin_phones(session: Session, configured: Iterable[str] = ()) -> list[str]:
     return list(dict.fromkeys([*configured, *session.exec(select(Administrator.phone)).all()]))
 
 
+def administrators(session: Session) -> list[Administrator]:
+    return list(session.exec(select(Administrator).order_by(col(Administrator.phone))).all())
+
+
+def remove_admin(session: Session, phone: str) -> None:
+    found = session.exec(select(Administrator).where(Administrator.phone == phone)).first()
+    if found is not None:
+        session.delete(found)
+
+
+def active_experts(session: Session) -> list[Expert]:
+    return list(session.exec(select(Expert).where(col(Expert.active).is_(True))).all())
+
+
+def expert_by_phone(session: Session, phone: str, active_only: bool = True) -> Expert | None:
+    query = select(Expert).where(Expert.phone == phone)
+    if active_only:
+        query = query.where(col(Expert.active).is_(True))
+    return session.exec(query).first()
+
+
 def add_admin(session: Session, phone: str, name: str = "") -> Administrator:
     admin = session.exec(select(Administrator).where(Administrator.phone == phone)).first()
     admin = admin or Administrator(phone=phone)
@@ -45,8 +66,7 @@ def add_expert(
     session: Session, name: str, phone: str, topics: Iterable[str], link: str | None = None
 ) -> Expert:
     """Register an expert, or update the one with that phone number."""
-    expert = session.exec(select(Expert).where(Expert.phone == phone)).first()
-    expert = expert or Expert(name=name, phone=phone)
+    expert = expert_by_phone(session, phone, active_only=False) or Expert(name=name, phone=phone)
     return save_expert(session, expert, name, phone, topics, link or expert.meeting_link, True)
 
 
@@ -65,7 +85,7 @@ def save_expert(
     unknown = [key for key in topics if key not in TOPICS.words]
     if unknown:
         raise UnknownTopics(unknown)
-    other = session.exec(select(Expert).where(Expert.phone == phone)).first()
+    other = expert_by_phone(session, phone, active_only=False)
     if other is not None and other.id != expert.id:
         raise PhoneTaken(phone, other.name)
     ensure_topics(session)

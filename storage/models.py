@@ -4,7 +4,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Column, DateTime, Index, text
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Relationship, SQLModel
+
+from flows.kinds import MessageStatus
+from flows.lifecycle import ON_THE_CALENDAR, CaseStatus, Status
 
 # Named constraints, so migrations can alter them on every backend (SQLite included).
 SQLModel.metadata.naming_convention = {
@@ -113,7 +116,7 @@ class Case(SQLModel, table=True):
     topic_key: str = Field(foreign_key="topic.key")
     problem_area: str = Field(max_length=20)
     problem_text: str = Field(max_length=1000)
-    status: str = Field(default="open", max_length=20)
+    status: str = Field(default=CaseStatus.OPEN, max_length=20)
     closed_reason: str | None = Field(default=None, max_length=500)
     opened_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     closed_at: datetime | None = Field(default=None, sa_column=_ts())
@@ -130,8 +133,8 @@ class Booking(SQLModel, table=True):
             "expert_id",
             "requested_start",
             unique=True,
-            sqlite_where=text("status = 'confirmed'"),
-            postgresql_where=text("status = 'confirmed'"),
+            sqlite_where=text(f"status = '{ON_THE_CALENDAR}'"),
+            postgresql_where=text(f"status = '{ON_THE_CALENDAR}'"),
         ),
     )
 
@@ -159,9 +162,15 @@ class Booking(SQLModel, table=True):
     case_id: int | None = Field(default=None, foreign_key="clinic_case.id", index=True)
     satisfaction: int | None = None  # 1..5, the cooperative's answer after the session
     solved: bool | None = None  # the cooperative's SUDAH / BELUM
-    status: str = Field(default="waiting", max_length=20, index=True)
+    # Answers to booking questions that have no column of their own (storage.bookings.COLUMNS).
+    details: dict | None = Field(default=None, sa_column=Column(JSON))
+    status: str = Field(default=Status.WAITING, max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+
+    cooperative: Cooperative = Relationship()
+    expert: Expert | None = Relationship()
+    case: Case | None = Relationship()
 
 
 class BookingEvent(SQLModel, table=True):
@@ -181,6 +190,8 @@ class Conversation(SQLModel, table=True):
     phone: str = Field(primary_key=True, max_length=20)
     state: str = Field(default="start", max_length=40)
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Where the conversation is (offers, history, drafts): flows.model.Scratch, never the answers.
+    scratch: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     lang: str = Field(default="id", max_length=2)
     opted_out: bool = False
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
@@ -208,7 +219,7 @@ class OutboundMessage(SQLModel, table=True):
     body: str
     kind: str = Field(default="reply", max_length=30)
     channel: str = Field(default="rest", max_length=10)
-    status: str = Field(default="pending", max_length=20)
+    status: str = Field(default=MessageStatus.PENDING, max_length=20)
     booking_id: int | None = Field(default=None, foreign_key="booking.id")
     due_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     claimed_until: datetime | None = Field(default=None, sa_column=_ts())

@@ -1,53 +1,63 @@
 """Every outbound message is a row; `pending` rows are the outbox the sender drains."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from flows.kinds import KINDS, PROBLEMS, PROGRESS, SESSION_KINDS, Kind, MessageStatus, split_message
 from storage.directory import admin_phones
 from storage.models import OutboundMessage
 
 
 def enqueue(
     session: Session,
+    kind: Kind,
     to: str,
-    body: str,
-    kind: str,
     now: datetime,
+    facts: Mapping[str, Any],
+    *,
+    lang: str = "id",
     booking_id: int | None = None,
-    variables: dict | None = None,
+    for_start: datetime | None = None,
     due: datetime | None = None,
-) -> OutboundMessage:
+) -> list[OutboundMessage]:
     """Queue a message in the caller's transaction: it exists exactly when the change does.
 
-    Due at once, unless `due` says later (a reminder).
+    Its text and template variables come from the kind and the named `facts`; a text longer
+    than one WhatsApp message goes as numbered parts. Due at once, unless `due` says later.
     """
-    message = OutboundMessage(
-        to_phone=to,
-        body=body,
-        kind=kind,
-        booking_id=booking_id,
-        due_at=due or now,
-        created_at=now,
-        variables=variables,
-    )
-    session.add(message)
-    return message
+    body, variables = kind.render(facts, lang)
+    rows = [
+        OutboundMessage(
+            to_phone=to,
+            body=part,
+            kind=kind.name,
+            booking_id=booking_id,
+            due_at=due or now,
+            created_at=now,
+            variables=variables,
+            for_start=for_start if kind.with_session else None,
+        )
+        for part in split_message(body)
+    ]
+    session.add_all(rows)
+    return rows
 
 
 def enqueue_for_admins(
     session: Session,
     configured: Iterable[str],
-    body: str,
-    kind: str,
+    kind: Kind,
     now: datetime,
+    facts: Mapping[str, Any],
     booking_id: int | None = None,
 ) -> None:
     """The same notice to every administrator (registered, or named in ADMIN_NUMBERS)."""
     for phone in admin_phones(session, configured):
-        enqueue(session, phone, body, kind, now, booking_id)
+        enqueue(session, kind, phone, now, facts, booking_id=booking_id)
 
 
 def record_replies(session: Session, to: str, bodies: Iterable[str], now: datetime) -> None:
@@ -57,14 +67,28 @@ def record_replies(session: Session, to: str, bodies: Iterable[str], now: dateti
             OutboundMessage(
                 to_phone=to,
                 body=body,
-                kind="reply",
+                kind=KINDS["reply"].name,
                 channel="twiml",
-                status="sent",
+                status=MessageStatus.SENT,
                 due_at=now,
                 created_at=now,
                 sent_at=now,
             )
         )
+
+
+def cancel_session_messages(session: Session, booking_id: int, why: str) -> None:
+    """A booking's pending messages about its session time no longer apply (it moved, it
+    ended, its expert changed): the step that changed it writes new ones."""
+    session.exec(
+        update(OutboundMessage)
+        .where(
+            col(OutboundMessage.booking_id) == booking_id,
+            col(OutboundMessage.kind).in_(SESSION_KINDS),
+            col(OutboundMessage.status) == MessageStatus.PENDING,
+        )
+        .values(status=MessageStatus.CANCELLED, error=why)
+    )
 
 
 def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> list[int]:
@@ -75,8 +99,10 @@ def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> 
     (BEGIN IMMEDIATE), so the conditional update below is atomic.
     """
     due = or_(
-        (col(OutboundMessage.status) == "pending") & (col(OutboundMessage.due_at) <= now),
-        (col(OutboundMessage.status) == "sending") & (col(OutboundMessage.claimed_until) < now),
+        (col(OutboundMessage.status) == MessageStatus.PENDING)
+        & (col(OutboundMessage.due_at) <= now),
+        (col(OutboundMessage.status) == MessageStatus.SENDING)
+        & (col(OutboundMessage.claimed_until) < now),
     )
     rows = session.exec(
         select(OutboundMessage)
@@ -86,7 +112,7 @@ def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> 
         .with_for_update(skip_locked=True)
     ).all()
     for row in rows:
-        row.status = "sending"
+        row.status = MessageStatus.SENDING
         row.claimed_until = now + lease
         row.attempts += 1
         session.add(row)
@@ -94,12 +120,32 @@ def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> 
     return [row.id for row in rows]
 
 
-def thread(session: Session, phone: str, after_id: int = 0) -> list[OutboundMessage]:
-    """Outbound messages to a number, oldest first (the simulator's view)."""
+def record_status(session: Session, sid: str, new: str, error_code: int | None) -> None:
+    """Twilio's status callback for one message: never moves its status backwards."""
+    message = session.exec(select(OutboundMessage).where(OutboundMessage.sid == sid)).first()
+    if message is None:
+        return
+    if PROGRESS.get(new, 0) >= PROGRESS.get(message.status, 0):
+        message.status = new
+    if error_code:
+        message.error_code = error_code
+        message.error = f"Twilio error {error_code}"
+
+
+def problems_since(session: Session, since: datetime) -> list[OutboundMessage]:
+    """Messages that failed, were not delivered or are held, created since then."""
     return list(
         session.exec(
             select(OutboundMessage)
-            .where(OutboundMessage.to_phone == phone, col(OutboundMessage.id) > after_id)
+            .where(
+                col(OutboundMessage.status).in_(PROBLEMS),
+                col(OutboundMessage.created_at) >= since,
+            )
             .order_by(col(OutboundMessage.id))
         ).all()
     )
+
+
+def exists(session: Session, dedupe_key: str) -> bool:
+    query = select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key)
+    return session.exec(query).first() is not None

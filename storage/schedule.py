@@ -10,16 +10,8 @@ from sqlmodel import Session, col, select
 from flows.availability import Hold, Pool
 from flows.calendar import ClinicCalendar, ClinicHours
 from flows.dates import WIB
+from flows.lifecycle import HOLDS_A_TIME, held_at
 from storage.models import Booking, ClosedDay, Expert, ExpertDayOff, ExpertTopic
-
-HOLDING = ("waiting", "confirmed", "proposed")
-
-
-def _held_at(booking: Booking) -> datetime:
-    """A proposal holds the proposed time; everything else its requested (or agreed) time."""
-    if booking.status == "proposed" and booking.proposed_start:
-        return booking.proposed_start
-    return booking.requested_start
 
 
 def closed_days(session: Session, since: date) -> dict[date, str]:
@@ -76,10 +68,15 @@ def expert_pool(session: Session, since: date, until: date, session_minutes: int
     start = datetime.combine(since, time(0), WIB).astimezone(UTC)
     end = datetime.combine(until + timedelta(days=1), time(0), WIB).astimezone(UTC)
     holds = [
-        Hold(booking.code or "", _held_at(booking), booking.topic_key, booking.expert_id)
+        Hold(
+            booking.code or "",
+            held_at(booking.status, booking.requested_start, booking.proposed_start),
+            booking.topic_key,
+            booking.expert_id,
+        )
         for booking in session.exec(
             select(Booking).where(
-                col(Booking.status).in_(HOLDING),
+                col(Booking.status).in_(HOLDS_A_TIME),
                 or_(
                     col(Booking.requested_start).between(start, end),
                     col(Booking.proposed_start).between(start, end),

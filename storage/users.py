@@ -1,10 +1,19 @@
 """Web console accounts (hashing happens in bot/console; only hashes are stored)."""
 
+from enum import StrEnum
+
 from sqlmodel import Session, select
 
 from storage.models import User
 
-ROLES = ("admin", "expert", "receptionist")
+
+class Role(StrEnum):
+    ADMIN = "admin"  # everything
+    EXPERT = "expert"  # their own sessions
+    RECEPTIONIST = "receptionist"  # reads the inbox and the calendar
+
+
+ROLES = tuple(Role)
 
 
 def user_by_email(session: Session, email: str) -> User | None:

@@ -20,6 +20,7 @@ from tests.helpers import (
     SRI,
     WhatsApp,
     admin,
+    at,
     book,
     free_port,
     prepared_engine,
@@ -107,6 +108,21 @@ def session_ready(app, engine):
     whatsapp = WhatsApp(app.test_client())
     book(whatsapp)
     assert "terkonfirmasi" in admin(whatsapp, "KONFIRMASI EK-0001")
+    return whatsapp, clock
+
+
+@pytest.fixture
+def session_started(app, engine):
+    """EK-0001 booked by the cooperative and confirmed with Ir. Sri for today, Friday 27
+    November 11.00; the clock is at 11.05, the session under way, and the cooperative wrote
+    an hour ago (inside WhatsApp's 24 hours)."""
+    clock = {"now": NOW}
+    app.extensions["clock"] = lambda: clock["now"]
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    whatsapp = WhatsApp(app.test_client())
+    book(whatsapp)
+    assert "terkonfirmasi" in admin(whatsapp, "KONFIRMASI EK-0001 hari ini jam 11")
+    clock["now"] = at("2026-11-27 11:05")
     return whatsapp, clock
 
 

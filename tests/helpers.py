@@ -118,7 +118,7 @@ def prepared_engine(url: str) -> Engine:
 
 def request(engine, phone: str, start: str, topic: str = "keuangan", name: str = "KSP") -> str:
     """A waiting request, straight into the database (the conversation is tested elsewhere)."""
-    from storage.bookings import create_booking
+    from storage.bookings import new_booking, save_new
 
     answers = {
         "coop_name": name, "nik": None, "coop_kind": "ksp", "kecamatan": "Cikupa",
@@ -127,7 +127,9 @@ def request(engine, phone: str, start: str, topic: str = "keuangan", name: str =
         "start": at(start).isoformat(),
     }  # fmt: skip
     with transaction(engine) as session:
-        return create_booking(session, phone, answers).code
+        booking = new_booking(session, phone, answers)
+        save_new(session, booking)
+        return booking.code
 
 
 def set_link(engine, phone: str, link: str | None) -> None:
@@ -138,6 +140,22 @@ def set_link(engine, phone: str, link: str | None) -> None:
         expert = session.exec(select(Expert).where(Expert.phone == phone)).one()
         expert.meeting_link = link
         session.add(expert)
+
+
+def queue_message(session, to: str, kind: str = "reply", when: datetime = NOW, **facts: str):
+    """One message in the outbox, straight into the database: the kind's text, each of its
+    placeholders the test does not name reading "x"."""
+    import string
+
+    from flows.catalogue import say, staff
+    from flows.kinds import KINDS
+    from storage.outbox import enqueue
+
+    found = KINDS[kind]
+    text = "{text}" if found.text is None else (staff if found.staff else say)(found.text)
+    names = {field for _l, field, _s, _c in string.Formatter().parse(text) if field}
+    [message] = enqueue(session, found, to, when, {**dict.fromkeys(names, "x"), **facts})
+    return message
 
 
 def messages_to(engine, phone: str, kind: str | None = None) -> list:
@@ -250,8 +268,8 @@ def post(client, path: str, page: str, **data: str):
 
 def run_at(app, when: datetime):
     """One scheduler pass at `when`, with the app's settings, to the local outbox."""
-    from bot.messenger import LocalOutbox
-    from bot.scheduler import tick
+    from bot.outbound.messenger import LocalOutbox
+    from bot.outbound.scheduler import tick
 
     return tick(app.extensions["engine"], LocalOutbox(), when, app.extensions["settings"],
                 app.extensions["send_policy"])  # fmt: skip
@@ -299,7 +317,7 @@ class User:
 
 def booked_up_to(state: str, user: User | None = None) -> User:
     """A user who answered every question before `state`."""
-    from flows.model import S
+    from flows.conversation import S
 
     user = user or User()
     script = [

@@ -6,14 +6,12 @@ notices to administrators as the sender delivers them.
 """
 
 from flask import current_app, jsonify, render_template, request
-from sqlmodel import col, select
 
 from bot.simulator import bp
 from flows.catalogue import staff
 from flows.phone import normalize_phone
 from storage.db import transaction
-from storage.directory import admin_phones
-from storage.models import Conversation, InboundMessage, OutboundMessage
+from storage.threads import numbers, thread
 
 
 @bp.get("/")
@@ -23,29 +21,19 @@ def page() -> str:
 
 @bp.get("/api/phones")
 def phones():
-    engine = current_app.extensions["engine"]
     settings = current_app.extensions["settings"]
-    with transaction(engine) as session:
-        admins = admin_phones(session, settings.admin_numbers)
-        talking = session.exec(select(Conversation.phone)).all()
-        receiving = session.exec(select(OutboundMessage.to_phone).distinct()).all()
-    numbers = list(dict.fromkeys([*talking, *receiving, *admins]))
-    return jsonify([{"phone": p, "admin": p in admins} for p in numbers])
+    with transaction(current_app.extensions["engine"]) as session:
+        found = numbers(session, settings.admin_numbers)
+    return jsonify([{"phone": phone, "admin": admin} for phone, admin in found])
 
 
 @bp.get("/api/thread")
-def thread():
+def conversation():
     phone = normalize_phone(request.args.get("phone", ""))
     if phone is None:
         return jsonify({"error": staff("console.unknown_number")}), 400
-    engine = current_app.extensions["engine"]
-    with transaction(engine) as session:
-        inbound = session.exec(select(InboundMessage).where(InboundMessage.phone == phone)).all()
-        outbound = session.exec(
-            select(OutboundMessage)
-            .where(OutboundMessage.to_phone == phone)
-            .order_by(col(OutboundMessage.id))
-        ).all()
+    with transaction(current_app.extensions["engine"]) as session:
+        inbound, outbound = thread(session, phone)
     items = [
         {"direction": "in", "body": m.body, "kind": m.kind, "status": "received",
          "at": m.received_at.isoformat(), "order": (m.received_at.isoformat(), 0, 0)}

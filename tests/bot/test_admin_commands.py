@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from bot.messenger import LocalOutbox
-from bot.scheduler import tick
+from bot.outbound.messenger import LocalOutbox
+from bot.outbound.scheduler import tick
 from storage.db import transaction
 from storage.models import Booking, BookingEvent, Expert
 from storage.schedule import add_closed_day

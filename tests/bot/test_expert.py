@@ -31,8 +31,8 @@ def test_jadwal_shows_the_experts_own_sessions(session_ready) -> None:
     assert "Tidak ada sesi Anda" in expert(whatsapp, "JADWAL senin", phone=AHMAD)
 
 
-def test_a_one_message_prescription_reaches_the_cooperative(session_ready, engine) -> None:
-    whatsapp, _clock = session_ready
+def test_a_one_message_prescription_reaches_the_cooperative(session_started, engine) -> None:
+    whatsapp, _clock = session_started
     reply = expert(whatsapp, "RESEP EK-0001 Susun ulang daftar anggota aktif dan tagih bertahap.")
     assert "tersimpan dan dikirim" in reply
     [message] = to_coop(engine, "prescription")
@@ -41,8 +41,8 @@ def test_a_one_message_prescription_reaches_the_cooperative(session_ready, engin
     assert done.status == "done" and done.prescription.startswith("Susun ulang")
 
 
-def test_a_prescription_over_several_messages_with_preview(session_ready, engine) -> None:
-    whatsapp, _clock = session_ready
+def test_a_prescription_over_several_messages_with_preview(session_started, engine) -> None:
+    whatsapp, _clock = session_started
     assert "boleh dalam beberapa pesan" in expert(whatsapp, "RESEP EK-0001")
     assert "Tercatat" in expert(whatsapp, "1. Perbarui data anggota.")
     assert "Tercatat" in expert(whatsapp, "2. Buat jadwal penagihan.")
@@ -52,19 +52,19 @@ def test_a_prescription_over_several_messages_with_preview(session_ready, engine
     assert "dikirim" in expert(whatsapp, "ya")
     [message] = to_coop(engine, "prescription")
     assert "1. Perbarui data anggota.\n\n2. Buat jadwal penagihan." in message.body
-    assert "Tidak ada sesi" in expert(whatsapp, "JADWAL")  # the draft is over
+    assert "Tidak ada sesi" in expert(whatsapp, "JADWAL besok")  # the draft is over
 
 
-def test_batal_drops_the_draft(session_ready, engine) -> None:
-    whatsapp, _clock = session_ready
+def test_batal_drops_the_draft(session_started, engine) -> None:
+    whatsapp, _clock = session_started
     expert(whatsapp, "RESEP EK-0001")
     expert(whatsapp, "catatan pertama")
     assert "tidak dikirim" in expert(whatsapp, "BATAL")
     assert to_coop(engine, "prescription") == [] and booking(engine).prescription is None
 
 
-def test_a_long_prescription_goes_in_numbered_parts(session_ready, engine) -> None:
-    whatsapp, _clock = session_ready
+def test_a_long_prescription_goes_in_numbered_parts(session_started, engine) -> None:
+    whatsapp, _clock = session_started
     long_text = " ".join(f"Langkah {n}: perbaiki pencatatan simpanan anggota." for n in range(80))
     expert(whatsapp, f"RESEP EK-0001 {long_text}")
     parts = to_coop(engine, "prescription")
@@ -81,15 +81,15 @@ def test_another_experts_session_is_refused_without_leaking(session_ready, engin
     assert expert(whatsapp, "SELESAI EK-0999", phone=AHMAD) == "*EK-0999* bukan sesi Anda."
 
 
-def test_selesai_then_resep_later(session_ready, engine) -> None:
-    whatsapp, _clock = session_ready
+def test_selesai_then_resep_later(session_started, engine) -> None:
+    whatsapp, _clock = session_started
     assert "sudah berlangsung" in expert(whatsapp, "SELESAI EK-0001")
     assert booking(engine).outcome == "held"
     assert "tersimpan" in expert(whatsapp, "RESEP EK-0001 Adakan RAT luar biasa.")
 
 
-def test_tidak_hadir_tells_the_cooperative_kindly(session_ready, engine) -> None:
-    whatsapp, _clock = session_ready
+def test_tidak_hadir_tells_the_cooperative_kindly(session_started, engine) -> None:
+    whatsapp, _clock = session_started
     assert "tidak hadir" in expert(whatsapp, "TIDAK HADIR EK-0001")
     [message] = to_coop(engine, "no_show")
     assert "ketik 1 untuk mendaftar lagi" in message.body

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.webhook.routes import record_status
 from storage.db import transaction
+from storage.outbox import record_status
 from tests.helpers import (
     ADMIN,
     COOP_PHONE,
@@ -15,6 +15,7 @@ from tests.helpers import (
     admin,
     at,
     messages_to,
+    queue_message,
     request,
     run_at,
     set_link,
@@ -184,9 +185,7 @@ def test_no_daily_messages_on_a_weekend_or_holiday(clinic, engine) -> None:
 def test_the_digest_lists_failed_messages(clinic, engine) -> None:
     app, _clock = clinic
     with transaction(engine) as session:
-        from storage.outbox import enqueue
-
-        failed = enqueue(session, "+6281299990000", "x", "confirmation", at("2026-11-30 20:00"))
+        failed = queue_message(session, "+6281299990000", "confirmation", at("2026-11-30 20:00"))
         failed.status, failed.error = "failed", "Twilio 400 21211: invalid number"
     run_at(app, at("2026-12-01 07:00"))
     [digest] = sent(engine, ADMIN, "admin_digest")
@@ -196,9 +195,7 @@ def test_the_digest_lists_failed_messages(clinic, engine) -> None:
 def test_status_callbacks_move_forward_only(clinic, engine) -> None:
     app, _clock = clinic
     with transaction(engine) as session:
-        from storage.outbox import enqueue
-
-        message = enqueue(session, COOP_PHONE, "x", "confirmation", FRIDAY)
+        message = queue_message(session, COOP_PHONE, "confirmation", FRIDAY)
         message.status, message.sid = "queued", "SM" + "c" * 32
     whatsapp = WhatsApp(app.test_client(), url="http://localhost/whatsapp/status")
     for status in ("sent", "delivered", "sent"):
@@ -210,7 +207,8 @@ def test_status_callbacks_move_forward_only(clinic, engine) -> None:
     assert sent(engine, COOP_PHONE, "confirmation")[0].status == "delivered"
     form = {"MessageSid": "SM" + "c" * 32, "MessageStatus": "undelivered", "ErrorCode": "63016"}
     assert app.test_client().post("/whatsapp/status", data=form).status_code == 403  # unsigned
-    record_status(engine, "SM" + "c" * 32, "undelivered", 63016)
+    with transaction(engine) as session:
+        record_status(session, "SM" + "c" * 32, "undelivered", 63016)
     message = sent(engine, COOP_PHONE, "confirmation")[0]
     assert message.status == "undelivered" and message.error_code == 63016
 

@@ -16,9 +16,8 @@ from sqlmodel import select
 
 from storage.db import transaction
 from storage.models import OutboundMessage
-from storage.outbox import enqueue
 from tests.fakes import ACCOUNT, SENDER
-from tests.helpers import EKLINIK, at, prepared_engine
+from tests.helpers import EKLINIK, at, prepared_engine, queue_message
 
 NOW = at("2026-11-28 10:00")  # a Saturday: no daily schedules or digests in the way
 COUNT = 120
@@ -27,7 +26,8 @@ COUNT = 120
 def queue(engine, due: datetime = NOW, count: int = COUNT) -> None:
     with transaction(engine) as session:
         for number in range(count):
-            enqueue(session, f"+62812{number:08d}", f"pesan nomor {number}", "reply", due)
+            phone = f"+62812{number:08d}"
+            queue_message(session, phone, "reply", due, text=f"pesan nomor {number}")
 
 
 def environment(db_url: str, twilio_url: str) -> dict[str, str]:

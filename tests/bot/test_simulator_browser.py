@@ -9,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from bot import create_app
-from bot.scheduler import tick
+from bot.outbound.scheduler import tick
 from tests.helpers import ADMIN, NOW, SRI, prepared_engine, request, set_link, unavailable
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

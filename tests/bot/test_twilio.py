@@ -6,12 +6,12 @@ import pytest
 from sqlmodel import select
 
 from bot import create_app
-from bot.messenger import LocalOutbox, SendError, TwilioMessenger, make_messenger
-from bot.sender import deliver_due
+from bot.outbound.messenger import LocalOutbox, SendError, TwilioMessenger, make_messenger
+from bot.outbound.sender import deliver_due
 from storage.db import transaction
 from storage.models import Conversation, OutboundMessage
 from tests.fakes import ACCOUNT, SENDER, FakeTwilio, twilio_error
-from tests.helpers import ADMIN, AUTH_TOKEN, NOW, WhatsApp, book, free_port
+from tests.helpers import ADMIN, AUTH_TOKEN, NOW, WhatsApp, book, free_port, queue_message
 
 
 @pytest.mark.prism
@@ -199,12 +199,10 @@ def test_outside_the_window_without_a_template_the_message_is_held(engine, db_ur
 
 
 def test_a_held_message_is_reported_to_the_administrators(engine, db_url, fake_twilio) -> None:
-    from storage.outbox import enqueue
-
     app = _twilio_app(db_url, fake_twilio, {})
     WhatsApp(app.test_client()).send(ADMIN, "halo")  # the administrator can get free text
     with transaction(engine) as session:  # a cooperative that never wrote
-        enqueue(session, "+6281299990000", "Konsultasi terkonfirmasi", "confirmation", NOW)
+        queue_message(session, "+6281299990000", "confirmation", NOW)
     _send(app)  # the confirmation is held and the administrators are told
     _send(app)  # ... and that notice goes out
     [request] = fake_twilio.received

@@ -222,7 +222,7 @@ def test_a_fault_in_the_conversation_still_answers_and_keeps_the_message(
     fixed_clock, whatsapp, engine
 ) -> None:
     with transaction(engine) as session:
-        session.add(Conversation(phone=COOP_PHONE, state="coop_name", answers={"_confirm": 5},
+        session.add(Conversation(phone=COOP_PHONE, state="coop_name", scratch={"pending": 5},
                                  updated_at=NOW))  # fmt: skip
     form = whatsapp.form(COOP_PHONE, "kembali")  # _back() reads a malformed pending confirmation
     with transaction(engine) as session:

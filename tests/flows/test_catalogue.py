@@ -42,7 +42,7 @@ def test_every_key_is_in_every_language_with_the_same_placeholders() -> None:
 def test_no_sentence_is_empty_and_every_one_formats(lang: str) -> None:
     for key, text in leaves(catalogue(lang)).items():
         if isinstance(text, str):
-            assert text.strip(), key
+            assert text.strip() or key.startswith("history."), key  # a step may add no detail
             text.format(**{field: "x" for field in placeholders(text)})
 
 

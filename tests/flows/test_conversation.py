@@ -6,7 +6,7 @@ import pytest
 
 from flows.availability import Hold, Pool
 from flows.calendar import ClinicCalendar
-from flows.conversation import handle
+from flows.conversation import S, handle
 from flows.dates import WIB
 from flows.model import (
     BookingView,
@@ -15,7 +15,6 @@ from flows.model import (
     ForwardToAdmins,
     Incoming,
     RescheduleBooking,
-    S,
     SubmitBooking,
 )
 from tests.helpers import NOW, User, booked_up_to
@@ -187,7 +186,7 @@ def test_lain_shows_the_next_three_choices() -> None:
     first = user.says("sabtu jam 10")
     second = user.says("lain")
     assert first != second and "3. " in second
-    assert set(user.answers["_offer"]).isdisjoint(first)
+    assert set(user.chat.scratch.offer.starts).isdisjoint(first)
 
 
 def test_a_bare_date_offers_that_days_free_times() -> None:

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.messenger import LocalOutbox
-from bot.sender import LEASE, deliver_due
+from bot.outbound.messenger import LocalOutbox
+from bot.outbound.sender import LEASE, deliver_due
 from storage.db import transaction
 from storage.models import OutboundMessage
-from storage.outbox import claim_due, enqueue
-from tests.helpers import at
+from storage.outbox import claim_due
+from tests.helpers import at, queue_message
 
 NOW = at("2026-11-27 10:00")
 
@@ -18,7 +18,8 @@ NOW = at("2026-11-27 10:00")
 def queue(engine, count: int, due=NOW) -> None:
     with transaction(engine) as session:
         for number in range(count):
-            enqueue(session, f"+62811000{number:05d}", f"pesan {number}", "admin_notice", due)
+            phone = f"+62811000{number:05d}"
+            queue_message(session, phone, "admin_message", due, text=f"pesan {number}")
 
 
 def test_concurrent_claims_never_take_the_same_row(engine) -> None:

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
-from bot.daily import make_daily
-from bot.inbound import Settings
-from bot.messenger import Messenger
-from bot.sender import SendPolicy, Tally, deliver_due
+from bot.config import Settings
+from bot.outbound.daily import make_daily
+from bot.outbound.messenger import Messenger
+from bot.outbound.sender import SendPolicy, Tally, deliver_due
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def tick(
     now = now or datetime.now(UTC)
     settings = settings or Settings()
     with transaction(engine) as session:
-        made = make_daily(session, now, settings.daily_at, settings.hours, settings.admin_numbers)
+        made = make_daily(session, now, settings)
     if made:
         log.info("daily messages queued: %s", made)
     tally = deliver_due(engine, messenger, now, policy=policy)

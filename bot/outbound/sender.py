@@ -15,47 +15,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from bot.messenger import Messenger, SendError, Template
-from flows.catalogue import staff
-from storage.conversations import is_opted_out
+from bot.outbound.messenger import Messenger, SendError, Template
+from flows.kinds import KINDS, MessageStatus, To
+from flows.lifecycle import CaseStatus
+from storage.conversations import is_opted_out, within_window
 from storage.db import transaction
-from storage.models import Booking, Case, InboundMessage, OutboundMessage
+from storage.models import Booking, OutboundMessage
 from storage.outbox import claim_due, enqueue_for_admins
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 6
-WINDOW = timedelta(hours=24)
-# Messages about a session go out only while the booking is still in that state.
-STILL_TRUE = {
-    "confirmation": {"confirmed"},
-    "expert_notice": {"confirmed"},
-    "proposal": {"proposed"},
-    "reminder_day_before": {"confirmed"},
-    "reminder_hour_before": {"confirmed"},
-    "follow_up": {"done"},
-}
-# The approved template for each kind of message: TWILIO_CONTENT_SID_<KIND>.
-TEMPLATE_KINDS = {
-    "confirmation": "CONFIRMATION",
-    "reminder_day_before": "REMINDER_DAY_BEFORE",
-    "reminder_hour_before": "REMINDER_HOUR_BEFORE",
-    "expert_schedule": "EXPERT_SCHEDULE",
-    "expert_notice": "EXPERT_NOTICE",
-    "expert_cancelled": "EXPERT_CANCELLED",
-    "admin_notice": "ADMIN_NOTICE",
-    "admin_message": "ADMIN_NOTICE",
-    "admin_held": "ADMIN_NOTICE",
-    "admin_digest": "ADMIN_DIGEST",
-    "proposal": "PROPOSAL",
-    "decline": "DECLINE",
-    "prescription": "PRESCRIPTION",
-    "prescription_notice": "PRESCRIPTION",
-    "follow_up": "FOLLOW_UP",
-}
 
 
 class Throttle:
@@ -79,7 +52,7 @@ class Throttle:
 
 @dataclass
 class SendPolicy:
-    templates: Mapping[str, str] = field(default_factory=dict)  # TEMPLATE_KINDS value -> sid
+    templates: Mapping[str, str] = field(default_factory=dict)  # Kind.template -> content sid
     admin_numbers: tuple[str, ...] = ()
     throttle: Throttle = field(default_factory=lambda: Throttle(80))
 
@@ -116,32 +89,26 @@ def deliver_due(
 
 def _stale(session: Session, message: OutboundMessage, now: datetime) -> str | None:
     """Why a message about a booking no longer applies, or None when it still does."""
-    wanted = STILL_TRUE.get(message.kind)
-    if wanted is None or message.booking_id is None:
+    kind = KINDS.get(message.kind)
+    if kind is None or message.booking_id is None:
         return None
     booking = session.get(Booking, message.booking_id)
-    if booking.status not in wanted:
+    if kind.while_status and booking.status not in kind.while_status:
         return f"booking is {booking.status}"
-    if message.kind == "follow_up" and booking.case_id is not None:
-        case = session.get(Case, booking.case_id)
-        if case.status != "open":
-            return "case is closed"
-    if message.for_start is not None:
+    case = booking.case
+    if kind.while_case_open and case is not None and case.status != CaseStatus.OPEN:
+        return "case is closed"
+    if kind.with_session and message.for_start is not None:
         if booking.requested_start != message.for_start:
             return "session was moved"
-        if now >= message.for_start:
+        if kind.before_start and now >= message.for_start:
             return "session had already started"
     return None
 
 
-def within_window(session: Session, phone: str, now: datetime) -> bool:
-    last = session.exec(
-        select(InboundMessage.received_at)
-        .where(InboundMessage.phone == phone)
-        .order_by(col(InboundMessage.received_at).desc())
-        .limit(1)
-    ).first()
-    return last is not None and now - last < WINDOW
+def _template_name(message: OutboundMessage) -> str:
+    kind = KINDS.get(message.kind)
+    return kind.template if kind else message.kind.upper()
 
 
 def _template(
@@ -150,7 +117,7 @@ def _template(
     """None: free text may go. A Template: send that. A string: hold the message, why."""
     if within_window(session, message.to_phone, now):
         return None
-    key = TEMPLATE_KINDS.get(message.kind, message.kind.upper())
+    key = _template_name(message)
     sid = policy.templates.get(key)
     if not sid:
         return f"outside the 24-hour window and TWILIO_CONTENT_SID_{key} is not set"
@@ -168,19 +135,20 @@ def _deliver_one(
 ) -> None:
     with transaction(engine) as session:
         message = session.get(OutboundMessage, message_id)
-        if message is None or message.status != "sending":
+        if message is None or message.status != MessageStatus.SENDING:
             return
         if is_opted_out(session, message.to_phone):
-            message.status, message.error = "suppressed", "recipient opted out (STOP)"
+            message.status, message.error = MessageStatus.SUPPRESSED, "recipient opted out (STOP)"
             tally.suppressed += 1
             return
         if (stale := _stale(session, message, now)) is not None:
-            message.status, message.error = "cancelled", stale
+            message.status, message.error = MessageStatus.CANCELLED, stale
             tally.suppressed += 1
             return
         template = _template(session, message, now, policy) if messenger.window else None
         if isinstance(template, str):
-            message.status, message.error, message.claimed_until = "held", template, None
+            message.status, message.error = MessageStatus.HELD, template
+            message.claimed_until = None
             _tell_admins_held(session, message, now, policy)
             tally.held += 1
             return
@@ -201,11 +169,12 @@ def _deliver_one(
 def _tell_admins_held(
     session: Session, message: OutboundMessage, now: datetime, policy: SendPolicy
 ) -> None:
-    if message.kind.startswith("admin"):
+    kind = KINDS.get(message.kind)
+    if kind is None or kind.audience == To.ADMINISTRATORS:
         return  # never a notice about a notice: that could go round for ever
-    key = TEMPLATE_KINDS.get(message.kind, message.kind.upper())
-    body = staff("admin_held", kind=message.kind, phone=message.to_phone, env=key)
-    enqueue_for_admins(session, policy.admin_numbers, body, "admin_held", now, message.booking_id)
+    facts = {"kind": message.kind, "phone": message.to_phone, "env": kind.template}
+    enqueue_for_admins(session, policy.admin_numbers, KINDS["admin_held"], now, facts,
+                       message.booking_id)  # fmt: skip
 
 
 def _record_failure(
@@ -221,9 +190,9 @@ def _record_failure(
         message = session.get(OutboundMessage, message_id)
         message.error, message.error_code, message.claimed_until = str(error), error.code, None
         if error.permanent or attempts >= MAX_ATTEMPTS:
-            message.status = "failed"
+            message.status = MessageStatus.FAILED
             tally.failed += 1
         else:
-            message.status = "pending"
+            message.status = MessageStatus.PENDING
             message.due_at = now + _backoff(attempts)
             tally.retried += 1

@@ -1,14 +1,15 @@
-"""POST /whatsapp/inbound: Twilio's webhook for every message a user sends."""
+"""POST /whatsapp/inbound (every message a user sends) and /whatsapp/status (Twilio's
+delivery reports), both signed by Twilio with the account's auth token."""
 
 from flask import Response, abort, current_app, request
-from sqlmodel import select
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.inbound import receive
-from bot.webhook import bp
+from bot.inbound import bp
+from bot.inbound.receive import receive
+from flows.kinds import PROGRESS
 from storage.db import transaction
-from storage.models import OutboundMessage
+from storage.outbox import record_status
 
 
 def _signed_url() -> str:
@@ -50,11 +51,6 @@ def inbound() -> Response:
     return twiml(replies or [])
 
 
-# A status only moves forward: a late "sent" callback never undoes "delivered".
-STATUS_ORDER = {"accepted": 0, "queued": 0, "sending": 0, "sent": 1, "delivered": 2, "read": 3,
-                "failed": 4, "undelivered": 4}  # fmt: skip
-
-
 @bp.post("/whatsapp/status")
 def status() -> tuple[str, int]:
     """Twilio's status callback: record each message's delivery status and error code."""
@@ -63,19 +59,8 @@ def status() -> tuple[str, int]:
     sid = request.form.get("MessageSid", "")
     new = request.form.get("MessageStatus", "").lower()
     code = request.form.get("ErrorCode", "")
-    if not sid or new not in STATUS_ORDER:
+    if not sid or new not in PROGRESS:
         return "", 204
-    record_status(current_app.extensions["engine"], sid, new, int(code) if code.isdigit() else None)
+    with transaction(current_app.extensions["engine"]) as session:
+        record_status(session, sid, new, int(code) if code.isdigit() else None)
     return "", 204
-
-
-def record_status(engine, sid: str, new: str, error_code: int | None) -> None:
-    with transaction(engine) as session:
-        message = session.exec(select(OutboundMessage).where(OutboundMessage.sid == sid)).first()
-        if message is None:
-            return
-        if STATUS_ORDER.get(new, 0) >= STATUS_ORDER.get(message.status, 0):
-            message.status = new
-        if error_code:
-            message.error_code = error_code
-            message.error = f"Twilio error {error_code}"

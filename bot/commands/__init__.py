@@ -1,0 +1,1 @@
+"""The staff's WhatsApp commands: administrators' (admin.py) and experts' (expert.py)."""

@@ -1,0 +1,153 @@
+"""What the administrators' WhatsApp commands do: one row per verb in `COMMANDS`.
+
+Every change goes through the lifecycle (bot/lifecycle), so the console and the commands
+send the same messages. A verb the table does not have is an error, never a default action.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from bot.lifecycle import Acting, Change, apply, cases, refusal
+from bot.lifecycle.facts import facts
+from bot.lifecycle.sessions import Refused, not_a_session_time, take
+from flows.admin import Command, Mistyped, Verb
+from flows.calendar import format_start
+from flows.catalogue import STAFF, name, names, staff
+from flows.choices import TOPICS
+from flows.lifecycle import Actor, Event, NotAllowed, Status, check
+from storage.agenda import waiting_requests
+from storage.bookings import booking_by_code, history
+from storage.models import Booking, BookingEvent
+
+PAGE = 10
+
+
+class UnknownVerb(Exception):
+    """A verb the parser knows but this table does not: a programming error, never guessed."""
+
+
+@dataclass(frozen=True)
+class Handler:
+    run: Callable[[Acting, Command, Booking | None], list[str]]
+    booking: bool = True  # the command names a booking, which must exist
+
+
+def _help(act: Acting, command: Command, _booking: Booking | None) -> list[str]:
+    lines = names("help.admin", STAFF)
+    return [staff("admin_help", lines="\n".join(f"• {lines[verb]}" for verb in COMMANDS))]
+
+
+def _list(act: Acting, command: Command, _booking: Booking | None) -> list[str]:
+    rows = waiting_requests(act.session)
+    if not rows:
+        return [staff("admin_list_empty")]
+    pages = (len(rows) + PAGE - 1) // PAGE
+    page = min(max(command.page, 1), pages)
+    lines = [
+        staff("admin_list_line", code=b.code, coop=b.cooperative.name,
+              topic=TOPICS.label(b.topic_key), start=format_start(b.requested_start))
+        for b in rows[(page - 1) * PAGE : page * PAGE]
+    ]  # fmt: skip
+    return [staff("admin_list", total=len(rows), page=page, pages=pages, lines="\n".join(lines))]
+
+
+def _detail(act: Acting, command: Command, booking: Booking | None) -> list[str]:
+    told = facts(booking, STAFF, act.settings.hours, act.settings.address)
+    label = names("detail", STAFF)
+    lines = [
+        f"*{booking.code}* — {name('status', booking.status)}",
+        f"{label['coop']}: {told['coop_nik']}",
+        f"{label['kecamatan']}: {told['kecamatan']}",
+        f"{label['contact']}: {told['contact']} ({told['role']}), {told['phone']}",
+        f"{label['topic']}: {told['topic']}",
+        f"{label['problem']}: {told['area']} — {told['problem']}",
+        f"{label['start']}: {format_start(booking.requested_start)}",
+    ]
+    if booking.proposed_start:
+        lines.append(f"{label['proposed']}: {format_start(booking.proposed_start)}")
+    if booking.expert:
+        lines.append(f"{label['expert']}: {booking.expert.name}")
+    if booking.meeting_link:
+        lines.append(f"{label['link']}: {booking.meeting_link}")
+    details = (booking.details or {}).items()
+    lines += [f"{name('summary_label', key)}: {value}" for key, value in details]
+    if events := history(act.session, booking.id):
+        lines.append(f"{label['history']}:")
+        lines += [history_line(e) for e in events]
+    return ["\n".join(lines)]
+
+
+def history_line(event: BookingEvent) -> str:
+    return staff("detail_event", at=format_start(event.at), action=event.action,
+                 actor=event.actor, detail=event.detail).rstrip()  # fmt: skip
+
+
+def _confirm(act: Acting, command: Command, booking: Booking | None) -> list[str]:
+    """KONFIRMASI: a request becomes a session; a confirmed session moves to a new time."""
+    if booking.status in (Status.CONFIRMED, Status.MOVE_PROPOSED):
+        start = command.start or (
+            booking.proposed_start if booking.status == Status.MOVE_PROPOSED else None
+        )
+        event = Event.MOVE if start and start != booking.requested_start else Event.CONFIRM
+    else:
+        start, event = command.start or booking.proposed_start, Event.CONFIRM
+    start = start or booking.requested_start
+    try:
+        take(act, booking, event, start, command.expert, command.expert_id, command.url)
+    except NotAllowed as error:
+        return [refusal(booking, error, act.actor)]
+    except Refused as why:
+        return [str(why)]
+    told = facts(booking, STAFF, act.settings.hours, act.settings.address)
+    return [staff("admin_moved" if event == Event.MOVE else "admin_confirmed", **told)]
+
+
+def _propose(act: Acting, command: Command, booking: Booking | None) -> list[str]:
+    try:
+        check(booking.status, booking.requested_start, Event.PROPOSE, act.actor, act.now)
+        if why := not_a_session_time(act, command.start):
+            return [why]
+        apply(act, booking, Event.PROPOSE, Change(start=command.start))
+    except NotAllowed as error:
+        return [refusal(booking, error, act.actor)]
+    return [staff("admin_proposed", code=booking.code, start=format_start(command.start))]
+
+
+def _decline(act: Acting, command: Command, booking: Booking | None) -> list[str]:
+    try:
+        apply(act, booking, Event.DECLINE, Change(reason=command.reason or ""))
+    except NotAllowed as error:
+        return [refusal(booking, error, act.actor)]
+    return [staff("admin_declined", code=booking.code)]
+
+
+def _close(act: Acting, command: Command, booking: Booking | None) -> list[str]:
+    return [cases.close(act, booking, command.reason or "")]
+
+
+COMMANDS: dict[Verb, Handler] = {
+    Verb.LIST: Handler(_list, booking=False),
+    Verb.DETAIL: Handler(_detail),
+    Verb.CONFIRM: Handler(_confirm),
+    Verb.PROPOSE: Handler(_propose),
+    Verb.DECLINE: Handler(_decline),
+    Verb.CLOSE: Handler(_close),
+    Verb.HELP: Handler(_help, booking=False),
+}
+
+
+def run(act: Acting, command: Command | Mistyped) -> list[str]:
+    """Carry out one administrator command (from WhatsApp or the console); the answers."""
+    act = replace(act, actor=Actor.ADMINISTRATOR)
+    if isinstance(command, Mistyped):
+        why = staff(f"mistyped.{command.why}", text=command.text)
+        return [staff("admin_mistyped", why=why, example=staff(f"example.admin.{command.verb}"))]
+    handler = COMMANDS.get(command.verb)
+    if handler is None:
+        raise UnknownVerb(command.verb)
+    booking = None
+    if handler.booking:
+        booking = booking_by_code(act.session, command.code or "", lock=True)
+        if booking is None:
+            return [staff("admin_unknown_code", code=command.code)]
+    return handler.run(act, command, booking)

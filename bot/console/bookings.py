@@ -1,0 +1,232 @@
+"""The console's bookings: the inbox, a booking's file with its actions, the week calendar.
+
+Every action runs the same code as the matching WhatsApp command, so it sends exactly the
+same messages; which actions a page offers is read from the lifecycle table.
+"""
+
+from datetime import date, datetime, timedelta
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from sqlmodel import Session
+
+from bot.commands import admin
+from bot.commands.expert import prescribe
+from bot.console import bp
+from bot.console.auth import login_required
+from bot.lifecycle import Acting, cases, refusal
+from bot.lifecycle.sessions import Refused, change
+from bot.meetings import Prepared, with_meetings
+from flows.admin import Command, Verb, is_https_url
+from flows.calendar import ClinicCalendar, format_day, format_start
+from flows.catalogue import names, staff
+from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
+from flows.dates import WIB, parse_when
+from flows.kecamatan import KECAMATAN
+from flows.lifecycle import Actor, CaseStatus, NotAllowed, allowed
+from storage.agenda import sessions_between
+from storage.bookings import booking_by_code
+from storage.console import Filters, booking_file, read_inbox
+from storage.db import transaction
+from storage.directory import active_experts
+from storage.users import Role
+
+
+def _db():
+    return transaction(current_app.extensions["engine"])
+
+
+def _now() -> datetime:
+    return current_app.extensions["clock"]()
+
+
+def _acting(db: Session, meetings: Prepared | None = None) -> Acting:
+    actor = Actor.EXPERT if g.user.role == Role.EXPERT else Actor.ADMINISTRATOR
+    settings = current_app.extensions["settings"]
+    meetings = meetings or Prepared(settings.meetings)
+    return Acting(db, actor, g.user.email, _now(), settings, meetings)
+
+
+def _own(expert_id: int | None = None) -> int | None:
+    """Experts see their own sessions only."""
+    return (g.user.expert_id or -1) if g.user.role == Role.EXPERT else expert_id
+
+
+@bp.get("/")
+@login_required()
+def inbox():
+    chosen = {key: request.args.get(key, "") for key in ("status", "topic", "kecamatan", "date")}
+    between = None
+    if chosen["date"]:
+        try:
+            start = datetime.combine(date.fromisoformat(chosen["date"]), datetime.min.time(), WIB)
+            between = (start, start + timedelta(days=1))
+        except ValueError:
+            flash(staff("console.bad_date"))
+    filters = Filters(chosen["status"], chosen["topic"], chosen["kecamatan"], between)
+    with _db() as db:
+        rows = read_inbox(db, filters, _own())
+    return render_template("console/inbox.html", rows=rows, statuses=names("status"),
+                           topics={key: TOPICS.label(key) for key in TOPICS},
+                           kecamatans=KECAMATAN, chosen=chosen)  # fmt: skip
+
+
+def _booking_or_404(db: Session, code: str):
+    booking = booking_by_code(db, code)
+    if booking is None:
+        abort(404)
+    if g.user.role == Role.EXPERT and booking.expert_id != g.user.expert_id:
+        abort(404)  # nothing leaks about other experts' sessions
+    return booking
+
+
+@bp.get("/booking/<code>")
+@login_required()
+def booking_page(code: str):
+    with _db() as db:
+        booking = _booking_or_404(db, code)
+        file = booking_file(db, booking)
+        experts = active_experts(db)
+        actor = _acting(db).actor
+        can = allowed(booking.status, actor, booking.requested_start, _now())
+    return render_template(
+        "console/booking.html",
+        booking=booking,
+        file=file,
+        cooperative=booking.cooperative,
+        expert=booking.expert,
+        case=booking.case,
+        open_case=booking.case is not None and booking.case.status == CaseStatus.OPEN,
+        experts=experts,
+        allowed=can,
+        topic=TOPICS.label(booking.topic_key),
+        area=PROBLEM_AREAS.label(booking.problem_area),
+        role=ROLES.label(booking.contact_role),
+    )
+
+
+def _parse_time(text: str) -> datetime | None | str:
+    """A time typed like on WhatsApp; None when left empty, or the error to show."""
+    if not text.strip():
+        return None
+    when = parse_when(text, _now())
+    if when is None or when.time is None:
+        return staff("console.bad_time", text=text)
+    return datetime.combine(when.date, when.time, WIB)
+
+
+def _command(action: str, code: str, start: datetime | None) -> Command | None:
+    """The WhatsApp command a form is; None when the form lacks what it needs."""
+    form = request.form
+    expert_id = int(form["expert_id"]) if form.get("expert_id", "").isdigit() else None
+    reason = form.get("reason", "").strip()
+    if action in ("confirm", "move"):
+        if action == "move" and start is None:
+            return None
+        return Command(Verb.CONFIRM, code, start=start, url=form.get("url") or None,
+                       expert_id=expert_id)  # fmt: skip
+    if action == "propose":
+        return Command(Verb.PROPOSE, code, start=start) if start else None
+    if action == "decline":
+        return Command(Verb.DECLINE, code, reason=reason) if reason else None
+    abort(404)
+
+
+@bp.post("/booking/<code>/<action>")
+@login_required(Role.ADMIN)
+def booking_action(code: str, action: str):
+    start = _parse_time(request.form.get("start", ""))
+    if isinstance(start, str):
+        flash(start)
+        return redirect(url_for("console.booking_page", code=code))
+    if action in ("expert", "link"):
+        lines = _change_session(code, action)
+    elif (command := _command(action, code, start)) is None:
+        lines = [staff("console.incomplete")]
+    else:
+        settings = current_app.extensions["settings"]
+        lines = with_meetings(current_app.extensions["engine"], settings.meetings,
+                              lambda db, meetings: admin.run(_acting(db, meetings), command))
+    for line in lines:
+        flash(line)
+    return redirect(url_for("console.booking_page", code=code))
+
+
+def _change_session(code: str, action: str) -> list[str]:
+    form = request.form
+    url = form.get("url") or None
+    if action == "link" and (not url or not is_https_url(url)):
+        return [staff("console.bad_link")]
+    expert_id = int(form["expert_id"]) if form.get("expert_id", "").isdigit() else None
+    with _db() as db:
+        booking = _booking_or_404(db, code)
+        act = _acting(db)
+        try:
+            change(act, booking, expert_id=expert_id, url=url)
+        except NotAllowed as error:
+            return [refusal(booking, error, act.actor)]
+        except Refused as why:
+            return [str(why)]
+        return [staff("admin_confirmed", code=booking.code,
+                      start=format_start(booking.requested_start), expert=booking.expert.name,
+                      link=booking.meeting_link)]  # fmt: skip
+
+
+@bp.post("/booking/<code>/prescription")
+@login_required(Role.ADMIN, Role.EXPERT)
+def prescription(code: str):
+    """The same as the expert's RESEP command, from a text area."""
+    text = request.form.get("text", "").strip()
+    with _db() as db:
+        booking = _booking_or_404(db, code)
+        act = _acting(db)
+        if not text:
+            flash(staff("console.no_prescription"))
+        else:
+            try:
+                flash(prescribe(act, booking, text))
+            except NotAllowed as error:
+                flash(refusal(booking, error, Actor.EXPERT))
+    return redirect(url_for("console.booking_page", code=code))
+
+
+@bp.post("/booking/<code>/close")
+@login_required(Role.ADMIN)
+def close(code: str):
+    reason = request.form.get("reason", "").strip()
+    with _db() as db:
+        booking = _booking_or_404(db, code)
+        if not reason:
+            flash(staff("console.no_close_reason"))
+        else:
+            flash(cases.close(_acting(db), booking, reason))
+    return redirect(url_for("console.booking_page", code=code))
+
+
+@bp.get("/calendar")
+@login_required()
+def calendar():
+    try:
+        chosen = date.fromisoformat(request.args.get("week", ""))
+    except ValueError:
+        chosen = _now().astimezone(WIB).date()
+    monday = chosen - timedelta(days=chosen.weekday())
+    start = datetime.combine(monday, datetime.min.time(), WIB)
+    with _db() as db:
+        experts = active_experts(db)
+        if g.user.role == Role.EXPERT:
+            experts = [e for e in experts if e.id == g.user.expert_id]
+        sessions = sessions_between(db, start, start + timedelta(days=7), _own())
+    cells: dict[tuple[str, int], list] = {}
+    for booking in sessions:
+        local = booking.requested_start.astimezone(WIB)
+        key = (f"{format_day(local.date())} {local:%H.%M}", booking.expert_id)
+        cells.setdefault(key, []).append(booking)
+    hours = current_app.extensions["settings"].hours
+    rows = [
+        f"{format_day(monday + timedelta(days=d))} {slot:%H.%M}"
+        for d in range(5)
+        for slot in ClinicCalendar(hours).day_starts(monday + timedelta(days=d))
+    ]
+    return render_template("console/calendar.html", experts=experts, rows=rows, cells=cells,
+                           monday=monday, previous=monday - timedelta(days=7),
+                           following=monday + timedelta(days=7))  # fmt: skip

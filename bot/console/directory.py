@@ -1,0 +1,142 @@
+"""The console's directory: experts (topics, standing links, days off), the department's
+closed days, the administrators' numbers."""
+
+from datetime import date, datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from bot.console import bp
+from bot.console.auth import login_required
+from flows.admin import is_https_url
+from flows.calendar import format_day
+from flows.catalogue import staff
+from flows.choices import TOPICS
+from flows.dates import WIB
+from flows.phone import normalize_phone
+from storage.console import experts_page
+from storage.db import transaction
+from storage.directory import (
+    PhoneTaken,
+    UnknownTopics,
+    add_admin,
+    administrators,
+    remove_admin,
+    save_expert,
+)
+from storage.models import Expert
+from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
+from storage.users import Role
+
+
+def _db():
+    return transaction(current_app.extensions["engine"])
+
+
+def _now() -> datetime:
+    return current_app.extensions["clock"]()
+
+
+@bp.route("/experts", methods=["GET", "POST"])
+@login_required(Role.ADMIN)
+def experts():
+    if request.method == "POST":
+        _save_expert(request.form)
+        return redirect(url_for("console.experts"))
+    with _db() as db:
+        page = experts_page(db, _now().astimezone(WIB).date())
+    return render_template("console/experts.html", experts=page.experts, topics=page.topics,
+                           all_topics={key: TOPICS.label(key) for key in TOPICS},
+                           days_off=page.days_off)  # fmt: skip
+
+
+def _save_expert(form) -> None:
+    """The add form (no expert_id) or an expert's own edit form."""
+    phone = normalize_phone(form.get("phone", ""))
+    name = form.get("name", "").strip()
+    link = form.get("link", "").strip() or None
+    topics = form.getlist("topics")
+    if not phone or not name or not topics:
+        flash(staff("console.expert_incomplete"))
+        return
+    if link and not is_https_url(link):
+        flash(staff("console.bad_link"))
+        return
+    active = "active" not in form or "on" in form.getlist("active")
+    with _db() as db:
+        expert_id = form.get("expert_id", "")
+        expert = Expert(name=name, phone=phone)
+        if expert_id.isdigit():
+            expert = db.get(Expert, int(expert_id))
+        if expert is None:
+            abort(404)
+        try:
+            save_expert(db, expert, name, phone, topics, link, active)
+        except PhoneTaken as taken:
+            why = staff("console.phone_taken", phone=taken.phone, name=taken.owner)
+            flash(staff("console.not_saved", why=why))
+            return
+        except UnknownTopics as unknown:
+            why = staff("console.unknown_topics", topics=", ".join(unknown.topics))
+            flash(staff("console.not_saved", why=why))
+            return
+    flash(staff("console.expert_saved", name=name))
+
+
+@bp.post("/experts/<int:expert_id>/day-off")
+@login_required(Role.ADMIN)
+def expert_day_off(expert_id: int):
+    try:
+        day = date.fromisoformat(request.form.get("day", ""))
+    except ValueError:
+        flash(staff("console.invalid_day"))
+        return redirect(url_for("console.experts"))
+    off = request.form.get("off", "1") == "1"
+    with _db() as db:
+        set_day_off(db, expert_id, day, request.form.get("reason", ""), off=off)
+    flash(staff("console.day_off" if off else "console.day_on", day=format_day(day)))
+    return redirect(url_for("console.experts"))
+
+
+@bp.route("/closed", methods=["GET", "POST"])
+@login_required(Role.ADMIN)
+def closed_days():
+    if request.method == "POST":
+        try:
+            day = date.fromisoformat(request.form.get("day", ""))
+        except ValueError:
+            flash(staff("console.invalid_day"))
+            return redirect(url_for("console.closed_days"))
+        with _db() as db:
+            if request.form.get("remove"):
+                remove_closed_day(db, day)
+                flash(staff("console.reopened", day=format_day(day)))
+            elif reason := request.form.get("reason", "").strip():
+                add_closed_day(db, day, reason)
+                flash(staff("console.closed", day=format_day(day), reason=reason))
+            else:
+                flash(staff("console.closed_no_reason"))
+        return redirect(url_for("console.closed_days"))
+    with _db() as db:
+        days = list_closed_days(db, _now().astimezone(WIB).date())
+    return render_template("console/closed.html", days=days)
+
+
+@bp.route("/admins", methods=["GET", "POST"], endpoint="administrators")
+@login_required(Role.ADMIN)
+def admins():
+    if request.method == "POST":
+        phone = normalize_phone(request.form.get("phone", ""))
+        with _db() as db:
+            if phone is None:
+                flash(staff("console.bad_phone"))
+            elif request.form.get("remove"):
+                remove_admin(db, phone)
+                flash(staff("console.admin_removed", phone=phone))
+            else:
+                add_admin(db, phone, request.form.get("name", "").strip())
+                flash(staff("console.admin_added", phone=phone))
+        return redirect(url_for("console.administrators"))
+    with _db() as db:
+        numbers = administrators(db)
+    configured = current_app.extensions["settings"].admin_numbers
+    return render_template("console/admins.html", admins=numbers, configured=configured)

@@ -1,0 +1,113 @@
+"""What the conversation's effects change, through the lifecycle; the replies for the user.
+
+One row per effect in `EFFECTS`. Everything runs in the caller's transaction, and every
+message to someone else is an outbox row written with the change.
+"""
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.lifecycle import Acting, Change, apply, cases, refusal
+from bot.lifecycle.sessions import Refused, take
+from flows.calendar import format_start
+from flows.catalogue import name, say
+from flows.kinds import KINDS
+from flows.lifecycle import Actor, Event, NotAllowed, Status
+from flows.model import (
+    AcceptProposal,
+    CancelBooking,
+    CaseAnswer,
+    Effect,
+    ForwardToAdmins,
+    RateSession,
+    RejectProposal,
+    RescheduleBooking,
+    SubmitBooking,
+)
+from storage.bookings import booking_by_code, new_booking, own_booking
+from storage.models import Booking
+from storage.outbox import enqueue_for_admins
+
+
+def _submit(act: Acting, effect: SubmitBooking, lang: str) -> list[str]:
+    booking = new_booking(act.session, act.who, effect.answers)
+    apply(act, booking, Event.REQUEST)
+    start = format_start(booking.requested_start, lang)
+    return [say("booking_received", lang, code=booking.code, start=start)]
+
+
+def _forward(act: Acting, effect: ForwardToAdmins, lang: str) -> list[str]:
+    facts = {"phone": act.who, "text": effect.text}
+    enqueue_for_admins(act.session, act.settings.admin_numbers, KINDS["admin_message"], act.now,
+                       facts)  # fmt: skip
+    return []
+
+
+def _rate(act: Acting, effect: RateSession, lang: str) -> list[str]:
+    if booking := booking_by_code(act.session, effect.code):
+        cases.rate(act, booking, effect.score)
+    return []
+
+
+def _case_answer(act: Acting, effect: CaseAnswer, lang: str) -> list[str]:
+    if booking := booking_by_code(act.session, effect.code):
+        cases.answer(act, booking, effect.solved)
+    return []
+
+
+def _step(event: Event, reply: str) -> Callable[[Acting, Booking, Effect, str], list[str]]:
+    """A step on the cooperative's own booking, answered with `reply`."""
+
+    def run(act: Acting, booking: Booking, effect: Effect, lang: str) -> list[str]:
+        start = getattr(effect, "start", None)
+        apply(act, booking, event, Change(start=start))
+        shown = format_start(start or booking.requested_start, lang)
+        return [say(reply, lang, code=booking.code, start=shown)]
+
+    return run
+
+
+def _accept(act: Acting, booking: Booking, effect: AcceptProposal, lang: str) -> list[str]:
+    """YA to a proposal: confirmed as an administrator would, unless the time was taken."""
+    proposed = booking.proposed_start or booking.requested_start
+    start = format_start(proposed, lang)
+    try:
+        take(act, booking, Event.ACCEPT, proposed)
+    except Refused as why:
+        apply(act, booking, Event.LAPSE, Change(reason=str(why)))
+        return [say("proposal_taken", lang, code=booking.code, start=start)]
+    return [say("proposal_accepted_wait", lang, code=booking.code, start=start)]
+
+
+def _on_own(run: Callable[[Acting, Booking, Effect, str], list[str]]):
+    """An effect on one of this number's own bookings, which must still allow it."""
+
+    def carry_out(act: Acting, effect: Effect, lang: str) -> list[str]:
+        booking = own_booking(act.session, act.who, effect.code)
+        if booking is None:
+            gone = say("manage_gone", lang, code=effect.code,
+                       status=name("status", Status.CANCELLED, lang))  # fmt: skip
+            return [gone]
+        try:
+            return run(act, booking, effect, lang)
+        except NotAllowed as error:
+            return [refusal(booking, error, Actor.COOPERATIVE, lang)]
+
+    return carry_out
+
+
+EFFECTS: dict[type, Callable[[Acting, Effect, str], list[str]]] = {
+    SubmitBooking: _submit,
+    ForwardToAdmins: _forward,
+    RateSession: _rate,
+    CaseAnswer: _case_answer,
+    CancelBooking: _on_own(_step(Event.CANCEL, "manage_cancelled")),
+    RescheduleBooking: _on_own(_step(Event.RESCHEDULE, "manage_rescheduled")),
+    AcceptProposal: _on_own(_accept),
+    RejectProposal: _on_own(_step(Event.COUNTER, "proposal_countered")),
+}
+
+
+def carry_out(act: Acting, effect: Effect, lang: str) -> list[str]:
+    """One effect of the conversation, by the cooperative; the replies for it."""
+    return EFFECTS[type(effect)](replace(act, actor=Actor.COOPERATIVE), effect, lang)

@@ -1,0 +1,152 @@
+"""One inbound WhatsApp message: store it, run a staff command or the conversation, store what
+follows.
+
+Everything happens in one transaction: the inbound row (its MessageSid makes a redelivery a
+no-op), the conversation state, any booking, and the outbox rows for other people. The direct
+replies are returned for the webhook's TwiML response and logged as sent. A Zoom meeting, an
+HTTP call, is made before that transaction, never inside it (bot.meetings.with_meetings).
+"""
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.commands import admin, expert
+from bot.config import Settings
+from bot.inbound.context import context
+from bot.inbound.effects import carry_out
+from bot.lifecycle import Acting
+from bot.meetings import MeetingNeeded, Prepared, with_meetings
+from flows.admin import Command, Mistyped, read_command
+from flows.catalogue import say
+from flows.conversation import handle, in_menu, takes_a_slot
+from flows.lifecycle import Actor
+from flows.model import Chat, Incoming, Scratch
+from flows.phone import normalize_phone
+from storage.conversations import lock_conversation, record_inbound
+from storage.directory import admin_phones, expert_by_phone
+from storage.models import Conversation, InboundMessage
+from storage.outbox import record_replies
+from storage.schedule import lock_schedule
+
+log = logging.getLogger(__name__)
+
+
+def _incoming(form: Mapping[str, str]) -> Incoming:
+    media_count = int(form.get("NumMedia") or 0) if str(form.get("NumMedia", "0")).isdigit() else 0
+    media_type = (
+        (form.get("MediaContentType0") or "application/octet-stream") if media_count else None
+    )
+    location = bool(form.get("Latitude") and form.get("Longitude"))
+    text = form.get("ButtonPayload") or form.get("Body") or ""
+    return Incoming(text=text, media_type=media_type, location=location)
+
+
+def _kind(incoming: Incoming) -> str:
+    if incoming.media_type:
+        return "media"
+    return "location" if incoming.location else "text"
+
+
+def receive(
+    engine: Engine, form: Mapping[str, str], now: datetime, settings: Settings
+) -> list[str] | None:
+    """The replies to send back, or None when this MessageSid was already handled."""
+    phone = normalize_phone(form.get("WaId") or form.get("From") or "")
+    sid = form.get("MessageSid") or form.get("SmsMessageSid") or ""
+    if not phone or not sid:
+        log.warning("inbound without a usable From or MessageSid")
+        return []
+    incoming = _incoming(form)
+
+    def work(session: Session, meetings: Prepared) -> list[str] | None:
+        stored = InboundMessage(
+            sid=sid,
+            phone=phone,
+            body=incoming.text,
+            kind=_kind(incoming),
+            payload={key: str(value) for key, value in form.items()},
+            received_at=now,
+        )
+        if not record_inbound(session, stored):
+            return None
+        conversation = lock_conversation(session, phone, now)
+        act = Acting(session, Actor.COOPERATIVE, phone, now, settings, meetings)
+        replies = _converse(act, conversation, incoming, stored)
+        record_replies(session, phone, replies, now)
+        return replies
+
+    return with_meetings(engine, settings.meetings, work)
+
+
+def _admin_command(act: Acting, chat: Chat, incoming: Incoming) -> Command | Mistyped | None:
+    """An administrator's command; anything else from them goes through the normal menu."""
+    if chat.opted_out or not incoming.text:
+        return None
+    if act.who not in admin_phones(act.session, act.settings.admin_numbers):
+        return None
+    return read_command(incoming.text, act.now, in_menu=in_menu(chat))
+
+
+def _staff(act: Acting, conversation: Conversation, chat: Chat,
+           incoming: Incoming) -> list[str] | None:  # fmt: skip
+    """An administrator's command or an expert's; None for anything else."""
+    if command := _admin_command(act, chat, incoming):
+        with act.session.begin_nested():
+            return admin.run(act, command)
+    if chat.opted_out or not incoming.text:
+        return None
+    if (someone := expert_by_phone(act.session, act.who)) is None:
+        return None
+    with act.session.begin_nested():
+        return expert.run(act, conversation, someone, incoming.text)
+
+
+def _converse(
+    act: Acting, conversation: Conversation, incoming: Incoming, stored: InboundMessage
+) -> list[str]:
+    try:
+        chat = Chat(
+            conversation.state,
+            dict(conversation.answers),
+            Scratch.from_json(conversation.scratch),
+            conversation.lang,
+            conversation.opted_out,
+            conversation.updated_at,
+        )
+    except (TypeError, ValueError, KeyError, AttributeError):
+        chat = None
+    try:
+        if chat is None:
+            raise ValueError("the stored conversation cannot be read")
+        if (texts := _staff(act, conversation, chat, incoming)) is not None:
+            conversation.updated_at = act.now
+            act.session.add(conversation)
+            return texts
+        if not chat.opted_out:
+            expert.deliver_pending_prescriptions(act, act.who)
+        if takes_a_slot(chat):
+            lock_schedule(act.session)
+        reply = handle(chat, incoming, context(act.session, act.who, act.now, act.settings))
+        texts = list(reply.texts)
+        with act.session.begin_nested():
+            for effect in reply.effects:
+                texts.extend(carry_out(act, effect, reply.chat.lang))
+    except MeetingNeeded:
+        raise  # made outside the transaction, then this message is handled again
+    except Exception:  # a fault must not lose the message nor leave the user without an answer
+        log.exception("conversation failed for an inbound message")
+        stored.error = "conversation failed"
+        act.session.add(stored)
+        return [say("fault", chat.lang if chat else conversation.lang)]
+    conversation.state = reply.chat.state
+    conversation.answers = reply.chat.answers
+    conversation.scratch = reply.chat.scratch.to_json()
+    conversation.lang = reply.chat.lang
+    conversation.opted_out = reply.chat.opted_out
+    conversation.updated_at = act.now
+    act.session.add(conversation)
+    return texts

@@ -1,0 +1,80 @@
+"""What a message may say about a booking: every named value the texts and the WhatsApp
+templates use ({code}, {start}, {expert}, …), built from the booking in one place."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flows.calendar import ClinicHours, format_clock, format_start, hours_params
+from flows.catalogue import STAFF, name, names, say, staff
+from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
+from flows.dates import WIB
+from flows.lifecycle import held_at
+from storage.models import Booking, Expert
+
+
+def schedule_line(booking: Booking) -> str:
+    """One session in an expert's day (JADWAL, and the schedule at 07:00)."""
+    problem = f"{PROBLEM_AREAS.label(booking.problem_area)}: {booking.problem_text}"
+    return staff("schedule_line", clock=format_clock(booking.requested_start.astimezone(WIB)),
+                 code=booking.code, coop=booking.cooperative.name,
+                 kecamatan=booking.cooperative.kecamatan, topic=TOPICS.label(booking.topic_key),
+                 problem=problem[:160], phone=booking.phone,
+                 link=booking.meeting_link)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Before:
+    """The booking as it was before a step: its time, its expert."""
+
+    status: str | None
+    start: datetime
+    expert: Expert | None
+
+    @classmethod
+    def of(cls, booking: Booking) -> "Before":
+        if booking.id is None:
+            return cls(None, booking.requested_start, None)
+        start = held_at(booking.status, booking.requested_start, booking.proposed_start)
+        return cls(booking.status, start, booking.expert)
+
+
+def facts(
+    booking: Booking,
+    lang: str,
+    hours: ClinicHours,
+    address: str | None,
+    before: Before | None = None,
+    step: str = "",
+) -> dict[str, str]:
+    """The booking's facts in `lang` ("staff": for administrators and experts)."""
+    words = "id" if lang == STAFF else lang
+    coop = booking.cooperative
+    expert = booking.expert or (before.expert if before else None)
+    start = held_at(booking.status, booking.requested_start, booking.proposed_start)
+    kecamatan = coop.kecamatan if coop.in_regency else staff("outside", kecamatan=coop.kecamatan)
+    problem = booking.problem_text
+    return {
+        "code": booking.code or "",
+        "start": format_start(start, words),
+        "old": format_start(before.start if before else start, words),
+        "clock": format_clock(start.astimezone(WIB)),
+        "expert": expert.name if expert else "-",
+        "link": booking.meeting_link or (expert.meeting_link if expert else None) or "-",
+        "prepare": names("prepare", words).get(booking.topic_key, ""),
+        "coop": coop.name,
+        "coop_nik": staff("coop_with_nik", name=coop.name, nik=coop.nik) if coop.nik else coop.name,
+        "kecamatan": kecamatan,
+        "topic": TOPICS.label(booking.topic_key, words),
+        "area": PROBLEM_AREAS.label(booking.problem_area, words),
+        "problem": problem,
+        "problem_short": problem if len(problem) <= 300 else problem[:297] + "…",
+        "contact": booking.contact_name,
+        "role": ROLES.label(booking.contact_role, words),
+        "phone": booking.phone,
+        "reason": booking.decline_reason or "",
+        "text": booking.prescription or "",
+        "text_short": (booking.prescription or "")[:200],
+        "why": name("why", step, STAFF) if step else "",
+        "address": address or say("clinic_address", words),
+        **{key: str(value) for key, value in hours_params(hours).items()},
+    }

@@ -1,0 +1,141 @@
+"""Putting a session on the calendar: confirming a request, accepting a proposal, moving or
+changing a confirmed session. The time, the expert and the link are worked out here; the
+step itself is `apply`.
+
+No expert holds two overlapping sessions: the database refuses it (a unique index, and an
+exclusion constraint on PostgreSQL), and that refusal becomes a clear answer with the next
+free times.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.lifecycle import Acting, Change, apply
+from bot.meetings import MeetingRequest
+from flows.admin import is_https_url
+from flows.availability import Pool
+from flows.calendar import format_start
+from flows.catalogue import say, staff
+from flows.choices import TOPICS
+from flows.conversation.when import refusal_line
+from flows.dates import WIB
+from flows.lifecycle import Event, Transition, check
+from flows.words import fold
+from storage.bookings import sessions_in_week
+from storage.directory import active_experts
+from storage.models import Booking, Expert
+from storage.schedule import clinic_calendar, expert_pool, working_calendar
+
+
+class Refused(Exception):
+    """The step cannot be done as asked; the message says why (and what is free instead)."""
+
+
+def next_free(act: Acting, booking: Booking, start: datetime) -> str:
+    calendar = clinic_calendar(act.session, act.now, act.settings.hours)
+    today = act.now.astimezone(WIB).date()
+    options = calendar.nearest(start, today, topic=booking.topic_key, exclude=booking.code)
+    return staff("admin_next_free", options="; ".join(format_start(s) for s in options) or "-")
+
+
+def not_a_session_time(act: Acting, start: datetime) -> str | None:
+    """Why a session cannot be put at `start` (past, closed day, outside hours), or None.
+
+    Administrators may confirm sooner than cooperatives may ask (today, if still ahead) and
+    beyond the booking horizon.
+    """
+    if start <= act.now:
+        return say("refuse_past")
+    calendar = working_calendar(act.session, act.now, act.settings.hours)
+    refusal = calendar.slot_refusal(start, act.now.astimezone(WIB).date())
+    if refusal is None or refusal.reason in ("too_soon", "too_far"):
+        return None
+    return refusal_line(refusal, start.astimezone(WIB).date(), "id", act.settings.hours)
+
+
+def _pool(act: Acting, start: datetime) -> Pool:
+    day = start.astimezone(WIB).date()
+    return expert_pool(act.session, day, day, act.settings.hours.session_minutes)
+
+
+def _busy(act: Acting, booking: Booking, expert: Expert, start: datetime) -> Refused:
+    busy = staff("admin_expert_busy", expert=expert.name, start=format_start(start))
+    return Refused(busy + " " + next_free(act, booking, start))
+
+
+def choose_expert(act: Acting, booking: Booking, start: datetime, name: str | None = None,
+                  expert_id: int | None = None) -> Expert:  # fmt: skip
+    """The named expert; else the session's own one when still free; else the active one
+    for the topic with the fewest sessions that week."""
+    pool, active = _pool(act, start), active_experts(act.session)
+    if name or expert_id:
+        wanted = fold(name or "")
+        matches = [e for e in active if e.id == expert_id or (name and wanted in fold(e.name))]
+        if len(matches) != 1:
+            names = ", ".join(e.name for e in active) or "-"
+            raise Refused(staff("admin_unknown_expert", name=name or expert_id, names=names))
+        if pool.is_busy(matches[0].id, start, exclude=booking.code):
+            raise _busy(act, booking, matches[0], start)
+        return matches[0]
+    topic = booking.topic_key
+    able = [e for e in active if topic in pool.experts.get(e.id, ()) and
+            not pool.is_busy(e.id, start, exclude=booking.code)]  # fmt: skip
+    if booking.expert in able:
+        return booking.expert
+    # prefer an expert whose choice still leaves one for every other request waiting then
+    candidates = [e for e in able if pool.can_take(e.id, start, topic, booking.code)] or able
+    if not candidates:
+        none = staff("admin_no_expert", topic=TOPICS.label(topic), start=format_start(start))
+        raise Refused(none + " " + next_free(act, booking, start))
+    local = start.astimezone(WIB)
+    monday = datetime.combine(local.date() - timedelta(days=local.weekday()), datetime.min.time(),
+                              WIB)  # fmt: skip
+    week = (monday, monday + timedelta(days=7))
+    return min(candidates, key=lambda e: (sessions_in_week(act.session, e.id, *week), e.id))
+
+
+def take(act: Acting, booking: Booking, event: Event, start: datetime,
+         expert_name: str | None = None, expert_id: int | None = None,
+         url: str | None = None) -> Transition:  # fmt: skip
+    """Confirm, accept or move: the session at `start` with an expert and a link.
+
+    Raises NotAllowed when the booking's status does not allow it, Refused otherwise."""
+    check(booking.status, booking.requested_start, event, act.actor, act.now)
+    if url and not is_https_url(url):
+        raise Refused(staff("admin_bad_url", url=url))
+    if why := not_a_session_time(act, start):
+        raise Refused(why)
+    expert = choose_expert(act, booking, start, expert_name, expert_id)
+    same = booking.expert is not None and booking.expert.id == expert.id
+    standing = booking.meeting_link if same and booking.meeting_link else expert.meeting_link
+    minutes = act.settings.hours.session_minutes
+    request = MeetingRequest(f"E-Klinik {booking.code}: {TOPICS.label(booking.topic_key)}",
+                             start, minutes)  # fmt: skip
+    link = act.meetings.link_for(url, request, standing)
+    if not link:
+        raise Refused(staff("admin_no_link", expert=expert.name, code=booking.code))
+    try:
+        return apply(act, booking, event, Change(start=start, expert=expert, link=link))
+    except IntegrityError:  # a concurrent confirmation took this expert's time first
+        act.session.refresh(booking)
+        raise _busy(act, booking, expert, start) from None
+
+
+def change(act: Acting, booking: Booking, expert_id: int | None = None,
+           url: str | None = None) -> Transition:  # fmt: skip
+    """Another expert or another link for a confirmed session; both sides hear of it."""
+    check(booking.status, booking.requested_start, Event.UPDATE, act.actor, act.now)
+    start = booking.requested_start
+    expert = act.session.get(Expert, expert_id) if expert_id else booking.expert
+    if expert is None:
+        raise Refused(staff("admin_unknown_expert", name=expert_id, names="-"))
+    moving = booking.expert is None or expert.id != booking.expert.id
+    if moving and _pool(act, start).is_busy(expert.id, start, booking.code):
+        raise _busy(act, booking, expert, start)
+    link = url or (expert.meeting_link if moving else None) or booking.meeting_link
+    try:
+        return apply(act, booking, Event.UPDATE, Change(expert=expert, link=link))
+    except IntegrityError:
+        act.session.refresh(booking)
+        raise _busy(act, booking, expert, start) from None

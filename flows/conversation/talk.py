@@ -1,0 +1,101 @@
+"""What every part of the conversation shares: a state's declaration, and `Talk`, which builds
+one Reply (what is said, where the conversation goes, what must happen)."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.calendar import hours_params
+from flows.catalogue import say
+from flows.choices import MAIN_MENU, TOPICS
+from flows.model import Chat, Context, Effect, Reply
+
+
+@dataclass(frozen=True)
+class State:
+    """One state: its question, what reads the answer, and how the global words treat it."""
+
+    ask: Callable[["Talk"], None]
+    read: Callable[["Talk", str], None]
+    help: str | Callable[["Talk"], None] | None = None  # BANTUAN: a catalogue key, or a say-er
+    booking: bool = False  # a booking in progress: MENU or a day of silence sets it aside
+    resumable: bool = False  # after a day of silence it is offered to be resumed
+    takes_slot: bool = False  # its answer may take a time (the caller locks the schedule)
+    own_words: frozenset[str] = frozenset()  # global words it reads as its own answers
+
+
+def asking(key: str, **params: Any) -> Callable[["Talk"], None]:
+    """A question that is one sentence of the catalogue."""
+    return lambda talk: talk.say(key, **params)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One answer as a parser sees it."""
+
+    text: str
+    lang: str
+    ctx: Context
+    answers: Mapping[str, Any]
+    offer: Any = None  # the Offer shown before this answer, if any
+    scratch: Any = None
+
+
+@dataclass
+class Talk:
+    """Builds one Reply; methods named after what the bot does."""
+
+    chat: Chat
+    ctx: Context
+    states: Mapping[str, State]
+    texts: list[str] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.state = self.chat.state if self.chat.state in self.states else "start"
+        self.answers: dict[str, Any] = dict(self.chat.answers)
+        self.scratch = self.chat.scratch.copy()
+        self.lang = self.chat.lang
+        self.opted_out = self.chat.opted_out
+
+    def reply(self) -> Reply:
+        chat = Chat(self.state, self.answers, self.scratch, self.lang, self.opted_out,
+                    self.ctx.now)  # fmt: skip
+        return Reply(chat, self.texts, self.effects)
+
+    def say(self, key: str, **params: Any) -> None:
+        common = {"address": self.ctx.address or say("clinic_address", self.lang),
+                  **hours_params(self.ctx.calendar.hours)}  # fmt: skip
+        self.texts.append(say(key, self.lang, **{**common, **params}))
+
+    def go(self, state: str) -> None:
+        self.state = state
+        self.ask()
+
+    def ask(self) -> None:
+        """Say the question of the current state."""
+        self.states[self.state].ask(self)
+
+    def menu(self) -> None:
+        self.say("menu", options=MAIN_MENU.numbered(self.lang))
+
+    def info(self) -> None:
+        self.say("info", topics=TOPICS.bullets(self.lang))
+
+    def to_menu(self) -> None:
+        """The main menu; a booking set aside as a draft stays set aside."""
+        self.state, self.answers = "menu", {}
+        self.scratch.history, self.scratch.offer, self.scratch.pending = [], None, None
+        self.scratch.edit_until = self.scratch.code = self.scratch.topic = None
+        self.menu()
+
+    def turn(self, text: str) -> Turn:
+        return Turn(text, self.lang, self.ctx, self.answers, self.scratch.offer, self.scratch)
+
+    def reject(self, lines: list[str], offer: Any = None, ask_again: bool = True) -> None:
+        """Say why an answer cannot be taken, keep what was offered, and ask again."""
+        self.texts.extend(lines)
+        if offer is not None:
+            self.scratch.offer = offer
+        if ask_again:
+            self.ask()
