@@ -79,6 +79,7 @@ class FakeZoom(ThreadingHTTPServer):
         self.token_requests = 0
         self.meetings: list[dict] = []
         self.fail_meetings = False
+        self.while_creating = None  # called while a meeting is being created, to look around
 
     @property
     def base(self) -> str:
@@ -108,6 +109,8 @@ class _ZoomHandler(_JsonHandler):
                 return self._reply(401, {"code": 124, "message": "Invalid access token."})
             if self.server.fail_meetings:
                 return self._reply(500, {"message": "internal error"})
+            if self.server.while_creating:
+                self.server.while_creating()
             meeting = json.loads(body)
             self.server.meetings.append(meeting)
             return self._reply(201, {"id": 9876543210, "join_url": ZOOM_JOIN_URL, **meeting})

@@ -45,7 +45,8 @@ def _schedule(act, expert, command, booking, conversation) -> list[str]:
     if not sessions:
         return [staff("expert_schedule_empty", day=format_day(command.day))]
     lines = "\n".join(schedule_line(each) for each in sessions)
-    return [staff("expert_schedule", day=format_day(command.day), lines=lines)]
+    return [staff("expert_schedule", day=format_day(command.day), count=len(sessions),
+                  lines=lines)]
 
 
 def _done(act, expert, command, booking, conversation) -> list[str]:

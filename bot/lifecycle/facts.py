@@ -32,10 +32,9 @@ class Before:
 
     @classmethod
     def of(cls, booking: Booking) -> "Before":
-        if booking.id is None:
-            return cls(None, booking.requested_start, None)
-        start = held_at(booking.status, booking.requested_start, booking.proposed_start)
-        return cls(booking.status, start, booking.expert)
+        """The request's or the session's own time (not a proposal's): what "moved from" means."""
+        status = booking.status if booking.id is not None else None
+        return cls(status, booking.requested_start, booking.expert if status else None)
 
 
 def facts(

@@ -23,12 +23,18 @@ from flows.words import fold, is_emoji_only
 MAX_LENGTH = 1600
 STALE_AFTER = timedelta(hours=24)
 
-STATES: dict[str, State] = {**menu.STATES, **booking.STATES, **manage.STATES}
-S = StrEnum("S", {state.upper(): state for state in STATES})  # every state, by name
+
+
+def states() -> dict[str, State]:
+    """Every state of every part, read from the parts' tables."""
+    return {**menu.STATES, **booking.states(), **manage.STATES}
+
+
+S = StrEnum("S", {state.upper(): state for state in states()})  # every state, by name
 # Answers that may come at any time in the menu, before the menu reads a choice.
 INTERCEPTS = (aftercare.survey_answer, manage.proposal_answer)
 
-__all__ = ["CANCEL", "S", "STATES", "handle", "in_menu", "takes_a_slot"]
+__all__ = ["CANCEL", "S", "handle", "in_menu", "states", "takes_a_slot"]
 
 
 def in_menu(chat_or_state: Chat | str) -> bool:
@@ -39,7 +45,7 @@ def in_menu(chat_or_state: Chat | str) -> bool:
 
 def takes_a_slot(chat: Chat) -> bool:
     """The next answer may take a time slot (the caller serialises those)."""
-    state = STATES.get(chat.state)
+    state = states().get(chat.state)
     return bool(state and state.takes_slot)
 
 
@@ -87,7 +93,7 @@ def _back(talk: Talk) -> None:
 
 
 def _help(talk: Talk) -> None:
-    helps = STATES[talk.state].help or "help_generic"
+    helps = talk.states[talk.state].help or "help_generic"
     if callable(helps):
         helps(talk)
     else:
@@ -96,7 +102,7 @@ def _help(talk: Talk) -> None:
 
 
 def _anytime(talk: Talk, word: str, text: str) -> bool:
-    state = STATES[talk.state]
+    state = talk.states[talk.state]
     if word in state.own_words:
         return False
     if word in MENU or word in START:
@@ -132,7 +138,7 @@ def _read(talk: Talk, message: Incoming, stale: bool) -> None:
         talk.say("stopped")
         return
     talk.lang = detect_lang(text, talk.lang)
-    if stale and STATES[talk.state].resumable:
+    if stale and talk.states[talk.state].resumable:
         booking.save_draft(talk)
         talk.go(booking.B.RESUME)
         return
@@ -146,12 +152,12 @@ def _read(talk: Talk, message: Incoming, stale: bool) -> None:
             return
     if any(intercept(talk, text) for intercept in INTERCEPTS) or _anytime(talk, word, text):
         return
-    STATES[talk.state].read(talk, text)
+    talk.states[talk.state].read(talk, text)
 
 
 def handle(chat: Chat, message: Incoming, ctx: Context) -> Reply:
     """The conversation after `message`: new state, replies, and effects for the caller."""
     stale = chat.updated_at is not None and ctx.now - chat.updated_at > STALE_AFTER
-    talk = Talk(chat, ctx, STATES)
+    talk = Talk(chat, ctx, states())
     _read(talk, message, stale)
     return talk.reply()

@@ -65,7 +65,6 @@ STEPS: dict[str, Step] = {
     B.FOLLOW_UP: Step("ask_follow_up", parse_problem_text, B.WHEN, help="help_problem_text"),
     B.WHEN: Step("ask_when", parse_start, B.SUMMARY, help="help_when"),
 }  # fmt: skip
-ORDER = list(STEPS)
 
 # What a returning number is offered again ("Gunakan data koperasi sebelumnya?").
 KNOWN_FIELDS = ("coop_name", "nik", "coop_kind", "kecamatan", "in_regency", "contact_name",
@@ -175,8 +174,8 @@ def store(talk: Talk, state: str, outcome: Accept) -> None:
     talk.answers.update(outcome.values)
     talk.scratch.history.append(state)
     following = outcome.skip_to or STEPS[state].next
-    until = talk.scratch.edit_until
-    if until and (following not in ORDER or ORDER.index(following) > ORDER.index(until)):
+    until, order = talk.scratch.edit_until, list(STEPS)
+    if until and (following not in order or order.index(following) > order.index(until)):
         talk.scratch.edit_until, following = None, B.SUMMARY
     talk.go(following)
 
@@ -305,9 +304,20 @@ def _help_kecamatan(talk: Talk) -> None:
 
 
 HELP: dict[str, Callable[[Talk], None]] = {B.KECAMATAN: _help_kecamatan}
-STATES: dict[str, State] = {
-    **{state: State(_ask_step(step), _read_step(state), HELP.get(state, step.help),
-                    booking=True, resumable=True) for state, step in STEPS.items()},
+
+
+def states() -> dict[str, State]:
+    """The booking's states: one per question of STEPS, then the rest (read from the tables
+    each time, so a new row of STEPS is a new question)."""
+    questions = {
+        state: State(_ask_step(step), _read_step(state), HELP.get(state, step.help),
+                     booking=True, resumable=True)
+        for state, step in STEPS.items()
+    }  # fmt: skip
+    return {**questions, **OTHER_STATES}
+
+
+OTHER_STATES: dict[str, State] = {
     B.CONFIRM: State(lambda talk: talk.say(talk.scratch.pending.key, **talk.scratch.pending.params),
                      _read_confirm, booking=True, resumable=True),
     B.SUMMARY: State(lambda talk: talk.say("summary", lines="\n".join(

@@ -1,6 +1,10 @@
 """Meeting links from the Zoom API, against a local fake Zoom that checks the OAuth flow."""
 
+import sqlite3
+
 import pytest
+from sqlalchemy import text as sql
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from bot import create_app
@@ -92,3 +96,33 @@ def test_wrong_zoom_credentials_fall_back_too(fake_zoom, engine, db_url) -> None
     reply = "\n".join(whatsapp.send(ADMIN, "KONFIRMASI EK-0001"))
     assert "belum punya tautan rapat tetap" in reply and fake_zoom.meetings == []
     app.extensions["engine"].dispose()
+
+
+def test_no_transaction_is_open_while_zoom_answers(zoom_app, fake_zoom, engine, db_url) -> None:
+    """The webhook's write transaction never waits on Zoom: the meeting is made first."""
+    seen: list[str] = []
+
+    def look() -> None:
+        if engine.dialect.name == "sqlite":
+            connection = sqlite3.connect(make_url(db_url).database, timeout=0)
+            try:
+                connection.execute("BEGIN IMMEDIATE")  # fails while anyone holds the write lock
+                connection.rollback()
+                seen.append("free")
+            except sqlite3.OperationalError as error:
+                seen.append(str(error))
+            finally:
+                connection.close()
+        else:
+            with engine.connect() as connection:
+                waiting = connection.execute(sql(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+                )).scalar()  # fmt: skip
+            seen.append("free" if waiting == 0 else f"{waiting} transaction(s) open")
+
+    fake_zoom.while_creating = look
+    whatsapp = WhatsApp(zoom_app.test_client())
+    book(whatsapp)
+    assert JOIN_URL in "\n".join(whatsapp.send(ADMIN, "KONFIRMASI EK-0001"))
+    assert seen == ["free"]
