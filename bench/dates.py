@@ -7,28 +7,19 @@ import statistics
 import sys
 import time
 from datetime import datetime
-from pathlib import Path
 
-from flows.dates import WIB, parse_when
+from flows.dates import WIB
+from tests.helpers import SHARED, corpus, shown_when
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dates.tsv"
+CORPUS = SHARED / "corpus" / "dates.tsv"
 
 
 def lines() -> list[tuple[str, datetime, str]]:
-    rows = []
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        text, now, expected = line.split("\t")
-        rows.append((text, datetime.fromisoformat(now).replace(tzinfo=WIB), expected))
-    return rows
+    return [(text, datetime.fromisoformat(now).replace(tzinfo=WIB), expected)
+            for text, now, expected in corpus("dates")]  # fmt: skip
 
 
-def ours(text: str, now: datetime) -> str:
-    when = parse_when(text, now)
-    if when is None:
-        return "NONE"
-    return when.date.isoformat() + (f" {when.time:%H:%M}" if when.time else "")
+ours = shown_when
 
 
 def theirs(text: str, now: datetime) -> str:

@@ -7,9 +7,17 @@ answers, never inside them, so what is booked is exactly the answers.
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from flows.calendar import ClinicCalendar
+
+
+class Home(StrEnum):
+    """Where every conversation starts and comes back to."""
+
+    START = "start"  # never written to: the welcome, then the menu
+    MENU = "menu"
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,7 @@ class Scratch:
 class Chat:
     """The stored conversation of one phone number."""
 
-    state: str = "start"
+    state: str = Home.START
     answers: dict[str, Any] = field(default_factory=dict)
     scratch: Scratch = field(default_factory=Scratch)
     lang: str = "id"

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from flows.model import Chat, Scratch
 from storage.models import Conversation, InboundMessage
 
 
@@ -50,6 +51,31 @@ def within_window(session: Session, phone: str, now: datetime) -> bool:
         .limit(1)
     ).first()
     return last is not None and now - last < WINDOW
+
+
+def load_chat(conversation: Conversation) -> Chat:
+    """The stored conversation as the pure conversation reads it; ValueError when its scratch
+    cannot be read."""
+    try:
+        scratch = Scratch.from_json(conversation.scratch)
+    except (TypeError, KeyError, AttributeError) as error:
+        raise ValueError("the stored conversation cannot be read") from error
+    return Chat(conversation.state, dict(conversation.answers), scratch, conversation.lang,
+                conversation.opted_out, conversation.updated_at)  # fmt: skip
+
+
+def save_chat(session: Session, conversation: Conversation, chat: Chat, now: datetime) -> None:
+    conversation.state, conversation.answers = chat.state, chat.answers
+    conversation.scratch = chat.scratch.to_json()
+    conversation.lang, conversation.opted_out = chat.lang, chat.opted_out
+    conversation.updated_at = now
+    session.add(conversation)
+
+
+def touch(session: Session, conversation: Conversation, now: datetime) -> None:
+    """The number wrote (a staff command): its conversation is left as it was."""
+    conversation.updated_at = now
+    session.add(conversation)
 
 
 def is_opted_out(session: Session, phone: str) -> bool:

@@ -8,6 +8,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from flows.kinds import MessageStatus
 from flows.lifecycle import ON_THE_CALENDAR, CaseStatus, Status
+from flows.model import Home
 
 # Named constraints, so migrations can alter them on every backend (SQLite included).
 SQLModel.metadata.naming_convention = {
@@ -188,7 +189,7 @@ class Conversation(SQLModel, table=True):
     """One per phone number, so a restart never loses where a user was."""
 
     phone: str = Field(primary_key=True, max_length=20)
-    state: str = Field(default="start", max_length=40)
+    state: str = Field(default=Home.START, max_length=40)
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Where the conversation is (offers, history, drafts): flows.model.Scratch, never the answers.
     scratch: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -98,30 +98,29 @@ def whatsapp(client) -> WhatsApp:
     return WhatsApp(client)
 
 
-@pytest.fixture
-def session_ready(app, engine):
-    """EK-0001 booked by the cooperative (Monday 30 November 10.00) and confirmed with Ir. Sri,
-    as of Friday 27 November 10.00; the test moves `clock["now"]`."""
+def _confirmed(app, engine, konfirmasi: str) -> tuple[WhatsApp, dict]:
+    """EK-0001 booked by the cooperative on Friday 27 November 10.00 and confirmed with Ir. Sri
+    by `konfirmasi`; the test moves `clock["now"]`."""
     clock = {"now": NOW}
     app.extensions["clock"] = lambda: clock["now"]
     set_link(engine, SRI, "https://zoom.us/j/555")
     whatsapp = WhatsApp(app.test_client())
     book(whatsapp)
-    assert "terkonfirmasi" in admin(whatsapp, "KONFIRMASI EK-0001")
+    assert "terkonfirmasi" in admin(whatsapp, konfirmasi)
     return whatsapp, clock
 
 
 @pytest.fixture
+def session_ready(app, engine):
+    """EK-0001 confirmed for the time it asked, Monday 30 November 10.00; now is Friday."""
+    return _confirmed(app, engine, "KONFIRMASI EK-0001")
+
+
+@pytest.fixture
 def session_started(app, engine):
-    """EK-0001 booked by the cooperative and confirmed with Ir. Sri for today, Friday 27
-    November 11.00; the clock is at 11.05, the session under way, and the cooperative wrote
-    an hour ago (inside WhatsApp's 24 hours)."""
-    clock = {"now": NOW}
-    app.extensions["clock"] = lambda: clock["now"]
-    set_link(engine, SRI, "https://zoom.us/j/555")
-    whatsapp = WhatsApp(app.test_client())
-    book(whatsapp)
-    assert "terkonfirmasi" in admin(whatsapp, "KONFIRMASI EK-0001 hari ini jam 11")
+    """EK-0001 confirmed for today 11.00; the clock is at 11.05, the session under way, and
+    the cooperative wrote an hour ago (inside WhatsApp's 24 hours)."""
+    whatsapp, clock = _confirmed(app, engine, "KONFIRMASI EK-0001 hari ini jam 11")
     clock["now"] = at("2026-11-27 11:05")
     return whatsapp, clock
 

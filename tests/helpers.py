@@ -57,6 +57,23 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def corpus(name: str) -> list[list[str]]:
+    """The rows of ../shared/corpus/<name>.tsv (comments and blank lines left out)."""
+    path = SHARED / "corpus" / f"{name}.tsv"
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]  # fmt: skip
+
+
+def shown_when(text_sent: str, now: datetime) -> str:
+    """What parse_when read, as the corpus writes it: "2026-11-30 10:00", or NONE."""
+    from flows.dates import parse_when
+
+    when = parse_when(text_sent, now)
+    if when is None:
+        return "NONE"
+    return when.date.isoformat() + (f" {when.time:%H:%M}" if when.time else "")
+
+
 # --- local servers -------------------------------------------------------------------------------
 
 

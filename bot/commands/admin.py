@@ -7,6 +7,7 @@ send the same messages. A verb the table does not have is an error, never a defa
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from bot.commands import handler, mistyped
 from bot.lifecycle import Acting, Change, apply, cases, refusal
 from bot.lifecycle.facts import facts
 from bot.lifecycle.sessions import Refused, not_a_session_time, take
@@ -20,10 +21,6 @@ from storage.bookings import booking_by_code, history
 from storage.models import Booking, BookingEvent
 
 PAGE = 10
-
-
-class UnknownVerb(Exception):
-    """A verb the parser knows but this table does not: a programming error, never guessed."""
 
 
 @dataclass(frozen=True)
@@ -140,14 +137,11 @@ def run(act: Acting, command: Command | Mistyped) -> list[str]:
     """Carry out one administrator command (from WhatsApp or the console); the answers."""
     act = replace(act, actor=Actor.ADMINISTRATOR)
     if isinstance(command, Mistyped):
-        why = staff(f"mistyped.{command.why}", text=command.text)
-        return [staff("admin_mistyped", why=why, example=staff(f"example.admin.{command.verb}"))]
-    handler = COMMANDS.get(command.verb)
-    if handler is None:
-        raise UnknownVerb(command.verb)
+        return [mistyped("admin", command)]
+    row = handler(COMMANDS, command.verb)
     booking = None
-    if handler.booking:
+    if row.booking:
         booking = booking_by_code(act.session, command.code or "", lock=True)
         if booking is None:
             return [staff("admin_unknown_code", code=command.code)]
-    return handler.run(act, command, booking)
+    return row.run(act, command, booking)

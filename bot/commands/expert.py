@@ -9,6 +9,7 @@ conversation (its scratch) until KIRIM, shown as a preview, and sent on YA.
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from bot.commands import handler, mistyped
 from bot.lifecycle import Acting, Change, apply, refusal, send
 from bot.lifecycle.facts import schedule_line
 from flows.calendar import format_day
@@ -23,10 +24,6 @@ from storage.bookings import booking_by_code, bookings_of
 from storage.models import Booking, Conversation, Expert
 
 DRAFT = "prescription"  # the draft's place in the expert's conversation scratch
-
-
-class UnknownVerb(Exception):
-    """A verb the parser knows but this table does not: a programming error, never guessed."""
 
 
 @dataclass(frozen=True)
@@ -91,19 +88,16 @@ def run(act: Acting, conversation: Conversation, expert: Expert, text: str) -> l
     command = read_expert_command(text, act.now, in_menu(conversation.state))
     if command is None:
         return None
-    if not isinstance(command, ExpertCommand):  # Mistyped
-        why = staff(f"mistyped.{command.why}", text=command.text)
-        return [staff("expert_mistyped", why=why, example=staff(f"example.expert.{command.verb}"))]
-    handler = COMMANDS.get(command.verb)
-    if handler is None:
-        raise UnknownVerb(command.verb)
+    if not isinstance(command, ExpertCommand):
+        return [mistyped("expert", command)]
+    row = handler(COMMANDS, command.verb)
     booking = None
-    if handler.booking:
+    if row.booking:
         booking = booking_by_code(act.session, command.code or "", lock=True)
         if booking is None or booking.expert_id != expert.id:
             return [staff("expert_not_yours", code=command.code)]
     try:
-        return handler.run(act, expert, command, booking, conversation)
+        return row.run(act, expert, command, booking, conversation)
     except NotAllowed as error:
         return [refusal(booking, error, act.actor)]
 

@@ -24,9 +24,9 @@ from flows.admin import Command, Mistyped, read_command
 from flows.catalogue import say
 from flows.conversation import handle, in_menu, takes_a_slot
 from flows.lifecycle import Actor
-from flows.model import Chat, Incoming, Scratch
+from flows.model import Chat, Incoming
 from flows.phone import normalize_phone
-from storage.conversations import lock_conversation, record_inbound
+from storage.conversations import load_chat, lock_conversation, record_inbound, save_chat, touch
 from storage.directory import admin_phones, expert_by_phone
 from storage.models import Conversation, InboundMessage
 from storage.outbox import record_replies
@@ -108,23 +108,11 @@ def _staff(act: Acting, conversation: Conversation, chat: Chat,
 def _converse(
     act: Acting, conversation: Conversation, incoming: Incoming, stored: InboundMessage
 ) -> list[str]:
+    chat = None
     try:
-        chat = Chat(
-            conversation.state,
-            dict(conversation.answers),
-            Scratch.from_json(conversation.scratch),
-            conversation.lang,
-            conversation.opted_out,
-            conversation.updated_at,
-        )
-    except (TypeError, ValueError, KeyError, AttributeError):
-        chat = None
-    try:
-        if chat is None:
-            raise ValueError("the stored conversation cannot be read")
+        chat = load_chat(conversation)
         if (texts := _staff(act, conversation, chat, incoming)) is not None:
-            conversation.updated_at = act.now
-            act.session.add(conversation)
+            touch(act.session, conversation, act.now)
             return texts
         if not chat.opted_out:
             expert.deliver_pending_prescriptions(act, act.who)
@@ -142,11 +130,5 @@ def _converse(
         stored.error = "conversation failed"
         act.session.add(stored)
         return [say("fault", chat.lang if chat else conversation.lang)]
-    conversation.state = reply.chat.state
-    conversation.answers = reply.chat.answers
-    conversation.scratch = reply.chat.scratch.to_json()
-    conversation.lang = reply.chat.lang
-    conversation.opted_out = reply.chat.opted_out
-    conversation.updated_at = act.now
-    act.session.add(conversation)
+    save_chat(act.session, conversation, reply.chat, act.now)
     return texts

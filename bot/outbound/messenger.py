@@ -10,6 +10,8 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from flows.kinds import MessageStatus
+
 # Twilio error codes that no retry can fix (invalid number, outside the 24-hour window, ...).
 PERMANENT_CODES = {21211, 21408, 21610, 21612, 21614, 63016, 63024, 63032}
 
@@ -49,7 +51,7 @@ class LocalOutbox:
     window = False
 
     def send(self, to: str, body: str, template: Template | None = None) -> Sent:
-        return Sent(sid=f"LO{uuid.uuid4().hex}", status="delivered")
+        return Sent(sid=f"LO{uuid.uuid4().hex}", status=MessageStatus.DELIVERED)
 
 
 class BaseUrlHttpClient(TwilioHttpClient):
@@ -106,7 +108,7 @@ class TwilioMessenger:
             ) from error
         except OSError as error:  # connection refused, timeout, DNS
             raise SendError(f"network: {error}", permanent=False) from error
-        return Sent(sid=message.sid, status=message.status or "queued")
+        return Sent(sid=message.sid, status=message.status or MessageStatus.QUEUED)
 
 
 def make_messenger(config: dict) -> Messenger:

@@ -17,7 +17,7 @@ from flows.choices import MAIN_MENU
 from flows.conversation import aftercare, booking, manage, menu
 from flows.conversation.anytime import BACK, CANCEL, HELP, MENU, START, STOP, detect_lang
 from flows.conversation.talk import State, Talk
-from flows.model import Chat, Context, Incoming, Reply
+from flows.model import Chat, Context, Home, Incoming, Reply
 from flows.words import fold, is_emoji_only
 
 MAX_LENGTH = 1600
@@ -40,7 +40,7 @@ __all__ = ["CANCEL", "S", "handle", "in_menu", "states", "takes_a_slot"]
 def in_menu(chat_or_state: Chat | str) -> bool:
     """At the menu (or never written to): where staff commands are read without a code."""
     state = chat_or_state if isinstance(chat_or_state, str) else chat_or_state.state
-    return state in (menu.N.START, menu.N.MENU)
+    return state in (Home.START, Home.MENU)
 
 
 def takes_a_slot(chat: Chat) -> bool:
@@ -74,7 +74,7 @@ def _not_text(talk: Talk, message: Incoming, text: str) -> bool:
         talk.say("emoji")
     else:
         return False
-    if talk.state == menu.N.START:
+    if talk.state == Home.START:
         talk.say("welcome")
     talk.ask()
     return True
@@ -144,9 +144,9 @@ def _read(talk: Talk, message: Incoming, stale: bool) -> None:
         return
     if _not_text(talk, message, text):
         return
-    if talk.state == menu.N.START:
+    if talk.state == Home.START:
         talk.say("welcome")
-        talk.state = menu.N.MENU
+        talk.state = Home.MENU
         if word in MENU or word in START or MAIN_MENU.pick(text) is None:
             talk.ask()
             return

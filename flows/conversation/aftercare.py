@@ -4,7 +4,7 @@ still open and the new time."""
 
 from flows.conversation.booking import KNOWN_FIELDS, B
 from flows.conversation.talk import Talk
-from flows.model import BookingView, CaseAnswer, RateSession, Scratch
+from flows.model import BookingView, CaseAnswer, Home, RateSession, Scratch
 from flows.words import fold
 
 SOLVED = {"sudah", "sdh", "udah", "sudah teratasi", "teratasi", "solved"}
@@ -19,7 +19,7 @@ def _asked(talk: Talk) -> BookingView | None:
 
 def survey_answer(talk: Talk, text: str) -> bool:
     """1–5 right after the question (a bare number later is the menu), SUDAH or BELUM."""
-    if talk.state != "menu" or (booking := _asked(talk)) is None:
+    if talk.state != Home.MENU or (booking := _asked(talk)) is None:
         return False
     word, last_seen = fold(text), talk.chat.updated_at
     untouched = last_seen is None or last_seen <= booking.survey_at

@@ -26,7 +26,7 @@ from flows.conversation.steps import Accept, Confirm, Outcome, Reject, Step, cho
 from flows.conversation.talk import State, Talk
 from flows.conversation.when import offer_nearest, parse_start, refusal_line, slot_topic
 from flows.dates import WIB
-from flows.model import Draft, Pending, Scratch, SubmitBooking
+from flows.model import Draft, Home, Pending, Scratch, SubmitBooking
 from flows.words import fold, yes_no
 
 
@@ -215,7 +215,7 @@ def _read_summary(talk: Talk, text: str) -> None:
         if _start_gone(talk):
             return
         talk.effects.append(SubmitBooking(dict(talk.answers)))
-        talk.state, talk.answers, talk.scratch = "menu", {}, Scratch()
+        talk.state, talk.answers, talk.scratch = Home.MENU, {}, Scratch()
     elif word in CHANGE:
         talk.scratch.history.append(B.SUMMARY)
         talk.go(B.EDIT)
@@ -257,10 +257,7 @@ def start(talk: Talk) -> None:
 
 
 def _read_use_known(talk: Talk, text: str) -> None:
-    said = yes_no(text)
-    if said is None:
-        talk.say("ask_yes_no")
-        talk.ask()
+    if (said := talk.yes_or_no(text)) is None:
         return
     talk.scratch.history.append(B.USE_KNOWN)
     if said:
@@ -280,10 +277,7 @@ def save_draft(talk: Talk) -> None:
 
 
 def _read_resume(talk: Talk, text: str) -> None:
-    said = yes_no(text)
-    if said is None:
-        talk.say("ask_yes_no")
-        talk.ask()
+    if (said := talk.yes_or_no(text)) is None:
         return
     draft, talk.scratch.draft = talk.scratch.draft, None
     if said and draft:

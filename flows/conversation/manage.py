@@ -17,6 +17,7 @@ from flows.model import (
     AcceptProposal,
     BookingView,
     CancelBooking,
+    Home,
     RejectProposal,
     RescheduleBooking,
     Scratch,
@@ -56,7 +57,7 @@ def _booking(talk: Talk, code: str | None) -> BookingView | None:
 
 def _done(talk: Talk) -> None:
     """The change is asked for; the effect's answer follows."""
-    talk.state, talk.answers, talk.scratch = "menu", {}, Scratch()
+    talk.state, talk.answers, talk.scratch = Home.MENU, {}, Scratch()
 
 
 def start(talk: Talk) -> None:
@@ -98,11 +99,10 @@ def _read_action(talk: Talk, text: str) -> None:
 
 
 def _read_cancel(talk: Talk, text: str) -> None:
-    said, code = yes_no(text), talk.scratch.code
+    said, code = talk.yes_or_no(text), talk.scratch.code
     if said is None:
-        talk.say("ask_yes_no")
-        talk.ask()
-    elif said:
+        return
+    if said:
         talk.effects.append(CancelBooking(code))
         _done(talk)
     else:
@@ -127,7 +127,7 @@ def proposal_answer(talk: Talk, text: str) -> bool:
     proposals = [b for b in talk.ctx.bookings if b.status in AWAITING_ANSWER]
     code = booking_code(text)
     chosen = next((b for b in proposals if b.code == code), None)
-    if chosen is None and code is None and len(proposals) == 1 and talk.state == "menu":
+    if chosen is None and code is None and len(proposals) == 1 and talk.state == Home.MENU:
         chosen = proposals[0]
     words = fold(CODE.sub(" ", text)).split()
     said = yes_no(words[0]) if words else None

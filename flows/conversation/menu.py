@@ -7,12 +7,11 @@ from flows.choices import MAIN_MENU
 from flows.conversation import booking, manage
 from flows.conversation.booking import B
 from flows.conversation.talk import State, Talk
-from flows.model import ForwardToAdmins
+from flows.lifecycle import CaseStatus
+from flows.model import ForwardToAdmins, Home
 
 
 class N(StrEnum):
-    START = "start"  # never written to: the welcome and the menu
-    MENU = "menu"
     CONTACT_ADMIN = "contact_admin"
 
 
@@ -42,7 +41,8 @@ def status(talk: Talk) -> None:
         if case_id is None:
             lines.append(text)
             continue
-        state = name("case", "open" if sessions[0].case_open else "closed", talk.lang)
+        is_open = sessions[0].case_open
+        state = name("case", CaseStatus.OPEN if is_open else CaseStatus.CLOSED, talk.lang)
         lines.append(say("status_case", talk.lang, case=case_id, state=state,
                          sessions="\n" + text))  # fmt: skip
     talk.say("status_list", lines="\n".join(lines))
@@ -74,12 +74,12 @@ def _forward(talk: Talk, text: str) -> None:
 
 
 def _ask_menu(talk: Talk) -> None:
-    talk.state = N.MENU
+    talk.state = Home.MENU
     talk.menu()
 
 
 STATES: dict[str, State] = {
-    N.START: State(_ask_menu, _read_menu, Talk.info),
-    N.MENU: State(_ask_menu, _read_menu, Talk.info),
+    Home.START: State(_ask_menu, _read_menu, Talk.info),
+    Home.MENU: State(_ask_menu, _read_menu, Talk.info),
     N.CONTACT_ADMIN: State(lambda talk: talk.say("ask_admin_message"), _forward),
 }

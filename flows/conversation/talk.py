@@ -8,7 +8,8 @@ from typing import Any
 from flows.calendar import hours_params
 from flows.catalogue import say
 from flows.choices import MAIN_MENU, TOPICS
-from flows.model import Chat, Context, Effect, Reply
+from flows.model import Chat, Context, Effect, Home, Reply
+from flows.words import yes_no
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Talk:
     effects: list[Effect] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.state = self.chat.state if self.chat.state in self.states else "start"
+        self.state = self.chat.state if self.chat.state in self.states else Home.START
         self.answers: dict[str, Any] = dict(self.chat.answers)
         self.scratch = self.chat.scratch.copy()
         self.lang = self.chat.lang
@@ -84,13 +85,21 @@ class Talk:
 
     def to_menu(self) -> None:
         """The main menu; a booking set aside as a draft stays set aside."""
-        self.state, self.answers = "menu", {}
+        self.state, self.answers = Home.MENU, {}
         self.scratch.history, self.scratch.offer, self.scratch.pending = [], None, None
         self.scratch.edit_until = self.scratch.code = self.scratch.topic = None
         self.menu()
 
     def turn(self, text: str) -> Turn:
         return Turn(text, self.lang, self.ctx, self.answers, self.scratch.offer, self.scratch)
+
+    def yes_or_no(self, text: str) -> bool | None:
+        """YA or TIDAK; anything else is asked again (and None returned)."""
+        said = yes_no(text)
+        if said is None:
+            self.say("ask_yes_no")
+            self.ask()
+        return said
 
     def reject(self, lines: list[str], offer: Any = None, ask_again: bool = True) -> None:
         """Say why an answer cannot be taken, keep what was offered, and ask again."""

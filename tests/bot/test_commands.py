@@ -3,7 +3,7 @@ example, and a verb without a row is an error, never a default action."""
 
 import pytest
 
-from bot.commands import admin, expert
+from bot.commands import UnknownVerb, admin, expert
 from bot.lifecycle import Acting
 from bot.meetings import Prepared
 from flows.admin import VERBS, Command, Verb
@@ -34,7 +34,7 @@ def test_a_verb_without_a_row_is_an_error_and_changes_nothing(app, engine, monke
     with transaction(engine) as session:
         act = Acting(session, Actor.ADMINISTRATOR, ADMIN, NOW, app.extensions["settings"],
                      Prepared())  # fmt: skip
-        with pytest.raises(admin.UnknownVerb):
+        with pytest.raises(UnknownVerb):
             admin.run(act, Command(Verb.DECLINE, code, reason="tidak ada barisnya"))
     from tests.helpers import messages_to
 
@@ -47,7 +47,7 @@ def test_an_expert_verb_without_a_row_is_an_error(app, engine, monkeypatch) -> N
     with transaction(engine) as session:
         act = Acting(session, Actor.EXPERT, SRI, NOW, app.extensions["settings"], Prepared())
         conversation = Conversation(phone=SRI)
-        with pytest.raises(expert.UnknownVerb):
+        with pytest.raises(UnknownVerb):
             expert.run(act, conversation, expert_by_phone(session, SRI), "ARSIP EK-0001")
 
 

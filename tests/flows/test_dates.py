@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.dates import WIB, parse_clock, parse_when
-from tests.helpers import SHARED
+from tests.helpers import SHARED, corpus, shown_when
 
 CORPUS = SHARED / "corpus" / "dates.tsv"
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)  # a Friday
@@ -16,20 +16,11 @@ NOW = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)  # a Friday
 def corpus_lines() -> list:
     if not CORPUS.exists():
         return [pytest.param(None, None, None, marks=pytest.mark.skip(f"no corpus at {CORPUS}"))]
-    lines = []
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        text, now, expected = line.split("\t")
-        lines.append(pytest.param(text, now, expected, id=f"{text}@{now}"))
-    return lines
+    return [pytest.param(text, now, expected, id=f"{text}@{now}")
+            for text, now, expected in corpus("dates")]  # fmt: skip
 
 
-def shown(text: str, now: datetime) -> str:
-    when = parse_when(text, now)
-    if when is None:
-        return "NONE"
-    return when.date.isoformat() + (f" {when.time:%H:%M}" if when.time else "")
+shown = shown_when
 
 
 @pytest.mark.parametrize(("text", "now", "expected"), corpus_lines())
