@@ -20,6 +20,12 @@ def _topic(key: str) -> str:
     return TOPICS.label(key)
 
 
+@bp.app_template_filter("answer")
+def _answer(key: str) -> str:
+    """The label of a booking answer kept in booking.details (its summary label)."""
+    return name("summary_label", key)
+
+
 @bp.app_template_filter("status")
 def _status(value: str) -> str:
     return name("status", value)
