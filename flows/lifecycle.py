@@ -126,7 +126,6 @@ TRANSITIONS: tuple[Transition, ...] = (
     _row("prescribe", {S.CONFIRMED, S.DONE}, Event.PRESCRIBE, S.DONE,
          {A.EXPERT, A.ADMINISTRATOR}, started),
 )  # fmt: skip
-BY_NAME = {row.name: row for row in TRANSITIONS}
 
 
 class NotAllowed(Exception):

@@ -25,11 +25,6 @@ class State:
     own_words: frozenset[str] = frozenset()  # global words it reads as its own answers
 
 
-def asking(key: str, **params: Any) -> Callable[["Talk"], None]:
-    """A question that is one sentence of the catalogue."""
-    return lambda talk: talk.say(key, **params)
-
-
 @dataclass(frozen=True)
 class Turn:
     """One answer as a parser sees it."""

@@ -19,7 +19,7 @@ from flows.kinds import (
     split_message,
     template_table,
 )
-from flows.lifecycle import BY_NAME
+from flows.lifecycle import TRANSITIONS
 from tests.helpers import ROOT
 
 EXPERT_RECIPIENTS = {To.EXPERT, To.NEW_EXPERT, To.SAME_EXPERT, To.PREVIOUS_EXPERT}
@@ -39,7 +39,7 @@ def test_every_kind_is_complete(kind) -> None:
     for fields in texts:
         assert set(kind.variables) <= fields, "a template variable the text does not say"
     for step, to in kind.on.items():
-        assert step in BY_NAME, f"{kind.name} is sent on an unknown step {step}"
+        assert step in {row.name for row in TRANSITIONS}, f"{kind.name}: no step {step}"
         if kind.audience == To.COOPERATIVE:
             assert to == To.COOPERATIVE
         elif kind.audience == To.EXPERT:
