@@ -4,7 +4,7 @@ from datetime import datetime
 
 from bot.console import bp
 from flows.calendar import format_start
-from flows.catalogue import name
+from flows.catalogue import STAFF, name, names
 from flows.choices import TOPICS
 from flows.lifecycle import Event
 from storage.users import Role
@@ -31,7 +31,13 @@ def _status(value: str) -> str:
     return name("status", value)
 
 
+def page(name: str):
+    """The words of one console page (staff.toml's [page.<name>])."""
+    return names(f"page.{name}", STAFF)
+
+
 @bp.app_context_processor
 def _names() -> dict:
-    """The declared names templates compare with, instead of copies of their values."""
-    return {"Role": Role, "Event": Event}
+    """The declared names templates compare with, instead of copies of their values, and
+    the words of each page."""
+    return {"Role": Role, "Event": Event, "page": page}

@@ -76,7 +76,7 @@ async function loadPhones() {
 
 async function open(raw) {
   const response = await fetch("/simulator/api/thread?phone=" + encodeURIComponent(raw));
-  if (!response.ok) { $("who").textContent = "Nomor tidak valid: " + raw; return; }
+  if (!response.ok) { $("who").textContent = $("who").dataset.badNumber + raw; return; }
   const data = await response.json();
   state.phone = data.phone;
   state.lastShown = "";
