@@ -15,9 +15,9 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.lifecycle.facts import Before, facts
 from bot.meetings import Prepared
-from flows.calendar import format_start
+from flows.calendar import ClinicCalendar, format_start
 from flows.catalogue import STAFF, name, say, staff
-from flows.kinds import Kind, Moment, To, sent_on
+from flows.kinds import Kind, Moment, To, at_once, sent_on
 from flows.lifecycle import Actor, Event, NotAllowed, Outcome, Transition, check, held_at
 from storage.bookings import record_event, save_new
 from storage.conversations import language_of, within_window
@@ -133,22 +133,23 @@ def apply(act: Acting, booking: Booking, event: Event, change: Change | None = N
         told = facts(booking, STAFF, act.settings.hours, act.settings.address, before, row.name)
         detail = staff(f"history.{row.name}", **told, note=change.reason)
         record_event(act.session, booking, act.who, event.value, act.now, detail.strip())
-        tell(act, booking, row.name, before)
+        _tell(act, booking, row.name, before)
     return row
 
 
-def tell(act: Acting, booking: Booking, step: str, before: Before | None = None) -> None:
+def _tell(act: Acting, booking: Booking, step: str, before: Before) -> None:
     """Queue every message the registry sends on `step`, each to whom it names."""
-    before = before or Before.of(booking)
-    start = held_at(booking.status, booking.requested_start, booking.proposed_start)
+    kinds = sent_on(step)
+    timed = any(kind.due is not at_once for kind, _to in kinds)  # reminders, the survey
     moment = Moment(
         now=act.now,
-        start=start,
-        calendar=working_calendar(act.session, act.now, act.settings.hours),
+        start=held_at(booking.status, booking.requested_start, booking.proposed_start),
+        calendar=working_calendar(act.session, act.now, act.settings.hours)
+        if timed else ClinicCalendar(act.settings.hours),
         times=act.settings.times,
         in_window=not booking.prescription_pending,
-    )
-    for kind, to in sent_on(step):
+    )  # fmt: skip
+    for kind, to in kinds:
         if not kind.when(moment) or (due := kind.due(moment)) is None:
             continue
         for phone in _recipients(act, booking, before, to):
