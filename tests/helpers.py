@@ -133,18 +133,22 @@ def prepared_engine(url: str) -> Engine:
     return engine
 
 
-def request(engine, phone: str, start: str, topic: str = "keuangan", name: str = "KSP") -> str:
-    """A waiting request, straight into the database (the conversation is tested elsewhere)."""
-    from storage.bookings import new_booking, save_new
-
-    answers = {
+def answers(start: str, topic: str = "keuangan", name: str = "KSP") -> dict:
+    """A finished conversation's answers, as SubmitBooking carries them."""
+    return {
         "coop_name": name, "nik": None, "coop_kind": "ksp", "kecamatan": "Cikupa",
         "in_regency": True, "contact_name": "Siti", "contact_role": "ketua", "topic": topic,
         "problem_area": "keuangan", "problem_text": "Tunggakan anggota meningkat.",
         "start": at(start).isoformat(),
     }  # fmt: skip
+
+
+def request(engine, phone: str, start: str, topic: str = "keuangan", name: str = "KSP") -> str:
+    """A waiting request, straight into the database (the conversation is tested elsewhere)."""
+    from storage.bookings import new_booking, save_new
+
     with transaction(engine) as session:
-        booking = new_booking(session, phone, answers)
+        booking = new_booking(session, phone, answers(start, topic, name))
         save_new(session, booking)
         return booking.code
 

@@ -114,10 +114,16 @@ def _parse_time(text: str) -> datetime | None | str:
     return datetime.combine(when.date, when.time, WIB)
 
 
+def _expert_id() -> int | None:
+    """The expert a form picked (none: the usual choice)."""
+    chosen = request.form.get("expert_id", "")
+    return int(chosen) if chosen.isdigit() else None
+
+
 def _command(action: str, code: str, start: datetime | None) -> Command | None:
     """The WhatsApp command a form is; None when the form lacks what it needs."""
     form = request.form
-    expert_id = int(form["expert_id"]) if form.get("expert_id", "").isdigit() else None
+    expert_id = _expert_id()
     reason = form.get("reason", "").strip()
     if action in ("confirm", "move"):
         if action == "move" and start is None:
@@ -156,7 +162,7 @@ def _change_session(code: str, action: str) -> list[str]:
     url = form.get("url") or None
     if action == "link" and (not url or not is_https_url(url)):
         return [staff("console.bad_link")]
-    expert_id = int(form["expert_id"]) if form.get("expert_id", "").isdigit() else None
+    expert_id = _expert_id()
     with _db() as db:
         booking = _booking_or_404(db, code)
         act = _acting(db)

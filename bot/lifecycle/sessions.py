@@ -115,11 +115,7 @@ def take(act: Acting, booking: Booking, event: Event, start: datetime,
     link = act.meetings.link_for(url, request, standing)
     if not link:
         raise Refused(staff("admin_no_link", expert=expert.name, code=booking.code))
-    try:
-        return apply(act, booking, event, Change(start=start, expert=expert, link=link))
-    except IntegrityError:  # a concurrent confirmation took this expert's time first
-        act.session.refresh(booking)
-        raise _busy(act, booking, expert, start) from None
+    return _held_by(act, booking, event, Change(start=start, expert=expert, link=link))
 
 
 def change(act: Acting, booking: Booking, expert_id: int | None = None,
@@ -134,8 +130,14 @@ def change(act: Acting, booking: Booking, expert_id: int | None = None,
     if moving and _pool(act, start).is_busy(expert.id, start, booking.code):
         raise _busy(act, booking, expert, start)
     link = url or (expert.meeting_link if moving else None) or booking.meeting_link
+    return _held_by(act, booking, Event.UPDATE, Change(start=start, expert=expert, link=link))
+
+
+def _held_by(act: Acting, booking: Booking, event: Event, change: Change) -> Transition:
+    """The step, unless the database finds the expert's time taken meanwhile (a concurrent
+    confirmation): then the answer is the next free times."""
     try:
-        return apply(act, booking, Event.UPDATE, Change(expert=expert, link=link))
+        return apply(act, booking, event, change)
     except IntegrityError:
         act.session.refresh(booking)
-        raise _busy(act, booking, expert, start) from None
+        raise _busy(act, booking, change.expert, change.start) from None

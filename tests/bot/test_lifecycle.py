@@ -13,17 +13,12 @@ from flows.kinds import always, at_once, sent_on
 from flows.lifecycle import Actor, Event, NotAllowed, Status, check, find
 from storage.bookings import new_booking, save_new
 from storage.models import Booking, BookingEvent, Expert, OutboundMessage
-from tests.helpers import COOP_PHONE, NOW, SRI, at
+from tests.helpers import COOP_PHONE, NOW, SRI, answers, at
 
 START = at("2026-12-01 10:00")  # Tuesday
 PROPOSED = at("2026-12-02 13:00")
 WITH_EXPERT = {Status.CONFIRMED, Status.DONE, Status.NO_SHOW, Status.MOVE_PROPOSED}
-ANSWERS = {
-    "coop_name": "KSP Uji", "nik": None, "coop_kind": "ksp", "kecamatan": "Cikupa",
-    "in_regency": True, "contact_name": "Siti", "contact_role": "ketua", "topic": "keuangan",
-    "problem_area": "keuangan", "problem_text": "Tunggakan anggota meningkat.",
-    "start": START.isoformat(),
-}  # fmt: skip
+ANSWERS = answers("2026-12-01 10:00", name="KSP Uji")
 
 
 def _booking(session: Session, status: Status | None, sri: Expert) -> Booking:
