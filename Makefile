@@ -16,12 +16,15 @@ node_modules/.bin/prism: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the Prism (mock Twilio) tests will be skipped"; fi
 
+# Demo mode: the local outbox, the simulator and a development key (never for real data).
+run: export EKLINIK_DEMO = 1
 run: $(STAMP)
 	@mkdir -p instance
 	$(BIN)/eklinik db upgrade
 	$(BIN)/eklinik seed-demo
 	@echo ""
-	@echo "  E-Klinik Koperasi is starting (SQLite in instance/, no Twilio account needed)."
+	@echo "  DEMO MODE (EKLINIK_DEMO=1): E-Klinik Koperasi is starting with SQLite in instance/,"
+	@echo "  no Twilio account needed. Never use demo mode with real cooperatives' data."
 	@echo "  Chat as any WhatsApp number:  http://127.0.0.1:5000/simulator"
 	@echo "  The demo administrator is +6281100000001: open it in the simulator to see its notices."
 	@echo "  Admin console:                http://127.0.0.1:5000/admin  (admin@eklinik.local / demo-admin-2026)"

@@ -1,3 +1,13 @@
-from bot import create_app
+"""The WSGI entry point (gunicorn wsgi:app)."""
 
-app = create_app()
+import sys
+
+from bot import create_app
+from bot.config import UnsafeSettings
+
+try:
+    app = create_app()
+except UnsafeSettings as refused:
+    print(refused, file=sys.stderr)
+    # gunicorn's "worker failed to boot" (3): the master stops instead of retrying for ever.
+    raise SystemExit(UnsafeSettings.EXIT_STATUS) from None

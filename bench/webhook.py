@@ -52,7 +52,7 @@ def prepare(url: str) -> None:
 def measure(url: str) -> list[float]:
     from datetime import datetime
 
-    app = create_app({"DATABASE_URL": url})
+    app = create_app({"DATABASE_URL": url, "DEMO": True})
     app.extensions["clock"] = lambda: datetime(2026, 11, 27, 10, tzinfo=WIB)
     client = app.test_client()
     samples = []

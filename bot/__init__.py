@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from bot.config import Config, settings_from
+from bot.config import Config, refuse_unsafe, settings_from
 from bot.outbound.messenger import LocalOutbox, make_messenger
 from bot.outbound.sender import SendPolicy, Throttle
 from storage.db import make_engine
@@ -20,6 +20,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_object(Config)
     if test_config:
         app.config.from_mapping(test_config)
+    refuse_unsafe(app.config)
+    if app.config["DEMO"]:
+        app.logger.warning(
+            "DEMO MODE (EKLINIK_DEMO=1): local outbox, /simulator, development key. "
+            "Never with real cooperatives' data."
+        )
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     app.extensions["clock"] = lambda: datetime.now(UTC)
@@ -31,7 +37,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         admin_numbers=settings.admin_numbers,
         throttle=Throttle(float(app.config["TWILIO_MPS"]) or None),
     )
-    app.config.setdefault("SIMULATOR", isinstance(app.extensions["messenger"], LocalOutbox))
+    # The simulator shows every number's messages: only in demo mode, without Twilio.
+    app.config["SIMULATOR"] = app.config["DEMO"] and isinstance(
+        app.extensions["messenger"], LocalOutbox
+    )
 
     from bot.console import bp as console_bp
     from bot.inbound import bp as webhook_bp

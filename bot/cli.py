@@ -10,12 +10,14 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from bot import create_app
+from bot.config import UnsafeSettings
 from bot.console.auth import hash_password
 from bot.inbound.receive import receive
 from bot.outbound.scheduler import run as run_scheduler
 from bot.outbound.scheduler import tick
 from flows.calendar import format_day
 from flows.dates import WIB
+from flows.links import is_meeting_link
 from flows.phone import normalize_phone
 from storage.db import transaction
 from storage.directory import add_admin, add_expert, ensure_topics, expert_by_phone
@@ -79,8 +81,9 @@ def expert() -> None:
 @click.option("--link", default=None, help="the expert's standing meeting link")
 def expert_add(name: str, phone: str, topics: str, link: str | None) -> None:
     keys = [key.strip() for key in topics.split(",") if key.strip()]
-    if link and not link.startswith("https://"):
-        raise click.BadParameter("the link must start with https://", param_hint="--link")
+    hosts = current_app.extensions["settings"].link_hosts
+    if link and not is_meeting_link(link, hosts):
+        raise click.BadParameter(f"not an https link on {', '.join(hosts)}", param_hint="--link")
     with transaction(_engine()) as session:
         try:
             added = add_expert(session, name, _phone(phone), keys, link)
@@ -261,4 +264,8 @@ def main() -> None:
     )
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    sys.exit(cli())
+    try:
+        sys.exit(cli())
+    except UnsafeSettings as refused:
+        print(refused, file=sys.stderr)
+        sys.exit(UnsafeSettings.EXIT_STATUS)

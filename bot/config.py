@@ -16,6 +16,7 @@ from dotenv import load_dotenv
 from bot.meetings import MeetingLinks, make_meeting_links
 from flows.calendar import ClinicHours
 from flows.kinds import MessageTimes
+from flows.links import DEFAULT_HOSTS, allowed_hosts
 from flows.phone import normalize_phone
 
 load_dotenv()
@@ -23,12 +24,23 @@ load_dotenv()
 INSTANCE_DIR = Path(os.environ.get("EKLINIK_INSTANCE", Path.cwd() / "instance"))
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _list(value: str | None) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
+DEMO_SECRET_KEY = "demo-only-not-secret"  # noqa: S105 - used only with EKLINIK_DEMO=1
+TWILIO_CREDENTIALS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_FROM")
+MIN_SECRET_KEY = 32
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    # EKLINIK_DEMO=1 (make run): the local outbox, the simulator and a development key.
+    DEMO = _flag("EKLINIK_DEMO")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'eklinik.db'}"
     TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
     TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
@@ -36,6 +48,7 @@ class Config:
     TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
     ADMIN_NUMBERS = _list(os.environ.get("ADMIN_NUMBERS"))
+    MEETING_LINK_HOSTS = _list(os.environ.get("MEETING_LINK_HOSTS"))
     CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "")
     CLINIC_FIRST_START = os.environ.get("CLINIC_FIRST_START", "08:00")
     CLINIC_LAST_START = os.environ.get("CLINIC_LAST_START", "15:00")
@@ -67,12 +80,49 @@ class Config:
     TESTING = False
 
 
+class UnsafeSettings(SystemExit):
+    """The service refuses to start: one line that names what is missing. Its exit status,
+    3, tells gunicorn and systemd (RestartPreventExitStatus) that a restart will not help."""
+
+    EXIT_STATUS = 3
+
+
+def _weak_key(key: str) -> bool:
+    return len(key) < MIN_SECRET_KEY or len(set(key)) < 12 or key == DEMO_SECRET_KEY
+
+
+def refuse_unsafe(config: dict[str, Any]) -> None:
+    """Production is safe by default; demo mode must be asked for (EKLINIK_DEMO=1).
+
+    Outside demo mode every Twilio credential and a strong SECRET_KEY are required (so the
+    webhook always checks Twilio's signature, and messages really leave). In demo mode a
+    half-configured Twilio account is still refused: it would mark messages delivered that
+    never reached Twilio."""
+    missing = [name for name in TWILIO_CREDENTIALS if not config.get(name)]
+    if config.get("DEMO"):
+        if config.get("TWILIO_ACCOUNT_SID") and missing:
+            raise UnsafeSettings(
+                f"E-Klinik refuses to start: TWILIO_ACCOUNT_SID is set but {', '.join(missing)} "
+                "is not (set all three, or none for the local outbox)."
+            )
+        config["SECRET_KEY"] = config.get("SECRET_KEY") or DEMO_SECRET_KEY
+        return
+    if _weak_key(config.get("SECRET_KEY") or ""):
+        missing.append(f"SECRET_KEY (at least {MIN_SECRET_KEY} random characters)")
+    if missing:
+        raise UnsafeSettings(
+            f"E-Klinik refuses to start: {', '.join(missing)} not set. "
+            "For a local demo without Twilio, set EKLINIK_DEMO=1 (make run does)."
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     admin_numbers: tuple[str, ...] = ()  # ADMIN_NUMBERS, beside those registered in the database
     address: str | None = None  # CLINIC_ADDRESS; None: the catalogue's clinic_address
     hours: ClinicHours = field(default_factory=ClinicHours)
     meetings: MeetingLinks = field(default_factory=MeetingLinks)
+    link_hosts: tuple[str, ...] = DEFAULT_HOSTS  # MEETING_LINK_HOSTS: where meeting links may point
     times: MessageTimes = field(default_factory=MessageTimes)  # reminders and the survey
     daily_at: time = time(7, 0)  # DAILY_AT: experts' schedules and the administrators' digest
 
@@ -94,6 +144,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
         address=config.get("CLINIC_ADDRESS") or None,
         hours=clinic_hours(config),
         meetings=make_meeting_links(config),
+        link_hosts=allowed_hosts(config.get("MEETING_LINK_HOSTS") or ()),
         times=MessageTimes(
             day_before_at=time.fromisoformat(config["REMINDER_DAY_BEFORE_AT"]),
             minutes_before=int(config["REMINDER_MINUTES_BEFORE"]),

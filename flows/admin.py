@@ -134,7 +134,3 @@ def _with_time(verb: Verb, code: str, text: str, now: datetime) -> Command | Mis
     if verb == Verb.PROPOSE and start is None:
         return Mistyped(verb, "no_time")
     return Command(verb, code, start=start, url=url, expert=expert)
-
-
-def is_https_url(url: str) -> bool:
-    return re.fullmatch(r"https://[A-Za-z0-9.\-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?", url) is not None

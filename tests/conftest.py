@@ -80,7 +80,7 @@ def app(engine, db_url):
             "TESTING": True,
             "DATABASE_URL": db_url,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "SIMULATOR": True,
+            "DEMO": True,
             "ADMIN_NUMBERS": [],
         }
     )

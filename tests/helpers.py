@@ -35,6 +35,14 @@ POSTGRES_URL = os.environ.get(
 EKLINIK = shutil.which("eklinik", path=str(Path(sys.executable).parent)) or "eklinik"
 
 AUTH_TOKEN = "test-auth-token"
+# What production needs beside the database (bot.config.refuse_unsafe), for apps under test
+# that talk to a fake or mock Twilio.
+PRODUCTION = {
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+    "TWILIO_WHATSAPP_FROM": "+14155238886",
+    "SECRET_KEY": "k9Qe2LrT7vWx4ZpB1nHs8YcF3mJd6GaU",
+}
 ADMIN = "+6281100000001"
 AHMAD = "+6281100000002"  # the institutions and mentoring expert of the fixtures
 SRI = "+6281100000003"  # the finance and business expert of the fixtures
@@ -296,10 +304,13 @@ def run_at(app, when: datetime):
                 app.extensions["send_policy"])  # fmt: skip
 
 
-def eklinik(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    """The `eklinik` command in its own process, on the database at `url`."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TWILIO_")}
-    env.update(DATABASE_URL=url, ADMIN_NUMBERS="")
+def eklinik(url: str, *args: str, stdin: str = "", **environ: str) -> subprocess.CompletedProcess:
+    """The `eklinik` command in its own process, on the database at `url`, in demo mode
+    unless `environ` says otherwise."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("TWILIO_", "EKLINIK_DEMO", "SECRET_KEY"))}  # fmt: skip
+    env.update(DATABASE_URL=url, ADMIN_NUMBERS="", EKLINIK_DEMO="1")
+    env.update(environ)
     return subprocess.run(
         [EKLINIK, *args], input=stdin, env=env, capture_output=True, text=True, timeout=60
     )

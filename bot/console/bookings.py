@@ -16,13 +16,14 @@ from bot.console.auth import login_required
 from bot.lifecycle import Acting, cases, refusal
 from bot.lifecycle.sessions import Refused, change
 from bot.meetings import Prepared, with_meetings
-from flows.admin import Command, Verb, is_https_url
+from flows.admin import Command, Verb
 from flows.calendar import ClinicCalendar, format_day, format_start
 from flows.catalogue import names, staff
 from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
 from flows.dates import WIB, parse_when
 from flows.kecamatan import KECAMATAN
 from flows.lifecycle import Actor, CaseStatus, NotAllowed, allowed
+from flows.links import is_meeting_link
 from storage.agenda import sessions_between
 from storage.bookings import booking_by_code
 from storage.console import Filters, booking_file, read_inbox
@@ -160,8 +161,9 @@ def booking_action(code: str, action: str):
 def _change_session(code: str, action: str) -> list[str]:
     form = request.form
     url = form.get("url") or None
-    if action == "link" and (not url or not is_https_url(url)):
-        return [staff("console.bad_link")]
+    hosts = current_app.extensions["settings"].link_hosts
+    if action == "link" and (not url or not is_meeting_link(url, hosts)):
+        return [staff("console.bad_link", hosts=", ".join(hosts))]
     expert_id = _expert_id()
     with _db() as db:
         booking = _booking_or_404(db, code)

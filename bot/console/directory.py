@@ -7,11 +7,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from bot.console import bp
 from bot.console.auth import login_required
-from flows.admin import is_https_url
 from flows.calendar import format_day
 from flows.catalogue import staff
 from flows.choices import TOPICS
 from flows.dates import WIB
+from flows.links import is_meeting_link
 from flows.phone import normalize_phone
 from storage.console import experts_page
 from storage.db import transaction
@@ -58,8 +58,9 @@ def _save_expert(form) -> None:
     if not phone or not name or not topics:
         flash(staff("console.expert_incomplete"))
         return
-    if link and not is_https_url(link):
-        flash(staff("console.bad_link"))
+    hosts = current_app.extensions["settings"].link_hosts
+    if link and not is_meeting_link(link, hosts):
+        flash(staff("console.bad_link", hosts=", ".join(hosts)))
         return
     active = "active" not in form or "on" in form.getlist("active")
     with _db() as db:

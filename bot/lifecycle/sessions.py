@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.lifecycle import Acting, Change, apply
 from bot.meetings import MeetingRequest
-from flows.admin import is_https_url
 from flows.availability import Pool
 from flows.calendar import format_start
 from flows.catalogue import say, staff
@@ -21,6 +20,7 @@ from flows.choices import TOPICS
 from flows.conversation.when import refusal_line
 from flows.dates import WIB
 from flows.lifecycle import Event, Transition, check
+from flows.links import is_meeting_link
 from flows.words import fold
 from storage.bookings import sessions_in_week
 from storage.directory import active_experts
@@ -102,8 +102,7 @@ def take(act: Acting, booking: Booking, event: Event, start: datetime,
 
     Raises NotAllowed when the booking's status does not allow it, Refused otherwise."""
     check(booking.status, booking.requested_start, event, act.actor, act.now)
-    if url and not is_https_url(url):
-        raise Refused(staff("admin_bad_url", url=url))
+    _check_link(act, url)
     if why := not_a_session_time(act, start):
         raise Refused(why)
     expert = choose_expert(act, booking, start, expert_name, expert_id)
@@ -122,6 +121,7 @@ def change(act: Acting, booking: Booking, expert_id: int | None = None,
            url: str | None = None) -> Transition:  # fmt: skip
     """Another expert or another link for a confirmed session; both sides hear of it."""
     check(booking.status, booking.requested_start, Event.UPDATE, act.actor, act.now)
+    _check_link(act, url)
     start = booking.requested_start
     expert = act.session.get(Expert, expert_id) if expert_id else booking.expert
     if expert is None:
@@ -131,6 +131,12 @@ def change(act: Acting, booking: Booking, expert_id: int | None = None,
         raise _busy(act, booking, expert, start)
     link = url or (expert.meeting_link if moving else None) or booking.meeting_link
     return _held_by(act, booking, Event.UPDATE, Change(start=start, expert=expert, link=link))
+
+
+def _check_link(act: Acting, url: str | None) -> None:
+    hosts = act.settings.link_hosts
+    if url and not is_meeting_link(url, hosts):
+        raise Refused(staff("admin_bad_url", url=url[:80], hosts=", ".join(hosts)))
 
 
 def _held_by(act: Acting, booking: Booking, event: Event, change: Change) -> Transition:

@@ -91,7 +91,7 @@ def test_without_any_link_the_admin_is_asked_for_one(whatsapp, engine) -> None:
 def test_a_link_that_is_not_https_is_refused_with_an_example(whatsapp, engine) -> None:
     code = request(engine, COOP_PHONE, "2026-12-01 10:00")
     reply = admin(whatsapp, f"KONFIRMASI {code} http://zoom.us/j/1")
-    assert "tidak valid" in reply and "https://zoom.us/j/1234567890" in reply
+    assert "tidak diterima" in reply and "https://zoom.us/j/1234567890" in reply
     assert booking(engine, code).status == "waiting"
 
 

@@ -17,7 +17,7 @@ from sqlmodel import select
 from storage.db import transaction
 from storage.models import OutboundMessage
 from tests.fakes import ACCOUNT, SENDER
-from tests.helpers import EKLINIK, at, prepared_engine, queue_message
+from tests.helpers import EKLINIK, PRODUCTION, at, prepared_engine, queue_message
 
 NOW = at("2026-11-28 10:00")  # a Saturday: no daily schedules or digests in the way
 COUNT = 120
@@ -31,7 +31,8 @@ def queue(engine, due: datetime = NOW, count: int = COUNT) -> None:
 
 
 def environment(db_url: str, twilio_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "ZOOM_"))}
+    unset = ("TWILIO_", "ZOOM_", "EKLINIK_DEMO", "SECRET_KEY")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
     env.update(
         DATABASE_URL=db_url,
         ADMIN_NUMBERS="",
@@ -41,6 +42,7 @@ def environment(db_url: str, twilio_url: str) -> dict[str, str]:
         TWILIO_API_BASE_URL=twilio_url,
         TWILIO_CONTENT_SID_REPLY="HX" + "d" * 32,  # nobody wrote: the template goes
         TWILIO_MPS="0",
+        SECRET_KEY=PRODUCTION["SECRET_KEY"],
     )
     return env
 

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_server(engine, sqlite_url) -> Iterator[str]:
     """The app as `make run` serves it (no Twilio: local outbox), plus a sender thread."""
-    app = create_app({"DATABASE_URL": sqlite_url})
+    app = create_app({"DATABASE_URL": sqlite_url, "DEMO": True})
     app.extensions["clock"] = lambda: NOW
     server = make_server("127.0.0.1", 0, app, threaded=True)
     serving = threading.Thread(target=server.serve_forever, daemon=True)

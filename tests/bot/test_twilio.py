@@ -11,7 +11,16 @@ from bot.outbound.sender import deliver_due
 from storage.db import transaction
 from storage.models import Conversation, OutboundMessage
 from tests.fakes import ACCOUNT, SENDER, FakeTwilio, twilio_error
-from tests.helpers import ADMIN, AUTH_TOKEN, NOW, WhatsApp, book, free_port, queue_message
+from tests.helpers import (
+    ADMIN,
+    AUTH_TOKEN,
+    NOW,
+    PRODUCTION,
+    WhatsApp,
+    book,
+    free_port,
+    queue_message,
+)
 
 
 @pytest.mark.prism
@@ -34,6 +43,7 @@ def test_prism_really_validates_what_we_send(prism_url) -> None:
 def test_the_admin_notice_goes_out_through_twilio(prism_url, engine, db_url) -> None:
     app = create_app(
         {
+            **PRODUCTION,
             "DATABASE_URL": db_url,
             "TWILIO_ACCOUNT_SID": ACCOUNT,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
@@ -63,6 +73,7 @@ def test_outside_the_window_the_template_goes_out_valid(prism_url, engine, db_ur
     template = "HX" + "b" * 32
     app = create_app(
         {
+            **PRODUCTION,
             "DATABASE_URL": db_url,
             "TWILIO_ACCOUNT_SID": ACCOUNT,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
@@ -153,6 +164,7 @@ def test_a_number_that_said_stop_gets_nothing(outbox_app, fake_twilio, engine) -
 def test_unreachable_twilio_is_a_retry_not_a_crash(engine, db_url) -> None:
     app = create_app(
         {
+            **PRODUCTION,
             "DATABASE_URL": db_url,
             "TWILIO_ACCOUNT_SID": ACCOUNT,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
@@ -171,6 +183,7 @@ def test_unreachable_twilio_is_a_retry_not_a_crash(engine, db_url) -> None:
 def _twilio_app(db_url: str, fake: FakeTwilio, templates: dict[str, str]):
     app = create_app(
         {
+            **PRODUCTION,
             "DATABASE_URL": db_url,
             "TWILIO_ACCOUNT_SID": ACCOUNT,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,

@@ -40,7 +40,7 @@ def test_whole_booking_through_the_webhook(fixed_clock, whatsapp, engine) -> Non
 
 
 def test_admins_from_the_environment_are_told_too(engine, db_url, fixed_clock) -> None:
-    app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+    app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "DEMO": True,
                       "ADMIN_NUMBERS": ["0811-2222-3333"]})  # fmt: skip
     app.extensions["clock"] = lambda: NOW
     book(WhatsApp(app.test_client()))
@@ -100,7 +100,7 @@ def test_missing_or_wrong_signature_is_refused(fixed_clock, whatsapp, engine, si
 
 
 def test_signature_over_public_base_url_behind_a_proxy(engine, db_url) -> None:
-    app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+    app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "DEMO": True,
                       "PUBLIC_BASE_URL": "https://eklinik.example.id"})  # fmt: skip
     whatsapp = WhatsApp(app.test_client())
     form = whatsapp.form(COOP_PHONE, "halo")
@@ -112,7 +112,7 @@ def test_signature_over_public_base_url_behind_a_proxy(engine, db_url) -> None:
 
 
 def test_forwarded_proto_and_host_are_honoured(engine, db_url) -> None:
-    app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN})
+    app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "DEMO": True})
     whatsapp = WhatsApp(app.test_client())
     form = whatsapp.form(COOP_PHONE, "halo")
     signature = whatsapp.validator.compute_signature(
@@ -152,7 +152,7 @@ def test_media_emoji_and_long_messages(fixed_clock, whatsapp, engine, extra, say
 
 def test_restart_mid_conversation_continues_at_the_same_question(engine, db_url) -> None:
     def fresh_app():
-        app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN})
+        app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "DEMO": True})
         app.extensions["clock"] = lambda: NOW
         return app
 

@@ -22,7 +22,7 @@ def zoom_app(fake_zoom, engine, db_url):
     app = create_app(
         {
             "DATABASE_URL": db_url,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "DEMO": True,
             "ZOOM_ACCOUNT_ID": ACCOUNT,
             "ZOOM_CLIENT_ID": CLIENT,
             "ZOOM_CLIENT_SECRET": SECRET,
@@ -69,10 +69,10 @@ def test_the_token_is_reused_until_it_expires(zoom_app, fake_zoom, engine) -> No
 def test_a_url_from_the_administrator_wins_over_zoom(zoom_app, fake_zoom, engine) -> None:
     whatsapp = WhatsApp(zoom_app.test_client())
     book(whatsapp)
-    whatsapp.send(ADMIN, "KONFIRMASI EK-0001 https://meet.example.id/klinik")
+    whatsapp.send(ADMIN, "KONFIRMASI EK-0001 https://us06web.zoom.us/j/klinik")
     assert fake_zoom.meetings == []
     with transaction(engine) as session:
-        assert session.exec(select(Booking.meeting_link)).one() == "https://meet.example.id/klinik"
+        assert session.exec(select(Booking.meeting_link)).one() == "https://us06web.zoom.us/j/klinik"
 
 
 def test_when_zoom_fails_the_experts_own_link_is_used(zoom_app, fake_zoom, engine) -> None:
@@ -86,7 +86,7 @@ def test_when_zoom_fails_the_experts_own_link_is_used(zoom_app, fake_zoom, engin
 
 
 def test_wrong_zoom_credentials_fall_back_too(fake_zoom, engine, db_url) -> None:
-    app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+    app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "DEMO": True,
                       "ZOOM_ACCOUNT_ID": ACCOUNT, "ZOOM_CLIENT_ID": CLIENT,
                       "ZOOM_CLIENT_SECRET": "wrong", "ZOOM_API_BASE_URL": fake_zoom.base + "/v2",
                       "ZOOM_OAUTH_URL": fake_zoom.base + "/oauth/token"})  # fmt: skip
