@@ -1,18 +1,26 @@
 """The running service: Flask app factory, webhook, console, simulator, scheduler and CLI."""
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask, redirect, url_for
+from flask import Flask, redirect, request, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from bot.config import Config, refuse_unsafe, settings_from
 from bot.outbound.messenger import LocalOutbox, make_messenger
 from bot.outbound.sender import SendPolicy, Throttle
+from flows.words import clean_text
 from storage.db import make_engine
+
+
+def _cleaned(values: MultiDict) -> ImmutableMultiDict:
+    return ImmutableMultiDict(
+        [(clean_text(key), clean_text(value)) for key, value in values.items(multi=True)]
+    )
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -36,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         templates=dict(app.config["TWILIO_CONTENT_SIDS"]),
         admin_numbers=settings.admin_numbers,
         throttle=Throttle(float(app.config["TWILIO_MPS"]) or None),
+        retry_for=timedelta(hours=float(app.config["SEND_RETRY_HOURS"])),
     )
     # The simulator shows every number's messages: only in demo mode, without Twilio.
     app.config["SIMULATOR"] = app.config["DEMO"] and isinstance(
@@ -53,6 +62,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         from bot.simulator import bp as simulator_bp
 
         app.register_blueprint(simulator_bp)
+
+    @app.before_request
+    def clean_input() -> None:
+        """No NUL or control character from a form or a query string reaches the database or a
+        page. (The webhook cleans its form itself, after checking Twilio's signature over it.)"""
+        if request.blueprint == "webhook":
+            return
+        request.form = _cleaned(request.form)  # type: ignore[misc]
+        request.args = _cleaned(request.args)  # type: ignore[misc]
 
     @app.get("/")
     def home() -> Response:

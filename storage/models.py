@@ -224,6 +224,10 @@ class OutboundMessage(SQLModel, table=True):
     booking_id: int | None = Field(default=None, foreign_key="booking.id")
     due_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     claimed_until: datetime | None = Field(default=None, sa_column=_ts())
+    claimed_by: str | None = Field(default=None, max_length=80)  # the sending process
+    # Set just before a send; left set when its outcome is unknown (a timeout, a crash), so the
+    # next attempt first looks the message up at Twilio instead of sending it twice.
+    send_started_at: datetime | None = Field(default=None, sa_column=_ts())
     attempts: int = 0
     sid: str | None = Field(default=None, max_length=64, index=True)
     error: str | None = None

@@ -91,8 +91,11 @@ def cancel_session_messages(session: Session, booking_id: int, why: str) -> None
     )
 
 
-def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> list[int]:
-    """Take up to `limit` due rows for this sender, with a lease that expires if it crashes.
+def claim_due(
+    session: Session, now: datetime, lease: timedelta, limit: int, owner: str = "sender"
+) -> list[int]:
+    """Take up to `limit` due rows for the sender `owner`, with a lease that expires if it
+    crashes (the sender checks it still owns a row before sending it).
 
     PostgreSQL: FOR UPDATE SKIP LOCKED lets several senders share the table without
     waiting or double-sending. SQLite: the whole transaction holds the write lock
@@ -114,10 +117,29 @@ def claim_due(session: Session, now: datetime, lease: timedelta, limit: int) -> 
     for row in rows:
         row.status = MessageStatus.SENDING
         row.claimed_until = now + lease
+        row.claimed_by = owner
         row.attempts += 1
         session.add(row)
     session.flush()
     return [row.id for row in rows]
+
+
+def release(session: Session, ids: list[int], owner: str) -> int:
+    """Give rows back unsent (a batch near its lease's end, a process stopping): due again at
+    once for any sender. Only rows `owner` still holds; the attempt is not counted."""
+    if not ids:
+        return 0
+    result = session.exec(
+        update(OutboundMessage)
+        .where(
+            col(OutboundMessage.id).in_(ids),
+            col(OutboundMessage.status) == MessageStatus.SENDING,
+            col(OutboundMessage.claimed_by) == owner,
+        )
+        .values(status=MessageStatus.PENDING, claimed_until=None, claimed_by=None,
+                attempts=OutboundMessage.attempts - 1)  # fmt: skip
+    )
+    return result.rowcount
 
 
 def record_status(session: Session, sid: str, new: str, error_code: int | None) -> None:

@@ -4,8 +4,11 @@ The tests and the benchmarks use the same fakes (`python -m bench.dispatch` impo
 """
 
 import base64
+import email.utils
 import json
+import threading
 import time
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -33,13 +36,33 @@ class _JsonHandler(BaseHTTPRequestHandler):
 
 
 class FakeTwilio(ThreadingHTTPServer):
-    """Answers Messages.json with scripted (status, body) pairs and keeps what it received."""
+    """Twilio's Messages resource: POST answers with scripted (status, body) pairs, or creates
+    the message; GET lists the messages created, newest first, as Twilio's Messages list does.
+
+    Faults to script: `(status, dict)` an error answer; `(200, "text")` an unreadable body for
+    a message that was created all the same; `hang_after_accept` seconds of silence after
+    creating a message (the client times out although Twilio has it); `delay` before every
+    answer; `lookups_fail` makes the list answer 503."""
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _TwilioHandler)
-        self.script: list[tuple[int, dict]] = []
-        self.received: list[dict] = []
+        self.script: list[tuple[int, dict | str]] = []
+        self.received: list[dict] = []  # every POST, whatever the answer
+        self.accepted: list[dict] = []  # the messages that exist at "Twilio"
         self.delay = 0.0  # seconds before each answer, to catch a sender mid-batch
+        self.hang_after_accept = 0.0
+        self.lookups_fail = False
+        self.lookups = 0
+        self._lock = threading.Lock()
+
+    def accept(self, form: dict) -> dict:
+        with self._lock:
+            sid = f"SM{len(self.accepted) + 1:032d}"
+            created = email.utils.format_datetime(datetime.now(UTC))
+            message = {**twilio_message(sid), "to": form.get("To"), "from": form.get("From"),
+                       "body": form.get("Body", ""), "date_created": created}  # fmt: skip
+            self.accepted.append(message)
+        return message
 
     @property
     def url(self) -> str:
@@ -59,12 +82,40 @@ class _TwilioHandler(_JsonHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - the http.server API
         form = {k: v[0] for k, v in parse_qs(self._body().decode()).items()}
-        if self.server.delay:
-            time.sleep(self.server.delay)
-        self.server.received.append({"path": self.path, **form})
-        script = self.server.script
-        status, body = script.pop(0) if script else (201, twilio_message())
-        self._reply(status, body)
+        fake = self.server
+        if fake.delay:
+            time.sleep(fake.delay)
+        fake.received.append({"path": self.path, **form})
+        status, body = fake.script.pop(0) if fake.script else (201, None)
+        if status >= 300:
+            self._reply(status, body)
+            return
+        message = fake.accept(form)
+        if fake.hang_after_accept:
+            time.sleep(fake.hang_after_accept)
+        if isinstance(body, str):  # unreadable, although the message exists
+            payload = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        self._reply(status, body or message)
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        fake = self.server
+        fake.lookups += 1
+        if fake.lookups_fail:
+            self._reply(503, {"code": 20503, "message": "unavailable", "status": 503})
+            return
+        query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        wanted = {"to": query.get("To"), "from": query.get("From")}
+        found = [message for message in reversed(fake.accepted)  # fmt: skip
+                 if all(message[key] == value for key, value in wanted.items() if value)]
+        self._reply(200, {"messages": found, "page": 0, "page_size": 50, "start": 0,
+                          "end": len(found), "uri": self.path, "first_page_uri": self.path,
+                          "next_page_uri": None, "previous_page_uri": None})  # fmt: skip
 
 
 ZOOM_ACCOUNT, ZOOM_CLIENT, ZOOM_SECRET = "acc-123", "client-abc", "secret-xyz"

@@ -3,12 +3,15 @@
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
+from requests.exceptions import ConnectionError as RequestsConnectionError
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+from urllib3.exceptions import ConnectTimeoutError
 
 from flows.kinds import MessageStatus
 
@@ -17,10 +20,15 @@ PERMANENT_CODES = {21211, 21408, 21610, 21612, 21614, 63016, 63024, 63032}
 
 
 class SendError(Exception):
-    def __init__(self, reason: str, permanent: bool, code: int | None = None) -> None:
+    """A send that did not succeed. `uncertain`: Twilio may have accepted it all the same (a
+    timeout after the request left, an unreadable answer), so look it up before resending."""
+
+    def __init__(self, reason: str, permanent: bool, code: int | None = None,
+                 uncertain: bool = False) -> None:  # fmt: skip
         super().__init__(reason)
         self.permanent = permanent
         self.code = code
+        self.uncertain = uncertain
 
 
 @dataclass(frozen=True)
@@ -37,11 +45,26 @@ class Sent:
     status: str
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """A message the provider holds, as its Messages list shows it."""
+
+    sid: str
+    status: str
+    body: str
+    created: datetime | None
+
+
 class Messenger(Protocol):
     window: bool  # does WhatsApp's 24-hour rule apply (templates outside it)?
 
     def send(self, to: str, body: str, template: Template | None = None) -> Sent:
         """Send one WhatsApp message to an E.164 number; raise SendError when it cannot go."""
+        ...
+
+    def sent_since(self, to: str, since: datetime) -> list[Accepted]:
+        """Messages the provider accepted for `to` since then, newest first (raise SendError
+        when it cannot tell)."""
         ...
 
 
@@ -52,6 +75,9 @@ class LocalOutbox:
 
     def send(self, to: str, body: str, template: Template | None = None) -> Sent:
         return Sent(sid=f"LO{uuid.uuid4().hex}", status=MessageStatus.DELIVERED)
+
+    def sent_since(self, to: str, since: datetime) -> list[Accepted]:
+        return []  # a local send never has an unknown outcome
 
 
 class BaseUrlHttpClient(TwilioHttpClient):
@@ -72,6 +98,15 @@ class BaseUrlHttpClient(TwilioHttpClient):
         return super().request(method, rewritten, *args, **kwargs)
 
 
+def _never_left(error: RequestsConnectionError) -> bool:
+    """A refused, unresolvable or timed-out connection: the request never reached Twilio.
+    (requests wraps urllib3's MaxRetryError, whose reason says which.)"""
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(error.args[0] if error.args else None, ConnectTimeoutError) or isinstance(
+        reason, ConnectTimeoutError
+    )
+
+
 class TwilioMessenger:
     window = True
 
@@ -82,8 +117,11 @@ class TwilioMessenger:
         from_number: str,
         base_url: str = "",
         status_callback: str = "",
+        timeout: float = 10.0,
     ) -> None:
-        http_client = BaseUrlHttpClient(base_url) if base_url else TwilioHttpClient(timeout=10)
+        http_client = (
+            BaseUrlHttpClient(base_url, timeout) if base_url else TwilioHttpClient(timeout=timeout)
+        )
         self.client = Client(account_sid, auth_token, http_client=http_client)
         self.from_number = from_number
         self.status_callback = status_callback
@@ -99,16 +137,34 @@ class TwilioMessenger:
             message = self.client.messages.create(
                 to=f"whatsapp:{to}", from_=self.from_number, **options
             )
-        except TwilioRestException as error:
+        except TwilioRestException as error:  # Twilio answered: the message was not created
             permanent = error.code in PERMANENT_CODES or (
                 400 <= error.status < 500 and error.status != 429
             )
-            raise SendError(
-                f"Twilio {error.status} {error.code}: {error.msg}", permanent
-            ) from error
-        except OSError as error:  # connection refused, timeout, DNS
-            raise SendError(f"network: {error}", permanent=False) from error
+            raise SendError(f"Twilio {error.status} {error.code}", permanent, error.code) from error
+        except RequestsConnectionError as error:
+            if not _never_left(error):
+                raise SendError("unknown outcome: connection lost", permanent=False,
+                                uncertain=True) from error  # fmt: skip
+            raise SendError("network: Twilio unreachable", permanent=False) from error
+        except Exception as error:  # noqa: BLE001 - a timeout, a reset, an unreadable answer
+            raise SendError(f"unknown outcome: {type(error).__name__}", permanent=False,
+                            uncertain=True) from error  # fmt: skip
+        if not message.sid:
+            raise SendError("unknown outcome: no sid in the answer", False, uncertain=True)
         return Sent(sid=message.sid, status=message.status or MessageStatus.QUEUED)
+
+    def sent_since(self, to: str, since: datetime) -> list[Accepted]:
+        try:
+            found = self.client.messages.list(to=f"whatsapp:{to}", from_=self.from_number,
+                                              limit=50)  # fmt: skip
+        except Exception as error:  # noqa: BLE001 - whatever the reason, it cannot tell
+            raise SendError(f"lookup failed: {type(error).__name__}", permanent=False) from error
+        return [
+            Accepted(m.sid, m.status or MessageStatus.QUEUED, m.body or "", m.date_created)
+            for m in found
+            if m.sid and (m.date_created is None or m.date_created >= since)
+        ]
 
 
 def make_messenger(config: dict) -> Messenger:
@@ -124,5 +180,6 @@ def make_messenger(config: dict) -> Messenger:
             sender,
             config.get("TWILIO_API_BASE_URL", ""),
             status_callback=f"{public}/whatsapp/status" if public else "",
+            timeout=float(config.get("TWILIO_HTTP_TIMEOUT") or 10),
         )
     return LocalOutbox()

@@ -7,6 +7,7 @@ them), then sends what is due.
 """
 
 import logging
+import signal
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -58,8 +59,18 @@ def run(
         coalesce=True,
         id="outbox",
     )
+
+    def stop(signum: int, _frame) -> None:
+        # Finish the message in flight, give the rest of the batch back at once, then exit.
+        policy.stop.set()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
     log.info("scheduler started: outbox every %ss", interval_seconds)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
+        policy.stop.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=True)  # the pass in progress releases what it has not sent
         log.info("scheduler stopped")
