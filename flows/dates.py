@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 
 from flows.date_words import FILLER, MONTHS, NUMBER_WORDS, PARTS, PHRASES, SHORTHAND, WEEKDAYS
-from flows.words import closest
+from flows.words import closest, number
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -159,9 +159,8 @@ def _day_month(day: int, month: int, year_text: str | None, today: date) -> date
 
 
 def _number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    return NUMBER_WORDS.get(text)
+    found = number(text)
+    return found if found is not None else NUMBER_WORDS.get(text)
 
 
 def _read_dates(reading: _Reading, today: date) -> None:

@@ -8,7 +8,7 @@ def normalize_phone(raw: str, region: str = "ID") -> str | None:
     text = (raw or "").strip()
     if text.lower().startswith("whatsapp:"):
         text = text[len("whatsapp:") :]
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
     if not digits:
         return None
     if not text.startswith("+") and digits.startswith("62"):

@@ -7,6 +7,21 @@ from difflib import get_close_matches
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]")
+# What never belongs in a stored text or an XML reply: C0 and C1 controls but tab and newline,
+# lone surrogates, the two non-characters XML forbids.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """A user's text as it may be stored and echoed: line ends as \\n, control characters
+    (NUL included) removed."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def number(text: str) -> int | None:
+    """An ASCII number ("3", " 12 "); None for anything else, "²" and "፩" included."""
+    text = text.strip()
+    return int(text) if text and text.isascii() and text.isdigit() else None
 
 YES = frozenset(
     "ya y iya iyaa iyah yaa yap yup yes yess ok oke okay okey okee sip siap betul benar"
@@ -18,7 +33,9 @@ NO = frozenset(
 
 
 def fold(text: str) -> str:
-    """Lower-case, accents and punctuation removed, spaces collapsed."""
+    """Lower-case, accents and punctuation removed, spaces collapsed. Only ASCII digits stay
+    digits ("²" would otherwise fold to "2")."""
+    text = "".join(" " if ch.isdigit() and not ch.isascii() else ch for ch in text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _NOT_WORD.sub(" ", text.lower())
@@ -51,8 +68,8 @@ def pick(text: str, options: Mapping[str, Iterable[str]], cutoff: float = 0.8) -
     """Choose an option key by its number in the list (1-based), a synonym, or a near spelling."""
     folded = fold(text)
     keys = list(options)
-    if folded.isdigit():
-        index = int(folded) - 1
+    if (chosen := number(folded)) is not None:
+        index = chosen - 1
         return keys[index] if 0 <= index < len(keys) else None
     by_word = {squash(word): key for key, words in options.items() for word in words}
     key = squash(folded)

@@ -24,6 +24,7 @@ from flows.dates import WIB, parse_when
 from flows.kecamatan import KECAMATAN
 from flows.lifecycle import Actor, CaseStatus, NotAllowed, allowed
 from flows.links import is_meeting_link
+from flows.words import number
 from storage.agenda import sessions_between
 from storage.bookings import booking_by_code
 from storage.console import Filters, booking_file, read_inbox
@@ -118,7 +119,7 @@ def _parse_time(text: str) -> datetime | None | str:
 def _expert_id() -> int | None:
     """The expert a form picked (none: the usual choice)."""
     chosen = request.form.get("expert_id", "")
-    return int(chosen) if chosen.isdigit() else None
+    return number(chosen)
 
 
 def _command(action: str, code: str, start: datetime | None) -> Command | None:

@@ -13,6 +13,7 @@ from flows.choices import TOPICS
 from flows.dates import WIB
 from flows.links import is_meeting_link
 from flows.phone import normalize_phone
+from flows.words import number
 from storage.console import experts_page
 from storage.db import transaction
 from storage.directory import (
@@ -66,7 +67,7 @@ def _save_expert(form) -> None:
     with _db() as db:
         expert_id = form.get("expert_id", "")
         expert = Expert(name=name, phone=phone)
-        if expert_id.isdigit():
+        if number(expert_id) is not None:
             expert = db.get(Expert, int(expert_id))
         if expert is None:
             abort(404)

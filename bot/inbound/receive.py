@@ -8,6 +8,7 @@ HTTP call, is made before that transaction, never inside it (bot.meetings.with_m
 """
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -23,9 +24,11 @@ from bot.meetings import MeetingNeeded, Prepared, with_meetings
 from flows.admin import Command, Mistyped, read_command
 from flows.catalogue import say
 from flows.conversation import handle, in_menu, takes_a_slot
+from flows.kinds import split_message
 from flows.lifecycle import Actor
 from flows.model import Chat, Incoming
 from flows.phone import normalize_phone
+from flows.words import clean_text, number
 from storage.conversations import load_chat, lock_conversation, record_inbound, save_chat, touch
 from storage.directory import admin_phones, expert_by_phone
 from storage.models import Conversation, InboundMessage
@@ -34,9 +37,11 @@ from storage.schedule import lock_schedule
 
 log = logging.getLogger(__name__)
 
+SID = re.compile(r"[A-Za-z0-9]{2,64}")  # Twilio's: SM or MM and 32 hex digits
+
 
 def _incoming(form: Mapping[str, str]) -> Incoming:
-    media_count = int(form.get("NumMedia") or 0) if str(form.get("NumMedia", "0")).isdigit() else 0
+    media_count = number(str(form.get("NumMedia") or "0")) or 0
     media_type = (
         (form.get("MediaContentType0") or "application/octet-stream") if media_count else None
     )
@@ -54,10 +59,14 @@ def _kind(incoming: Incoming) -> str:
 def receive(
     engine: Engine, form: Mapping[str, str], now: datetime, settings: Settings
 ) -> list[str] | None:
-    """The replies to send back, or None when this MessageSid was already handled."""
+    """The replies to send back, or None when this MessageSid was already handled.
+
+    Every field is cleaned of control characters first (a NUL would not even store on
+    PostgreSQL); every reply fits one WhatsApp message (longer ones go in numbered parts)."""
+    form = {str(key): clean_text(str(value)) for key, value in form.items()}
     phone = normalize_phone(form.get("WaId") or form.get("From") or "")
     sid = form.get("MessageSid") or form.get("SmsMessageSid") or ""
-    if not phone or not sid:
+    if not phone or not SID.fullmatch(sid):
         log.warning("inbound without a usable From or MessageSid")
         return []
     incoming = _incoming(form)
@@ -75,7 +84,8 @@ def receive(
             return None
         conversation = lock_conversation(session, phone, now)
         act = Acting(session, Actor.COOPERATIVE, phone, now, settings, meetings)
-        replies = _converse(act, conversation, incoming, stored)
+        replies = [part for reply in _converse(act, conversation, incoming, stored)
+                   for part in split_message(reply)]  # fmt: skip
         record_replies(session, phone, replies, now)
         return replies
 

@@ -8,6 +8,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.inbound import bp
 from bot.inbound.receive import receive
 from flows.kinds import PROGRESS
+from flows.words import clean_text, number
 from storage.db import transaction
 from storage.outbox import record_status
 
@@ -34,7 +35,7 @@ def _signature_ok() -> bool:
 def twiml(replies: list[str]) -> Response:
     response = MessagingResponse()
     for text in replies:
-        response.message(text)
+        response.message(clean_text(text))  # valid XML whatever a reply echoes
     return Response(str(response), mimetype="application/xml")
 
 
@@ -62,5 +63,5 @@ def status() -> tuple[str, int]:
     if not sid or new not in PROGRESS:
         return "", 204
     with transaction(current_app.extensions["engine"]) as session:
-        record_status(session, sid, new, int(code) if code.isdigit() else None)
+        record_status(session, sid[:64], new, number(code))
     return "", 204

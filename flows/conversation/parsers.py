@@ -9,7 +9,7 @@ from flows.choices import ROLES, Choices
 from flows.conversation.steps import Accept, Confirm, Outcome, Reject
 from flows.conversation.talk import Turn
 from flows.kecamatan import KECAMATAN, match_kecamatan
-from flows.words import squash
+from flows.words import number, squash
 
 PROBLEM_LENGTH = (10, 1000)
 
@@ -41,7 +41,7 @@ def parse_nik(turn: Turn) -> Outcome:
     if key in NO_NIK or turn.text.strip() == "-":
         return Accept({"nik": None})
     digits = re.sub(r"[\s.\-]", "", turn.text)
-    if digits.isdigit() and len(digits) == 16:
+    if number(digits) is not None and len(digits) == 16:
         return Accept({"nik": digits})
     return Reject([say("bad_nik", turn.lang)])
 
