@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup
 
 from bot import create_app
 from bot.config import UnsafeSettings
-from bot.console.auth import hash_password
+from bot.console.auth import hash_password, password_problem
 from bot.inbound.receive import receive
 from bot.outbound.scheduler import run as run_scheduler
 from bot.outbound.scheduler import tick
@@ -25,7 +25,7 @@ from storage.migrate import upgrade
 from storage.models import Expert
 from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
 from storage.threads import last_outbound_id, outbound_after
-from storage.users import ROLES, Role, save_user
+from storage.users import ROLES, EmailTaken, Role, deactivate, save_user, user_by_email
 
 cli = FlaskGroup(create_app=create_app, help="E-Klinik Koperasi: the WhatsApp booking bot.")
 
@@ -161,21 +161,51 @@ def user() -> None:
     """Web console accounts."""
 
 
+def _new_password() -> str:
+    """Asked twice at a terminal, or one line on stdin (never on the command line, where
+    other users and the shell history would see it)."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if why := password_problem(password):
+        raise click.UsageError(why)
+    return password
+
+
 @user.command("add")
 @click.option("--email", required=True)
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice([role.value for role in ROLES]), required=True)
 @click.option("--name", default="")
 @click.option("--expert-phone", default=None, help="for --role expert: the expert's number")
-@click.password_option(help="asked for when not given")
-def user_add(email: str, role: str, name: str, expert_phone: str | None, password: str) -> None:
-    if len(password) < 8:
-        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+@click.option("--reset", is_flag=True, help="the account exists: give it this password and "
+              "role, and end its sessions")  # fmt: skip
+def user_add(email: str, role: str, name: str, expert_phone: str | None, reset: bool) -> None:
+    """A console account; the password is asked for (or read from stdin)."""
     with transaction(_engine()) as session:
         expert_id = _expert_by_phone(session, expert_phone).id if expert_phone else None
         if role == Role.EXPERT and expert_id is None:
             raise click.BadParameter("an expert account needs --expert-phone")
-        save_user(session, email, hash_password(password), role, name, expert_id)
-    click.echo(f"{role} account {email.lower()} ready")
+        if user_by_email(session, email) is not None and not reset:
+            raise click.UsageError(f"{email.lower()} has an account already (add --reset to "
+                                   "give it a new password)")  # fmt: skip
+    password = _new_password()
+    with transaction(_engine()) as session:
+        try:
+            save_user(session, email, hash_password(password), role, name, expert_id, reset)
+        except EmailTaken:
+            raise click.UsageError(f"{email.lower()} has an account already") from None
+    click.echo(f"{role} account {email.lower()} {'reset' if reset else 'ready'}")
+
+
+@user.command("deactivate")
+@click.option("--email", required=True)
+def user_deactivate(email: str) -> None:
+    """The account can no longer log in; its open sessions end at once."""
+    with transaction(_engine()) as session:
+        if deactivate(session, email) is None:
+            raise click.UsageError(f"no account {email.lower()}")
+    click.echo(f"account {email.lower()} deactivated")
 
 
 DEMO_ADMIN = "+6281100000001"
@@ -191,6 +221,8 @@ DEMO_EXPERTS = [
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Demo data for trying the bot: the four topics, two experts, one administrator."""
+    if not current_app.config["DEMO"]:  # its console password is public
+        raise click.UsageError("seed-demo is for demo mode only (EKLINIK_DEMO=1)")
     with transaction(_engine()) as session:
         ensure_topics(session)
         add_admin(session, DEMO_ADMIN, "Admin PA EKO (demo)")

@@ -108,10 +108,21 @@ def read_command(text: str, now: datetime, in_menu: bool) -> Command | Mistyped 
     if verb == Verb.DETAIL:
         return Command(Verb.DETAIL, code)
     if verb in WITH_REASON:
-        if len(after) < 3:
-            return Mistyped(verb, "no_reason")
-        return Command(verb, code, reason=after)
+        return with_reason(verb, code, after)
     return _with_time(verb, code, after, now)
+
+
+REASON_LENGTH = (3, 300)  # a decline's or a closed case's reason, told to the cooperative
+
+
+def with_reason(verb: Verb, code: str, reason: str) -> Command | Mistyped:
+    """TOLAK or TUTUP with its reason (from WhatsApp or a console form), or what is wrong."""
+    shortest, longest = REASON_LENGTH
+    if len(reason) < shortest:
+        return Mistyped(verb, "no_reason")
+    if len(reason) > longest:
+        return Mistyped(verb, "long_reason", str(len(reason)))
+    return Command(verb, code, reason=reason)
 
 
 def _with_time(verb: Verb, code: str, text: str, now: datetime) -> Command | Mistyped:

@@ -357,3 +357,15 @@ def parse_clock(text: str) -> time | None:
     if reading.conflict or not _only_filler(reading.rest):
         return None
     return reading.clock
+
+
+DAY_RANGE = (date(2000, 1, 1), date(2100, 12, 31))  # what a console date field accepts
+
+
+def iso_day(text: str) -> date | None:
+    """A date field's value (2026-12-02); None when empty, malformed or out of range."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return day if DAY_RANGE[0] <= day <= DAY_RANGE[1] else None

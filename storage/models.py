@@ -20,6 +20,9 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+DAY_REASON_LENGTH = 200  # why an expert is off, why the clinic is closed
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -70,14 +73,14 @@ class ExpertDayOff(SQLModel, table=True):
 
     expert_id: int = Field(foreign_key="expert.id", primary_key=True)
     day: date = Field(primary_key=True)
-    reason: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=DAY_REASON_LENGTH)
 
 
 class ClosedDay(SQLModel, table=True):
     """The department's own closed days (cuti bersama, events), beside public holidays."""
 
     day: date = Field(primary_key=True)
-    reason: str = Field(max_length=200)
+    reason: str = Field(max_length=DAY_REASON_LENGTH)
 
 
 class Administrator(SQLModel, table=True):
@@ -96,6 +99,19 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     expert_id: int | None = Field(default=None, foreign_key="expert.id")
     active: bool = True
+    # The console's cookie carries it: log-out, a new password and deactivation raise it, so
+    # every cookie saved before stops working.
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed log-ins per account ("account:<e-mail>") and per address ("address:<ip>"),
+    in the database so that every gunicorn worker sees them."""
+
+    key: str = Field(primary_key=True, max_length=300)
+    failures: int = 0
+    last_failure: datetime = Field(sa_column=_ts(nullable=False))
+    locked_until: datetime | None = Field(default=None, sa_column=_ts())
 
 
 class Cooperative(SQLModel, table=True):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from bot.commands import handler, mistyped
 from bot.lifecycle import Acting, Change, apply, cases, refusal
 from bot.lifecycle.facts import facts
-from bot.lifecycle.sessions import Refused, not_a_session_time, take
+from bot.lifecycle.sessions import Refused, has_room, next_free, not_a_session_time, take
 from flows.admin import Command, Mistyped, Verb
 from flows.calendar import format_start
 from flows.catalogue import STAFF, name, names, staff
@@ -19,6 +19,7 @@ from flows.lifecycle import Actor, Event, NotAllowed, Status, check
 from storage.agenda import waiting_requests
 from storage.bookings import booking_by_code, history
 from storage.models import Booking, BookingEvent
+from storage.schedule import lock_schedule
 
 PAGE = 10
 
@@ -27,6 +28,7 @@ PAGE = 10
 class Handler:
     run: Callable[[Acting, Command, Booking | None], list[str]]
     booking: bool = True  # the command names a booking, which must exist
+    takes_slot: bool = False  # checks and takes a time: under the schedule lock
 
 
 def _help(act: Acting, command: Command, _booking: Booking | None) -> list[str]:
@@ -104,6 +106,10 @@ def _propose(act: Acting, command: Command, booking: Booking | None) -> list[str
         check(booking.status, booking.requested_start, Event.PROPOSE, act.actor, act.now)
         if why := not_a_session_time(act, command.start):
             return [why]
+        if not has_room(act, booking, command.start):
+            full = staff("admin_no_expert", topic=TOPICS.label(booking.topic_key),
+                         start=format_start(command.start))  # fmt: skip
+            return [full + " " + next_free(act, booking, command.start)]
         apply(act, booking, Event.PROPOSE, Change(start=command.start))
     except NotAllowed as error:
         return [refusal(booking, error, act.actor)]
@@ -125,8 +131,8 @@ def _close(act: Acting, command: Command, booking: Booking | None) -> list[str]:
 COMMANDS: dict[Verb, Handler] = {
     Verb.LIST: Handler(_list, booking=False),
     Verb.DETAIL: Handler(_detail),
-    Verb.CONFIRM: Handler(_confirm),
-    Verb.PROPOSE: Handler(_propose),
+    Verb.CONFIRM: Handler(_confirm, takes_slot=True),
+    Verb.PROPOSE: Handler(_propose, takes_slot=True),
     Verb.DECLINE: Handler(_decline),
     Verb.CLOSE: Handler(_close),
     Verb.HELP: Handler(_help, booking=False),
@@ -139,6 +145,8 @@ def run(act: Acting, command: Command | Mistyped) -> list[str]:
     if isinstance(command, Mistyped):
         return [mistyped("admin", command)]
     row = handler(COMMANDS, command.verb)
+    if row.takes_slot:
+        lock_schedule(act.session)  # before the booking's row lock, as every other path
     booking = None
     if row.booking:
         booking = booking_by_code(act.session, command.code or "", lock=True)

@@ -4,7 +4,7 @@ Every action runs the same code as the matching WhatsApp command, so it sends ex
 same messages; which actions a page offers is read from the lifecycle table.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from sqlmodel import Session
@@ -13,14 +13,14 @@ from bot.commands import admin
 from bot.commands.expert import prescribe
 from bot.console import bp
 from bot.console.auth import login_required
-from bot.lifecycle import Acting, cases, refusal
+from bot.lifecycle import Acting, refusal
 from bot.lifecycle.sessions import Refused, change
 from bot.meetings import Prepared, with_meetings
-from flows.admin import Command, Verb
+from flows.admin import Command, Mistyped, Verb, with_reason
 from flows.calendar import ClinicCalendar, format_day, format_start
 from flows.catalogue import names, staff
 from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
-from flows.dates import WIB, parse_when
+from flows.dates import WIB, iso_day, parse_when
 from flows.kecamatan import KECAMATAN
 from flows.lifecycle import Actor, CaseStatus, NotAllowed, allowed
 from flows.links import is_meeting_link
@@ -30,6 +30,7 @@ from storage.bookings import booking_by_code
 from storage.console import Filters, booking_file, read_inbox
 from storage.db import transaction
 from storage.directory import active_experts
+from storage.schedule import lock_schedule
 from storage.users import Role
 
 
@@ -59,11 +60,11 @@ def inbox():
     chosen = {key: request.args.get(key, "") for key in ("status", "topic", "kecamatan", "date")}
     between = None
     if chosen["date"]:
-        try:
-            start = datetime.combine(date.fromisoformat(chosen["date"]), datetime.min.time(), WIB)
-            between = (start, start + timedelta(days=1))
-        except ValueError:
+        if (day := iso_day(chosen["date"])) is None:
             flash(staff("console.bad_date"))
+        else:
+            start = datetime.combine(day, datetime.min.time(), WIB)
+            between = (start, start + timedelta(days=1))
     filters = Filters(chosen["status"], chosen["topic"], chosen["kecamatan"], between)
     with _db() as db:
         rows = read_inbox(db, filters, _own())
@@ -122,7 +123,7 @@ def _expert_id() -> int | None:
     return number(chosen)
 
 
-def _command(action: str, code: str, start: datetime | None) -> Command | None:
+def _command(action: str, code: str, start: datetime | None) -> Command | Mistyped | None:
     """The WhatsApp command a form is; None when the form lacks what it needs."""
     form = request.form
     expert_id = _expert_id()
@@ -135,7 +136,7 @@ def _command(action: str, code: str, start: datetime | None) -> Command | None:
     if action == "propose":
         return Command(Verb.PROPOSE, code, start=start) if start else None
     if action == "decline":
-        return Command(Verb.DECLINE, code, reason=reason) if reason else None
+        return with_reason(Verb.DECLINE, code, reason) if reason else None
     abort(404)
 
 
@@ -167,6 +168,7 @@ def _change_session(code: str, action: str) -> list[str]:
         return [staff("console.bad_link", hosts=", ".join(hosts))]
     expert_id = _expert_id()
     with _db() as db:
+        lock_schedule(db)  # another expert for the session: checked and taken under the lock
         booking = _booking_or_404(db, code)
         act = _acting(db)
         try:
@@ -203,21 +205,19 @@ def prescription(code: str):
 def close(code: str):
     reason = request.form.get("reason", "").strip()
     with _db() as db:
-        booking = _booking_or_404(db, code)
+        _booking_or_404(db, code)
         if not reason:
             flash(staff("console.no_close_reason"))
-        else:
-            flash(cases.close(_acting(db), booking, reason))
+        else:  # the same reading as TUTUP on WhatsApp
+            for line in admin.run(_acting(db), with_reason(Verb.CLOSE, code, reason)):
+                flash(line)
     return redirect(url_for("console.booking_page", code=code))
 
 
 @bp.get("/calendar")
 @login_required()
 def calendar():
-    try:
-        chosen = date.fromisoformat(request.args.get("week", ""))
-    except ValueError:
-        chosen = _now().astimezone(WIB).date()
+    chosen = iso_day(request.args.get("week", "")) or _now().astimezone(WIB).date()
     monday = chosen - timedelta(days=chosen.weekday())
     start = datetime.combine(monday, datetime.min.time(), WIB)
     with _db() as db:

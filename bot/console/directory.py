@@ -1,7 +1,7 @@
 """The console's directory: experts (topics, standing links, days off), the department's
 closed days, the administrators' numbers."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
@@ -10,7 +10,7 @@ from bot.console.auth import login_required
 from flows.calendar import format_day
 from flows.catalogue import staff
 from flows.choices import TOPICS
-from flows.dates import WIB
+from flows.dates import WIB, iso_day
 from flows.links import is_meeting_link
 from flows.phone import normalize_phone
 from flows.words import number
@@ -24,7 +24,7 @@ from storage.directory import (
     remove_admin,
     save_expert,
 )
-from storage.models import Expert
+from storage.models import DAY_REASON_LENGTH, Expert
 from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
 from storage.users import Role
 
@@ -87,14 +87,16 @@ def _save_expert(form) -> None:
 @bp.post("/experts/<int:expert_id>/day-off")
 @login_required(Role.ADMIN)
 def expert_day_off(expert_id: int):
-    try:
-        day = date.fromisoformat(request.form.get("day", ""))
-    except ValueError:
+    day, reason = iso_day(request.form.get("day", "")), request.form.get("reason", "").strip()
+    if day is None:
         flash(staff("console.invalid_day"))
+        return redirect(url_for("console.experts"))
+    if len(reason) > DAY_REASON_LENGTH:
+        flash(staff("console.too_long", longest=DAY_REASON_LENGTH))
         return redirect(url_for("console.experts"))
     off = request.form.get("off", "1") == "1"
     with _db() as db:
-        set_day_off(db, expert_id, day, request.form.get("reason", ""), off=off)
+        set_day_off(db, expert_id, day, reason, off=off)
     flash(staff("console.day_off" if off else "console.day_on", day=format_day(day)))
     return redirect(url_for("console.experts"))
 
@@ -103,16 +105,16 @@ def expert_day_off(expert_id: int):
 @login_required(Role.ADMIN)
 def closed_days():
     if request.method == "POST":
-        try:
-            day = date.fromisoformat(request.form.get("day", ""))
-        except ValueError:
-            flash(staff("console.invalid_day"))
+        day, reason = iso_day(request.form.get("day", "")), request.form.get("reason", "").strip()
+        if day is None or len(reason) > DAY_REASON_LENGTH:
+            flash(staff("console.invalid_day") if day is None
+                  else staff("console.too_long", longest=DAY_REASON_LENGTH))  # fmt: skip
             return redirect(url_for("console.closed_days"))
         with _db() as db:
             if request.form.get("remove"):
                 remove_closed_day(db, day)
                 flash(staff("console.reopened", day=format_day(day)))
-            elif reason := request.form.get("reason", "").strip():
+            elif reason:
                 add_closed_day(db, day, reason)
                 flash(staff("console.closed", day=format_day(day), reason=reason))
             else:

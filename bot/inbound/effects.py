@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.lifecycle import Acting, Change, apply, cases, refusal
-from bot.lifecycle.sessions import Refused, take
+from bot.lifecycle.sessions import Refused, has_room, take
 from flows.calendar import format_start
 from flows.catalogue import name, say
 from flows.kinds import KINDS
@@ -27,6 +27,7 @@ from flows.model import (
 from storage.bookings import booking_by_code, new_booking, own_booking
 from storage.models import Booking
 from storage.outbox import enqueue_for_admins
+from storage.schedule import lock_schedule
 
 
 def _submit(act: Acting, effect: SubmitBooking, lang: str) -> list[str]:
@@ -56,10 +57,15 @@ def _case_answer(act: Acting, effect: CaseAnswer, lang: str) -> list[str]:
 
 
 def _step(event: Event, reply: str) -> Callable[[Acting, Booking, Effect, str], list[str]]:
+    """A cooperative's change; a new time is checked again under the schedule lock (the
+    conversation chose it from a calendar read before the lock)."""
     """A step on the cooperative's own booking, answered with `reply`."""
 
     def run(act: Acting, booking: Booking, effect: Effect, lang: str) -> list[str]:
         start = getattr(effect, "start", None)
+        if start is not None and not has_room(act, booking, start):
+            return [say("slot_just_taken", lang, code=booking.code,
+                        start=format_start(start, lang))]  # fmt: skip
         apply(act, booking, event, Change(start=start))
         shown = format_start(start or booking.requested_start, lang)
         return [say(reply, lang, code=booking.code, start=shown)]
@@ -79,10 +85,12 @@ def _accept(act: Acting, booking: Booking, effect: AcceptProposal, lang: str) ->
     return [say("proposal_accepted_wait", lang, code=booking.code, start=start)]
 
 
-def _on_own(run: Callable[[Acting, Booking, Effect, str], list[str]]):
+def _on_own(run: Callable[[Acting, Booking, Effect, str], list[str]], takes_slot: bool = False):
     """An effect on one of this number's own bookings, which must still allow it."""
 
     def carry_out(act: Acting, effect: Effect, lang: str) -> list[str]:
+        if takes_slot:
+            lock_schedule(act.session)
         booking = own_booking(act.session, act.who, effect.code)
         if booking is None:
             gone = say("manage_gone", lang, code=effect.code,
@@ -102,9 +110,9 @@ EFFECTS: dict[type, Callable[[Acting, Effect, str], list[str]]] = {
     RateSession: _rate,
     CaseAnswer: _case_answer,
     CancelBooking: _on_own(_step(Event.CANCEL, "manage_cancelled")),
-    RescheduleBooking: _on_own(_step(Event.RESCHEDULE, "manage_rescheduled")),
-    AcceptProposal: _on_own(_accept),
-    RejectProposal: _on_own(_step(Event.COUNTER, "proposal_countered")),
+    RescheduleBooking: _on_own(_step(Event.RESCHEDULE, "manage_rescheduled"), takes_slot=True),
+    AcceptProposal: _on_own(_accept, takes_slot=True),
+    RejectProposal: _on_own(_step(Event.COUNTER, "proposal_countered"), takes_slot=True),
 }
 
 

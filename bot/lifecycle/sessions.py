@@ -19,13 +19,15 @@ from flows.catalogue import say, staff
 from flows.choices import TOPICS
 from flows.conversation.when import refusal_line
 from flows.dates import WIB
-from flows.lifecycle import Event, Transition, check
+from flows.lifecycle import HOLDS_A_TIME, Event, Transition, check, held_at
 from flows.links import is_meeting_link
 from flows.words import fold
 from storage.bookings import sessions_in_week
 from storage.directory import active_experts
 from storage.models import Booking, Expert
 from storage.schedule import clinic_calendar, expert_pool, working_calendar
+
+ADMIN_HORIZON = timedelta(days=366)
 
 
 class Refused(Exception):
@@ -43,15 +45,24 @@ def not_a_session_time(act: Acting, start: datetime) -> str | None:
     """Why a session cannot be put at `start` (past, closed day, outside hours), or None.
 
     Administrators may confirm sooner than cooperatives may ask (today, if still ahead) and
-    beyond the booking horizon.
+    beyond the booking horizon, up to a year ahead.
     """
     if start <= act.now:
         return say("refuse_past")
+    if start > act.now + ADMIN_HORIZON:
+        return staff("admin_too_far", days=ADMIN_HORIZON.days)
     calendar = working_calendar(act.session, act.now, act.settings.hours)
     refusal = calendar.slot_refusal(start, act.now.astimezone(WIB).date())
     if refusal is None or refusal.reason in ("too_soon", "too_far"):
         return None
     return refusal_line(refusal, start.astimezone(WIB).date(), "id", act.settings.hours)
+
+
+def has_room(act: Acting, booking: Booking, start: datetime) -> bool:
+    """Could `booking` hold `start` beside every other hold of that day (an expert for its
+    topic left for each)? The caller holds the schedule lock (storage.schedule.lock_schedule),
+    so the answer stays true until its change commits."""
+    return _pool(act, start).is_free(start, booking.topic_key, exclude=booking.code)
 
 
 def _pool(act: Acting, start: datetime) -> Pool:
@@ -81,10 +92,16 @@ def choose_expert(act: Acting, booking: Booking, start: datetime, name: str | No
     topic = booking.topic_key
     able = [e for e in active if topic in pool.experts.get(e.id, ()) and
             not pool.is_busy(e.id, start, exclude=booking.code)]  # fmt: skip
-    if booking.expert in able:
+    # An expert whose choice still leaves one for every other request holding that time; when
+    # the booking holds this very time already (a request confirmed as asked), any free one:
+    # confirming it then adds no hold to a time that may have become over-full (a day off).
+    fits = [e for e in able if pool.can_take(e.id, start, topic, booking.code)]
+    holds_it = booking.status in HOLDS_A_TIME and start == held_at(
+        booking.status, booking.requested_start, booking.proposed_start
+    )
+    candidates = fits or (able if holds_it else [])
+    if booking.expert in candidates:
         return booking.expert
-    # prefer an expert whose choice still leaves one for every other request waiting then
-    candidates = [e for e in able if pool.can_take(e.id, start, topic, booking.code)] or able
     if not candidates:
         none = staff("admin_no_expert", topic=TOPICS.label(topic), start=format_start(start))
         raise Refused(none + " " + next_free(act, booking, start))

@@ -3,6 +3,7 @@ characters, Unicode digits, over-long text) at every step of a booking, from a c
 from an administrator, on both databases: never a 5xx, always valid XML, never a message over
 WhatsApp's 1,600 characters, nothing stored that the database would refuse."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -95,3 +96,78 @@ def test_an_admin_command_with_unicode_digits_is_answered(whatsapp) -> None:
     for text in ("DAFTAR ²", "DAFTAR ፩", "KONFIRMASI EK-０００１", "JADWAL 9999-12-31",
                  "JADWAL 0001-01-01", "USUL EK-0001 ² ፩ jam ²"):  # fmt: skip
         assert admin(whatsapp, text), text
+
+
+def test_dates_far_out_of_range_are_answered(whatsapp) -> None:
+    from tests.helpers import SRI
+
+    for text in ("JADWAL 9999-12-31", "JADWAL 0001-01-01", "JADWAL 31-12-9999", "JADWAL ²"):
+        assert whatsapp.send(SRI, text), text
+
+
+@pytest.mark.parametrize("text", ["senin 9999", "31-12-9999 jam 10", "tanggal 0001-01-01 jam 10",
+                                  "99999999999999999999 hari lagi"])  # fmt: skip
+def test_a_cooperative_asking_for_an_impossible_date_is_asked_again(whatsapp, text) -> None:
+    phone = "+6281277700002"
+    for sent, _expected in BOOKING[:-1]:
+        whatsapp.send(phone, sent)
+    assert whatsapp.send(phone, text)
+
+
+def test_a_reason_longer_than_its_column_gets_a_friendly_answer(whatsapp, engine) -> None:
+    book(whatsapp)
+    reply = admin(whatsapp, "TOLAK EK-0001 " + "jadwal penuh " * 80)
+    assert "terlalu panjang" in reply
+    assert "ditolak" in admin(whatsapp, "TOLAK EK-0001 jadwal penuh bulan ini")
+
+
+# --- the console ---------------------------------------------------------------------------------
+
+CONSOLE_PAGES = ["/admin/", "/admin/calendar", "/admin/experts", "/admin/closed",
+                 "/admin/booking/EK-0001", "/admin/login"]  # fmt: skip
+query_values = st.one_of(st.sampled_from(["9999-12-31", "0001-01-01", "2026-13-45", "²", "-1",
+                                          "EK-0001", "\x00", "%", "' OR 1=1 --", "x" * 5000]),
+                         st.text(max_size=30))  # fmt: skip
+keys = st.sampled_from(["status", "topic", "kecamatan", "date", "week", "page", "next", "q"])
+queries = st.dictionaries(keys, query_values, max_size=4)
+
+
+@pytest.fixture
+def signed_in(app, engine, whatsapp):
+    from bot.console.auth import hash_password
+    from storage.users import save_user
+    from tests.helpers import PASSWORD, log_in
+
+    book(whatsapp)
+    with transaction(engine) as session:
+        save_user(session, "admin@dinas.go.id", hash_password(PASSWORD), "admin", "Rina")
+    client = app.test_client()
+    log_in(client)
+    return client
+
+
+@FUZZ
+@given(query=queries)
+def test_no_query_string_makes_a_console_page_fail(signed_in, query) -> None:
+    for page in CONSOLE_PAGES:
+        assert signed_in.get(page, query_string=query).status_code < 500, (page, query)
+
+
+def test_console_dates_and_reasons_out_of_range_are_answered(signed_in) -> None:
+    from tests.helpers import post
+
+    for path, form in [
+        ("/admin/closed", {"day": "9999-12-31", "reason": "libur"}),
+        ("/admin/closed", {"day": "2026-12-24", "reason": "cuti bersama " * 40}),
+        ("/admin/experts/1/day-off", {"day": "0001-01-01", "reason": "cuti"}),
+        ("/admin/experts/1/day-off", {"day": "2026-12-24", "reason": "x" * 300}),
+        ("/admin/booking/EK-0001/decline", {"reason": "alasan " * 100}),
+        ("/admin/booking/EK-0001/close", {"reason": "alasan " * 100}),
+        ("/admin/booking/EK-0001/propose", {"start": "31-12-9999 jam 10"}),
+    ]:
+        page = post(signed_in, path, "/admin/closed", **form)
+        assert page.status_code == 200, (path, form)
+        shown = page.get_data(as_text=True)
+        flashed = re.findall(r"<p>([^<]*)</p>", shown.split('class="flash"', 1)[-1])
+        assert flashed, (path, form)
+        print(path, flashed)
