@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, redirect, request, url_for
@@ -11,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from bot.config import Config, refuse_unsafe, settings_from
+from bot.inbound.spool import Spool
 from bot.outbound.messenger import LocalOutbox, make_messenger
 from bot.outbound.sender import SendPolicy, Throttle
 from flows.words import clean_text
@@ -52,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["engine"] = make_engine(app.config["DATABASE_URL"])
     app.extensions["messenger"] = make_messenger(app.config)
     app.extensions["settings"] = settings = settings_from(app.config)
+    app.extensions["spool"] = Spool(Path(app.config["SPOOL_DIR"]))
     app.extensions["send_policy"] = SendPolicy(
         templates=dict(app.config["TWILIO_CONTENT_SIDS"]),
         admin_numbers=settings.admin_numbers,

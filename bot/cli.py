@@ -4,6 +4,7 @@ import logging
 import sys
 import uuid
 from datetime import UTC, date, datetime
+from functools import partial
 
 import click
 from flask import current_app
@@ -13,6 +14,7 @@ from bot import create_app
 from bot.config import UnsafeSettings
 from bot.console.auth import hash_password, password_problem
 from bot.inbound.receive import receive
+from bot.inbound.spool import replay_spool
 from bot.outbound.scheduler import run as run_scheduler
 from bot.outbound.scheduler import tick
 from flows.calendar import format_day
@@ -255,7 +257,7 @@ def chat(phone: str) -> None:
             "Body": text,
             "MessageSid": f"SMcli{uuid.uuid4().hex}",
         }
-        for reply in receive(engine, form, datetime.now(UTC), settings) or []:
+        for reply in receive(engine, form, datetime.now(UTC), settings):
             click.echo(click.style("bot> ", fg="green") + reply + "\n")
         with transaction(engine) as session:
             others = outbound_after(session, last_id, not_to=number)
@@ -273,7 +275,13 @@ def scheduler() -> None:
 def scheduler_run(interval: float) -> None:
     extensions = current_app.extensions
     run_scheduler(_engine(), extensions["messenger"], extensions["settings"],
-                  extensions["send_policy"], interval)  # fmt: skip
+                  extensions["send_policy"], interval, _chores())  # fmt: skip
+
+
+def _chores() -> list:
+    """What every scheduler pass does before sending: replay the webhook's spool."""
+    extensions = current_app.extensions
+    return [partial(replay_spool, extensions["spool"], _engine(), extensions["settings"])]
 
 
 @scheduler.command("tick")
@@ -285,7 +293,7 @@ def scheduler_tick(now_text: str | None) -> None:
         raise click.BadParameter("give a time zone, e.g. 2026-12-01T07:00:00+07:00")
     extensions = current_app.extensions
     tally = tick(_engine(), extensions["messenger"], now, extensions["settings"],
-                 extensions["send_policy"])  # fmt: skip
+                 extensions["send_policy"], _chores())  # fmt: skip
     click.echo(f"sent {tally.sent}, retried {tally.retried}, failed {tally.failed}, "
                f"suppressed {tally.suppressed}, held {tally.held}")  # fmt: skip
 

@@ -49,6 +49,8 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
     ADMIN_NUMBERS = _list(os.environ.get("ADMIN_NUMBERS"))
     MEETING_LINK_HOSTS = _list(os.environ.get("MEETING_LINK_HOSTS"))
+    # Inbound messages kept while the database is unreachable (bot/inbound/spool.py).
+    SPOOL_DIR = os.environ.get("SPOOL_DIR") or str(INSTANCE_DIR / "spool")
     CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "")
     CLINIC_FIRST_START = os.environ.get("CLINIC_FIRST_START", "08:00")
     CLINIC_LAST_START = os.environ.get("CLINIC_LAST_START", "15:00")

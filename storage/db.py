@@ -6,15 +6,33 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+# Well inside Twilio's 15 s: a database that is down or hung is noticed in time to keep the
+# message (bot/inbound/spool.py) and answer the user.
+CONNECT_TIMEOUT_S = 3
+STATEMENT_TIMEOUT_MS = 8_000
+POOL_TIMEOUT_S = 3
+
+# What "the database cannot be reached (now)" looks like to the caller.
+UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS) -> Engine:
+    """The engine for `url`; migrations pass statement_timeout_ms=0 (no limit)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        options = f"-c statement_timeout={statement_timeout_ms}"
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_timeout=POOL_TIMEOUT_S,
+            hide_parameters=True,  # no phone number, NIK or message text in a logged error
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "options": options},
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(

@@ -256,6 +256,8 @@ class OutboundMessage(SQLModel, table=True):
     variables: dict | None = Field(default=None, sa_column=Column(JSON))
     # One daily schedule or digest per recipient and day, however many schedulers run.
     dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
+    # A reply: the inbound MessageSid it answers, so a redelivery gets the same answer.
+    reply_to: str | None = Field(default=None, max_length=64, index=True)
 
 
 __all__ = [

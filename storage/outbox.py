@@ -60,9 +60,17 @@ def enqueue_for_admins(
         enqueue(session, kind, phone, now, facts, booking_id=booking_id)
 
 
-def record_replies(session: Session, to: str, bodies: Iterable[str], now: datetime) -> None:
-    """Replies that leave in the webhook's own response (TwiML) are logged as sent."""
+def record_replies(
+    session: Session, to: str, bodies: Iterable[str], now: datetime, reply_to: str,
+    by_outbox: bool = False,
+) -> None:  # fmt: skip
+    """The replies to inbound message `reply_to`: logged as sent when they leave in the
+    webhook's own response (TwiML), queued when that response is gone (a spooled message)."""
     for body in bodies:
+        if by_outbox:
+            for row in enqueue(session, KINDS["reply"], to, now, {"text": body}):
+                row.reply_to = reply_to
+            continue
         session.add(
             OutboundMessage(
                 to_phone=to,
@@ -73,8 +81,19 @@ def record_replies(session: Session, to: str, bodies: Iterable[str], now: dateti
                 due_at=now,
                 created_at=now,
                 sent_at=now,
+                reply_to=reply_to,
             )
         )
+
+
+def replies_to(session: Session, sid: str) -> list[str]:
+    """What the webhook answered to inbound message `sid` (for a redelivery of it)."""
+    query = (
+        select(OutboundMessage.body)
+        .where(OutboundMessage.reply_to == sid, OutboundMessage.channel == "twiml")
+        .order_by(col(OutboundMessage.id))
+    )
+    return list(session.exec(query).all())
 
 
 def cancel_session_messages(session: Session, booking_id: int, why: str) -> None:

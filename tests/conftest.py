@@ -74,11 +74,12 @@ def engine(db_url) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def app(engine, db_url):
+def app(engine, db_url, tmp_path):
     app = create_app(
         {
             "TESTING": True,
             "DATABASE_URL": db_url,
+            "SPOOL_DIR": str(tmp_path / "spool"),
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "DEMO": True,
             "ADMIN_NUMBERS": [],

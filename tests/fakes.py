@@ -4,6 +4,7 @@ The tests and the benchmarks use the same fakes (`python -m bench.dispatch` impo
 """
 
 import base64
+import contextlib
 import email.utils
 import json
 import threading
@@ -166,3 +167,72 @@ class _ZoomHandler(_JsonHandler):
             self.server.meetings.append(meeting)
             return self._reply(201, {"id": 9876543210, "join_url": ZOOM_JOIN_URL, **meeting})
         return self._reply(404, {"message": "not found"})
+
+
+class TcpProxy:
+    """A TCP proxy in front of a real server (PostgreSQL) that a test switches: `up` forwards,
+    `down` refuses and cuts every open connection (a restart), `hang` accepts and then says
+    nothing (a frozen server or network)."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        import socket
+
+        self.target = target
+        self.mode = "up"
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._open: list = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            if self.mode == "down":
+                client.close()
+                continue
+            if self.mode == "hang":
+                with self._lock:
+                    self._open.append(client)
+                continue
+            try:
+                server = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._open += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.close()
+
+    def switch(self, mode: str) -> None:
+        """"up", "down" or "hang"; leaving "up" cuts the connections open through it."""
+        self.mode = mode
+        if mode != "up":
+            with self._lock:
+                sockets, self._open = self._open, []
+            for sock in sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(2)
+                    sock.close()
+
+    def close(self) -> None:
+        self.switch("down")
+        self._listener.close()

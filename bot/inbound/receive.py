@@ -32,7 +32,7 @@ from flows.words import clean_text, number
 from storage.conversations import load_chat, lock_conversation, record_inbound, save_chat, touch
 from storage.directory import admin_phones, expert_by_phone
 from storage.models import Conversation, InboundMessage
-from storage.outbox import record_replies
+from storage.outbox import record_replies, replies_to
 from storage.schedule import lock_schedule
 
 log = logging.getLogger(__name__)
@@ -57,9 +57,15 @@ def _kind(incoming: Incoming) -> str:
 
 
 def receive(
-    engine: Engine, form: Mapping[str, str], now: datetime, settings: Settings
-) -> list[str] | None:
-    """The replies to send back, or None when this MessageSid was already handled.
+    engine: Engine,
+    form: Mapping[str, str],
+    now: datetime,
+    settings: Settings,
+    by_outbox: bool = False,
+) -> list[str]:
+    """The replies for the webhook's response. A MessageSid handled before gets the replies
+    it got then (a redelivery). `by_outbox`: the response is gone (a message replayed from
+    the spool), so the replies are queued instead.
 
     Every field is cleaned of control characters first (a NUL would not even store on
     PostgreSQL); every reply fits one WhatsApp message (longer ones go in numbered parts)."""
@@ -71,7 +77,7 @@ def receive(
         return []
     incoming = _incoming(form)
 
-    def work(session: Session, meetings: Prepared) -> list[str] | None:
+    def work(session: Session, meetings: Prepared) -> list[str]:
         stored = InboundMessage(
             sid=sid,
             phone=phone,
@@ -81,13 +87,13 @@ def receive(
             received_at=now,
         )
         if not record_inbound(session, stored):
-            return None
+            return [] if by_outbox else replies_to(session, sid)
         conversation = lock_conversation(session, phone, now)
         act = Acting(session, Actor.COOPERATIVE, phone, now, settings, meetings)
         replies = [part for reply in _converse(act, conversation, incoming, stored)
                    for part in split_message(reply)]  # fmt: skip
-        record_replies(session, phone, replies, now)
-        return replies
+        record_replies(session, phone, replies, now, sid, by_outbox)
+        return [] if by_outbox else replies
 
     return with_meetings(engine, settings.meetings, work)
 

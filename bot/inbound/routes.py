@@ -1,16 +1,21 @@
 """POST /whatsapp/inbound (every message a user sends) and /whatsapp/status (Twilio's
 delivery reports), both signed by Twilio with the account's auth token."""
 
+import logging
+
 from flask import Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.inbound import bp
 from bot.inbound.receive import receive
+from flows.catalogue import say
 from flows.kinds import PROGRESS
 from flows.words import clean_text, number
-from storage.db import transaction
+from storage.db import UNREACHABLE, transaction
 from storage.outbox import record_status
+
+log = logging.getLogger(__name__)
 
 
 def _signed_url() -> str:
@@ -43,13 +48,16 @@ def twiml(replies: list[str]) -> Response:
 def inbound() -> Response:
     if not _signature_ok():
         abort(403)
-    replies = receive(
-        current_app.extensions["engine"],
-        request.form.to_dict(flat=True),
-        current_app.extensions["clock"](),
-        current_app.extensions["settings"],
-    )
-    return twiml(replies or [])
+    form, now = request.form.to_dict(flat=True), current_app.extensions["clock"]()
+    try:
+        replies = receive(current_app.extensions["engine"], form, now,
+                          current_app.extensions["settings"])  # fmt: skip
+    except UNREACHABLE:
+        # Kept on disk and replayed by the scheduler; the user hears back through the outbox.
+        log.error("database unreachable: inbound message spooled")
+        current_app.extensions["spool"].put(form, now)
+        return twiml([say("received_later")])
+    return twiml(replies)
 
 
 @bp.post("/whatsapp/status")

@@ -8,6 +8,7 @@ them), then sends what is due.
 
 import logging
 import signal
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -28,10 +29,14 @@ def tick(
     now: datetime | None = None,
     settings: Settings | None = None,
     policy: SendPolicy | None = None,
+    chores: Sequence[Callable[[], object]] = (),
 ) -> Tally:
-    """One pass as of `now`: the daily messages when due, then every message that is due."""
+    """One pass as of `now`: the `chores` first (the spool's replay), the daily messages when
+    due, then every message that is due."""
     now = now or datetime.now(UTC)
     settings = settings or Settings()
+    for chore in chores:
+        chore()
     with transaction(engine) as session:
         made = make_daily(session, now, settings)
     if made:
@@ -48,13 +53,15 @@ def run(
     settings: Settings,
     policy: SendPolicy,
     interval_seconds: float = 1.0,
+    chores: Sequence[Callable[[], object]] = (),
 ) -> None:
     scheduler = BlockingScheduler(timezone="Asia/Jakarta")
     scheduler.add_job(
         tick,
         "interval",
         seconds=interval_seconds,
-        kwargs={"engine": engine, "messenger": messenger, "settings": settings, "policy": policy},
+        kwargs={"engine": engine, "messenger": messenger, "settings": settings, "policy": policy,
+                "chores": chores},  # fmt: skip
         max_instances=1,
         coalesce=True,
         id="outbox",

@@ -15,7 +15,7 @@ def run_migrations() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(config.get_main_option("sqlalchemy.url"), statement_timeout_ms=0)
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()
