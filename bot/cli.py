@@ -1,5 +1,6 @@
 """`eklinik`: the Flask CLI group with the project's own commands."""
 
+import json
 import logging
 import sys
 import uuid
@@ -17,6 +18,7 @@ from bot.inbound.receive import receive
 from bot.inbound.spool import replay_spool
 from bot.outbound.scheduler import run as run_scheduler
 from bot.outbound.scheduler import tick
+from bot.retention import Retention
 from flows.calendar import format_day
 from flows.dates import WIB
 from flows.links import is_meeting_link
@@ -25,6 +27,7 @@ from storage.db import transaction
 from storage.directory import add_admin, add_expert, ensure_topics, expert_by_phone
 from storage.migrate import upgrade
 from storage.models import Expert
+from storage.privacy import erase, export
 from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
 from storage.threads import last_outbound_id, outbound_after
 from storage.users import ROLES, EmailTaken, Role, deactivate, save_user, user_by_email
@@ -281,7 +284,8 @@ def scheduler_run(interval: float) -> None:
 def _chores() -> list:
     """What every scheduler pass does before sending: replay the webhook's spool."""
     extensions = current_app.extensions
-    return [partial(replay_spool, extensions["spool"], _engine(), extensions["settings"])]
+    return [partial(replay_spool, extensions["spool"], _engine(), extensions["settings"]),
+            Retention(_engine(), int(current_app.config["RETENTION_DAYS"]))]
 
 
 @scheduler.command("tick")
@@ -296,6 +300,32 @@ def scheduler_tick(now_text: str | None) -> None:
                  extensions["send_policy"], _chores())  # fmt: skip
     click.echo(f"sent {tally.sent}, retried {tally.retried}, failed {tally.failed}, "
                f"suppressed {tally.suppressed}, held {tally.held}")  # fmt: skip
+
+
+@cli.group()
+def privacy() -> None:
+    """A person's data (UU 27/2022): see it all, or erase it."""
+
+
+@privacy.command("export")
+@click.option("--phone", required=True)
+def privacy_export(phone: str) -> None:
+    """Everything held about a number, as JSON."""
+    with transaction(_engine()) as session:
+        click.echo(json.dumps(export(session, _phone(phone)), ensure_ascii=False, indent=2))
+
+
+@privacy.command("erase")
+@click.option("--phone", required=True)
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def privacy_erase(phone: str, yes: bool) -> None:
+    """Remove a number's personal data; the counts for the reports stay."""
+    number = _phone(phone)
+    if not yes:
+        click.confirm(f"Erase every personal detail held about {number}?", abort=True)
+    with transaction(_engine()) as session:
+        counts = erase(session, number)
+    click.echo("erased: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
 
 
 def main() -> None:

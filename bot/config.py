@@ -51,6 +51,8 @@ class Config:
     MEETING_LINK_HOSTS = _list(os.environ.get("MEETING_LINK_HOSTS"))
     # Inbound messages kept while the database is unreachable (bot/inbound/spool.py).
     SPOOL_DIR = os.environ.get("SPOOL_DIR") or str(INSTANCE_DIR / "spool")
+    # Raw payloads and message texts are emptied after this many days (0: kept).
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "365"))
     CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "")
     CLINIC_FIRST_START = os.environ.get("CLINIC_FIRST_START", "08:00")
     CLINIC_LAST_START = os.environ.get("CLINIC_LAST_START", "15:00")

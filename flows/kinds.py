@@ -215,6 +215,8 @@ KINDS_IN_ORDER = (
          "a forwarded message", audience=ADMINS),
     Kind("admin_held", "admin_held", "ADMIN_NOTICE", ONE_LINE, "a held message",
          audience=ADMINS),
+    Kind("admin_link", "admin_link_request", "ADMIN_NOTICE", ONE_LINE,
+         "a number that gave another number's Nomor Induk", audience=ADMINS),
     Kind("admin_failed", "admin_send_failed", "ADMIN_NOTICE", ONE_LINE,
          "a message that could not be sent", audience=ADMINS),
     Kind("admin_digest", "admin_digest", "ADMIN_DIGEST", ("day", "waiting", "today", "failed"),

@@ -3,12 +3,22 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from flows.kinds import KINDS
 from flows.lifecycle import CaseStatus, Status
-from storage.models import Booking, BookingEvent, Case, Cooperative, OutboundMessage, Topic
+from storage.models import (
+    Booking,
+    BookingEvent,
+    Case,
+    Cooperative,
+    CooperativeNumber,
+    Link,
+    OutboundMessage,
+    Topic,
+)
 
 # The answers that have a column of their own; any others are kept in booking.details.
 COLUMNS = frozenset({"coop_name", "nik", "coop_kind", "kecamatan", "in_regency", "contact_name",
@@ -16,8 +26,18 @@ COLUMNS = frozenset({"coop_name", "nik", "coop_kind", "kecamatan", "in_regency",
                      "case_id"})  # fmt: skip
 
 
-def _cooperative(session: Session, phone: str, answers: dict[str, Any]) -> Cooperative:
-    """The same cooperative when its NIK (or, without one, its name from this number) is known."""
+# What a number not linked to the cooperative said about it, kept on its booking instead.
+GIVEN = {"coop_name": "given_coop_name", "coop_kind": "given_coop_kind",
+         "kecamatan": "given_kecamatan"}  # fmt: skip
+
+
+def _cooperative(
+    session: Session, phone: str, answers: dict[str, Any]
+) -> tuple[Cooperative, CooperativeNumber]:
+    """The same cooperative when its NIK (or, without one, its name from this number) is known,
+    and how this number stands with it. A number that gives a Nomor Induk registered from
+    other numbers books for that cooperative but is not linked to it (an administrator
+    decides): it never changes the stored cooperative."""
     nik = answers.get("nik")
     if nik:
         found = session.exec(select(Cooperative).where(Cooperative.nik == nik)).first()
@@ -29,19 +49,36 @@ def _cooperative(session: Session, phone: str, answers: dict[str, Any]) -> Coope
             .where(func.lower(Cooperative.name) == answers["coop_name"].lower())
         ).first()
     cooperative = found or Cooperative(name=answers["coop_name"], nik=nik, kind="", kecamatan="")
-    cooperative.name = answers["coop_name"]
-    cooperative.kind = answers["coop_kind"]
-    cooperative.kecamatan = answers["kecamatan"]
-    cooperative.in_regency = answers.get("in_regency", True)
+    if cooperative.id is None:
+        session.add(cooperative)
+        session.flush()
+    link = session.get(CooperativeNumber, (cooperative.id, phone))
+    if link is None:
+        others = session.exec(
+            select(CooperativeNumber.phone).where(
+                CooperativeNumber.cooperative_id == cooperative.id,
+                CooperativeNumber.status == Link.LINKED,
+            )
+        ).first()
+        link = CooperativeNumber(cooperative_id=cooperative.id, phone=phone,
+                                 status=Link.PENDING if others else Link.LINKED)  # fmt: skip
+        session.add(link)
+    if link.status == Link.LINKED:
+        cooperative.name = answers["coop_name"]
+        cooperative.kind = answers["coop_kind"]
+        cooperative.kecamatan = answers["kecamatan"]
+        cooperative.in_regency = answers.get("in_regency", True)
     session.add(cooperative)
     session.flush()
-    return cooperative
+    return cooperative, link
 
 
 def new_booking(session: Session, phone: str, answers: dict[str, Any]) -> Booking:
     """A request from a finished conversation, not saved yet (`save_new` gives it its code):
     its cooperative, and its case (a follow-up continues the case it names)."""
-    cooperative = _cooperative(session, phone, answers)
+    cooperative, link = _cooperative(session, phone, answers)
+    given = {GIVEN[key]: answers[key] for key in GIVEN
+             if link.status != Link.LINKED and answers.get(key)}  # fmt: skip
     case = session.get(Case, answers["case_id"]) if answers.get("case_id") else None
     if case is None or case.cooperative_id != cooperative.id:
         case = Case(
@@ -62,7 +99,8 @@ def new_booking(session: Session, phone: str, answers: dict[str, Any]) -> Bookin
         problem_area=answers["problem_area"],
         problem_text=answers["problem_text"],
         requested_start=datetime.fromisoformat(answers["start"]),
-        details={key: answers[key] for key in answers if key not in COLUMNS} or None,
+        details={**{key: answers[key] for key in answers if key not in COLUMNS}, **given}
+        or None,
     )
 
 
@@ -89,17 +127,47 @@ def bookings_of(session: Session, phone: str) -> list[tuple[Booking, Cooperative
 def history_of_cooperatives(
     session: Session, phone: str
 ) -> list[tuple[Booking, Cooperative, Topic]]:
-    """Every booking of the cooperatives this number booked for, whoever booked it: two board
-    members of one cooperative (one NIK) share one history. Newest first."""
-    mine = select(Booking.cooperative_id).where(Booking.phone == phone)
+    """This number's own bookings, and every booking of the cooperatives it is linked to,
+    whoever booked it: two board members of one cooperative (one NIK) share one history once
+    linked. Newest first."""
+    mine = select(CooperativeNumber.cooperative_id).where(
+        CooperativeNumber.phone == phone, CooperativeNumber.status == Link.LINKED
+    )
+    booker = aliased(CooperativeNumber)  # the booking's own number is linked too
     rows = session.exec(
         select(Booking, Cooperative, Topic)
         .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
         .join(Topic, col(Booking.topic_key) == Topic.key)
-        .where(col(Booking.cooperative_id).in_(mine))
+        .outerjoin(booker, (booker.cooperative_id == Booking.cooperative_id)
+                   & (booker.phone == Booking.phone))  # fmt: skip
+        .where(or_(Booking.phone == phone,
+                   col(Booking.cooperative_id).in_(mine) & (booker.status == Link.LINKED)))
         .order_by(col(Booking.id).desc())
+    )  # fmt: skip
+    return list(rows.all())
+
+
+def link_of(session: Session, booking: Booking) -> CooperativeNumber | None:
+    return session.get(CooperativeNumber, (booking.cooperative_id, booking.phone))
+
+
+def pending_links(session: Session) -> list[tuple[CooperativeNumber, Cooperative]]:
+    """Numbers waiting for an administrator to link them or keep them apart, oldest first."""
+    rows = session.exec(
+        select(CooperativeNumber, Cooperative)
+        .join(Cooperative, col(CooperativeNumber.cooperative_id) == Cooperative.id)
+        .where(CooperativeNumber.status == Link.PENDING)
+        .order_by(col(CooperativeNumber.created_at))
     )
     return list(rows.all())
+
+
+def decide_link(session: Session, cooperative_id: int, phone: str, status: Link, who: str,
+                now: datetime) -> CooperativeNumber | None:  # fmt: skip
+    link = session.get(CooperativeNumber, (cooperative_id, phone), with_for_update=True)
+    if link is not None:
+        link.status, link.decided_by, link.decided_at = status, who, now
+    return link
 
 
 def known_details(session: Session, phone: str) -> dict[str, Any] | None:
@@ -108,11 +176,12 @@ def known_details(session: Session, phone: str) -> dict[str, Any] | None:
     if not rows:
         return None
     booking, cooperative, _topic = rows[0]
+    given = booking.details or {}  # a number not linked: what it said, not what is stored
     return {
-        "coop_name": cooperative.name,
+        "coop_name": given.get(GIVEN["coop_name"], cooperative.name),
         "nik": cooperative.nik,
-        "coop_kind": cooperative.kind,
-        "kecamatan": cooperative.kecamatan,
+        "coop_kind": given.get(GIVEN["coop_kind"], cooperative.kind),
+        "kecamatan": given.get(GIVEN["kecamatan"], cooperative.kecamatan),
         "in_regency": cooperative.in_regency,
         "contact_name": booking.contact_name,
         "contact_role": booking.contact_role,

@@ -1,6 +1,7 @@
 """Tables. Invariants live here as constraints, so the database is the validator."""
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Column, DateTime, Index, text
 from sqlalchemy.types import TypeDecorator
@@ -21,6 +22,7 @@ SQLModel.metadata.naming_convention = {
 
 
 DAY_REASON_LENGTH = 200  # why an expert is off, why the clinic is closed
+NAME_LENGTH = 120  # a person's or a cooperative's name
 
 
 def utcnow() -> datetime:
@@ -57,7 +59,7 @@ class Topic(SQLModel, table=True):
 
 class Expert(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=120)
+    name: str = Field(max_length=NAME_LENGTH)
     phone: str = Field(max_length=20, unique=True)
     meeting_link: str | None = Field(default=None, max_length=500)
     active: bool = True
@@ -86,7 +88,7 @@ class ClosedDay(SQLModel, table=True):
 class Administrator(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     phone: str = Field(max_length=20, unique=True)
-    name: str = Field(default="", max_length=120)
+    name: str = Field(default="", max_length=NAME_LENGTH)
 
 
 class User(SQLModel, table=True):
@@ -94,7 +96,7 @@ class User(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
-    name: str = Field(default="", max_length=120)
+    name: str = Field(default="", max_length=NAME_LENGTH)
     password_hash: str = Field(max_length=255)
     role: str = Field(max_length=20)
     expert_id: int | None = Field(default=None, foreign_key="expert.id")
@@ -116,11 +118,31 @@ class LoginThrottle(SQLModel, table=True):
 
 class Cooperative(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=120)
+    name: str = Field(max_length=NAME_LENGTH)
     nik: str | None = Field(default=None, max_length=16, unique=True)
     kind: str = Field(max_length=20)
     kecamatan: str = Field(max_length=80)
     in_regency: bool = True
+
+
+class Link(StrEnum):
+    """Does a number speak for a cooperative? (its history, its stored details)"""
+
+    LINKED = "linked"  # the first number that booked for it, or one an administrator linked
+    PENDING = "pending"  # gave its Nomor Induk from another number: an administrator decides
+    APART = "apart"  # an administrator kept it apart: it sees only its own bookings
+
+
+class CooperativeNumber(SQLModel, table=True):
+    """The numbers that booked for a cooperative. Only linked numbers share its history
+    ("Cek status") and may change its stored name, type and kecamatan."""
+
+    cooperative_id: int = Field(foreign_key="cooperative.id", primary_key=True)
+    phone: str = Field(primary_key=True, max_length=20)
+    status: str = Field(default=Link.LINKED, max_length=10)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    decided_by: str | None = Field(default=None, max_length=254)
+    decided_at: datetime | None = Field(default=None, sa_column=_ts())
 
 
 class Case(SQLModel, table=True):
@@ -159,7 +181,7 @@ class Booking(SQLModel, table=True):
     code: str | None = Field(default=None, max_length=12, unique=True)
     cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
     phone: str = Field(max_length=20, index=True)
-    contact_name: str = Field(max_length=120)
+    contact_name: str = Field(max_length=NAME_LENGTH)
     contact_role: str = Field(max_length=20)
     topic_key: str = Field(foreign_key="topic.key")
     problem_area: str = Field(max_length=20)
@@ -265,6 +287,7 @@ __all__ = [
     "Booking",
     "Conversation",
     "Cooperative",
+    "CooperativeNumber",
     "Expert",
     "ExpertTopic",
     "InboundMessage",

@@ -24,7 +24,7 @@ from storage.directory import (
     remove_admin,
     save_expert,
 )
-from storage.models import DAY_REASON_LENGTH, Expert
+from storage.models import DAY_REASON_LENGTH, NAME_LENGTH, Expert
 from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
 from storage.users import Role
 
@@ -60,6 +60,9 @@ def _save_expert(form) -> None:
         flash(staff("console.expert_incomplete"))
         return
     hosts = current_app.extensions["settings"].link_hosts
+    if len(name) > NAME_LENGTH:
+        flash(staff("console.too_long_name", longest=NAME_LENGTH))
+        return
     if link and not is_meeting_link(link, hosts):
         flash(staff("console.bad_link", hosts=", ".join(hosts)))
         return
@@ -136,8 +139,10 @@ def admins():
             elif request.form.get("remove"):
                 remove_admin(db, phone)
                 flash(staff("console.admin_removed", phone=phone))
+            elif len(name := request.form.get("name", "").strip()) > NAME_LENGTH:
+                flash(staff("console.too_long_name", longest=NAME_LENGTH))
             else:
-                add_admin(db, phone, request.form.get("name", "").strip())
+                add_admin(db, phone, name)
                 flash(staff("console.admin_added", phone=phone))
         return redirect(url_for("console.administrators"))
     with _db() as db:

@@ -24,8 +24,8 @@ from flows.model import (
     RescheduleBooking,
     SubmitBooking,
 )
-from storage.bookings import booking_by_code, new_booking, own_booking
-from storage.models import Booking
+from storage.bookings import booking_by_code, link_of, new_booking, own_booking
+from storage.models import Booking, Link
 from storage.outbox import enqueue_for_admins
 from storage.schedule import lock_schedule
 
@@ -33,6 +33,11 @@ from storage.schedule import lock_schedule
 def _submit(act: Acting, effect: SubmitBooking, lang: str) -> list[str]:
     booking = new_booking(act.session, act.who, effect.answers)
     apply(act, booking, Event.REQUEST)
+    if (link := link_of(act.session, booking)) and link.status == Link.PENDING:
+        facts = {"phone": act.who, "code": booking.code, "nik": booking.cooperative.nik,
+                 "coop": booking.cooperative.name}  # fmt: skip
+        enqueue_for_admins(act.session, act.settings.admin_numbers, KINDS["admin_link"],
+                           act.now, facts, booking.id)  # fmt: skip
     start = format_start(booking.requested_start, lang)
     return [say("booking_received", lang, code=booking.code, start=start)]
 

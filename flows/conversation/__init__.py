@@ -86,7 +86,9 @@ def _back(talk: Talk) -> None:
         talk.state, talk.scratch.pending = talk.scratch.pending.step, None
     elif history:
         talk.state = history.pop()
-    else:
+    else:  # back from the first question: the menu, keeping what was answered as a draft
+        if talk.states[talk.state].booking and talk.answers:
+            booking.save_draft(talk)
         talk.to_menu()
         return
     talk.ask()

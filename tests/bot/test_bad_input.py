@@ -164,6 +164,9 @@ def test_console_dates_and_reasons_out_of_range_are_answered(signed_in) -> None:
         ("/admin/booking/EK-0001/decline", {"reason": "alasan " * 100}),
         ("/admin/booking/EK-0001/close", {"reason": "alasan " * 100}),
         ("/admin/booking/EK-0001/propose", {"start": "31-12-9999 jam 10"}),
+        ("/admin/experts", {"name": "Dr. " + "Panjang " * 30, "phone": "081299990000",
+                            "topics": "keuangan"}),
+        ("/admin/admins", {"name": "Admin " * 40, "phone": "081299990000"}),
     ]:
         page = post(signed_in, path, "/admin/closed", **form)
         assert page.status_code == 200, (path, form)

@@ -3,8 +3,9 @@
 
 from sqlmodel import col, select
 
+from storage.bookings import decide_link
 from storage.db import transaction
-from storage.models import Booking, Case, OutboundMessage
+from storage.models import Booking, Case, Link, OutboundMessage
 from tests.helpers import ADMIN, COOP_PHONE, NOW, SRI, WhatsApp, at, book, log_in, post, run_at
 
 
@@ -67,7 +68,7 @@ def test_the_case_is_followed_until_solved(app, engine, session_ready) -> None:
     assert "Kasus #1 (selesai)" in status and "resep EK-0001: 1. Perbarui" in status
 
 
-def test_two_board_members_one_nik_one_history(app, engine) -> None:
+def test_two_board_members_one_nik_one_history_once_linked(app, engine) -> None:
     app.extensions["clock"] = lambda: NOW
     whatsapp = WhatsApp(app.test_client())
     book(whatsapp)  # NIK 3603123456780001, from COOP_PHONE
@@ -78,10 +79,14 @@ def test_two_board_members_one_nik_one_history(app, engine) -> None:
         whatsapp.send(other, text)
     assert "*EK-0002*" in whatsapp.send(other, "ya")[0]
     status = "\n".join(whatsapp.send(other, "2"))
-    assert "EK-0001" in status and "EK-0002" in status
+    assert "EK-0001" not in status and "EK-0002" in status, "not linked yet: its own only"
     with transaction(engine) as session:
         cooperatives = {b.cooperative_id for b in session.exec(select(Booking)).all()}
-    assert len(cooperatives) == 1
+        assert len(cooperatives) == 1
+        decide_link(session, cooperatives.pop(), other, Link.LINKED, "admin@dinas.go.id", NOW)
+    whatsapp.send(other, "menu")
+    status = "\n".join(whatsapp.send(other, "2"))
+    assert "EK-0001" in status and "EK-0002" in status
     # each member still changes only the bookings made from their own number
     assert "EK-0002: apa yang ingin dilakukan?" in whatsapp.send(other, "3")[0]
 
