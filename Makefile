@@ -31,9 +31,11 @@ run: $(STAMP)
 	@echo "  Terminal chat instead:        $(BIN)/eklinik chat --phone 081234567890"
 	@echo "  Stop with Ctrl-C."
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/eklinik scheduler run & \
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+	@$(BIN)/eklinik scheduler run & scheduler=$$!; \
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:5000 --access-logfile - wsgi:app & \
+	web=$$!; \
+	trap 'kill -TERM $$scheduler $$web 2>/dev/null; wait $$scheduler $$web; exit 0' INT TERM; \
+	wait $$web; kill -TERM $$scheduler 2>/dev/null; wait $$scheduler
 
 test: $(STAMP) node_modules/.bin/prism
 	$(BIN)/ruff check bot flows storage tests bench wsgi.py

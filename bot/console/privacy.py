@@ -49,13 +49,13 @@ def privacy():
 
 
 def _phone_or_back() -> str | None:
-    phone = normalize_phone(request.values.get("phone", ""))
+    phone = normalize_phone(request.form.get("phone", ""))
     if phone is None:
         flash(staff("console.bad_phone"))
     return phone
 
 
-@bp.get("/privacy/export")
+@bp.post("/privacy/export")  # a POST: the number stays out of URLs and access logs
 @login_required(Role.ADMIN)
 def privacy_export():
     if (phone := _phone_or_back()) is None:

@@ -69,8 +69,9 @@ def run(
 
     def stop(signum: int, _frame) -> None:
         # Finish the message in flight, give the rest of the batch back at once, then exit.
-        policy.stop.set()
-        raise SystemExit(0)
+        if not policy.stop.is_set():  # a second signal while stopping changes nothing
+            policy.stop.set()
+            raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
     log.info("scheduler started: outbox every %ss", interval_seconds)

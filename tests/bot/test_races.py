@@ -99,3 +99,27 @@ def test_a_proposal_and_a_new_request_for_the_one_free_time(app, engine) -> None
     answers = _race(_says(app, "+6281200000001", "YA"),
                     _says(app, SECOND_ADMIN, f"KONFIRMASI {second} jumat 4 desember jam 10"))
     assert len(_holding(engine, FRIDAY_10)) == 1, answers
+
+
+def test_two_console_confirmations_at_another_time(app, engine) -> None:
+    from bot.console.auth import hash_password
+    from storage.users import save_user
+    from tests.helpers import PASSWORD, log_in, token
+
+    first, second = _two_requests(app, engine)
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    with transaction(engine) as session:
+        save_user(session, "rina@dinas.go.id", hash_password(PASSWORD), "admin", "Rina")
+        save_user(session, "budi@dinas.go.id", hash_password(PASSWORD), "admin", "Budi")
+    clients = [app.test_client(), app.test_client()]
+    for client, email in zip(clients, ("rina@dinas.go.id", "budi@dinas.go.id"), strict=True):
+        log_in(client, email)
+    forms = [{"start": "jumat 4 desember jam 10", "csrf_token": token(client, "/admin/")}
+             for client in clients]  # fmt: skip
+
+    def confirm(client, code: str, form: dict) -> Callable[[], str]:
+        return lambda: client.post(f"/admin/booking/{code}/move", data=form,
+                                   follow_redirects=True).get_data(as_text=True)  # fmt: skip
+
+    _race(confirm(clients[0], first, forms[0]), confirm(clients[1], second, forms[1]))
+    assert len(_holding(engine, FRIDAY_10)) == 1
