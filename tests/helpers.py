@@ -316,6 +316,26 @@ def eklinik(url: str, *args: str, stdin: str = "", **environ: str) -> subprocess
     )
 
 
+def scheduler_environment(db_url: str, twilio_url: str) -> dict[str, str]:
+    """What a production `eklinik scheduler` process gets, against a fake Twilio."""
+    from tests.fakes import ACCOUNT, SENDER
+
+    unset = ("TWILIO_", "ZOOM_", "EKLINIK_DEMO", "SECRET_KEY")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
+    env.update(
+        DATABASE_URL=db_url,
+        ADMIN_NUMBERS="",
+        TWILIO_ACCOUNT_SID=ACCOUNT,
+        TWILIO_AUTH_TOKEN="token",
+        TWILIO_WHATSAPP_FROM=SENDER,
+        TWILIO_API_BASE_URL=twilio_url,
+        TWILIO_CONTENT_SID_REPLY="HX" + "d" * 32,  # nobody wrote: the template goes
+        TWILIO_MPS="0",
+        SECRET_KEY=PRODUCTION["SECRET_KEY"],
+    )
+    return env
+
+
 # --- the pure conversation -----------------------------------------------------------------------
 
 

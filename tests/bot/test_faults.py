@@ -10,15 +10,15 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot.outbound.messenger import TwilioMessenger
 from bot.outbound.sender import SendPolicy, Throttle, deliver_due
 from storage.db import transaction
 from storage.models import InboundMessage, OutboundMessage
-from tests.bot.test_scheduler_processes import environment
 from tests.fakes import ACCOUNT, SENDER, twilio_error
-from tests.helpers import ADMIN, AUTH_TOKEN, EKLINIK, NOW, queue_message
+from tests.helpers import ADMIN, AUTH_TOKEN, EKLINIK, NOW, queue_message, scheduler_environment
 
 COUNT = 10
 
@@ -64,13 +64,14 @@ def _drain(engine, messenger, start: datetime, step: timedelta, until: datetime,
         now += step
 
 
-def test_a_90_second_outage_loses_nothing(engine, fake_twilio) -> None:
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_90_second_outage_loses_nothing(engine, fake_twilio, status) -> None:
     """It used to give up after six attempts (about a minute): all 10 failed for ever."""
     _queue(engine)
 
     def outage(now: datetime) -> None:
         down = now < NOW + timedelta(seconds=90)
-        fake_twilio.script = [twilio_error(20503, 503)] * COUNT if down else []
+        fake_twilio.script = [twilio_error(20000 + status, status)] * COUNT if down else []
 
     _drain(engine, _messenger(fake_twilio), NOW, timedelta(seconds=5),
            NOW + timedelta(minutes=15), outage=outage)  # fmt: skip
@@ -199,7 +200,7 @@ def test_sigterm_finishes_the_message_in_flight_and_releases_the_rest(db_url, en
                                                                       fake_twilio):  # fmt: skip
     phones = _queue(engine, count=40, due=datetime.now(UTC) - timedelta(seconds=30))
     fake_twilio.delay = 0.1
-    env = environment(db_url, fake_twilio.url)
+    env = scheduler_environment(db_url, fake_twilio.url)
     command = [EKLINIK, "scheduler", "run", "--interval", "0.2"]
     run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            text=True)  # fmt: skip

@@ -5,7 +5,6 @@ The processes run `eklinik` against the test database and a local fake of Twilio
 """
 
 import json
-import os
 import signal
 import subprocess
 import time
@@ -17,8 +16,7 @@ from sqlmodel import select
 
 from storage.db import transaction
 from storage.models import OutboundMessage
-from tests.fakes import ACCOUNT, SENDER
-from tests.helpers import EKLINIK, PRODUCTION, at, prepared_engine, queue_message
+from tests.helpers import EKLINIK, at, prepared_engine, queue_message, scheduler_environment
 
 NOW = at("2026-11-28 10:00")  # a Saturday: no daily schedules or digests in the way
 COUNT = 120
@@ -29,23 +27,6 @@ def queue(engine, due: datetime = NOW, count: int = COUNT) -> None:
         for number in range(count):
             phone = f"+62812{number:08d}"
             queue_message(session, phone, "reply", due, text=f"pesan nomor {number}")
-
-
-def environment(db_url: str, twilio_url: str) -> dict[str, str]:
-    unset = ("TWILIO_", "ZOOM_", "EKLINIK_DEMO", "SECRET_KEY")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
-    env.update(
-        DATABASE_URL=db_url,
-        ADMIN_NUMBERS="",
-        TWILIO_ACCOUNT_SID=ACCOUNT,
-        TWILIO_AUTH_TOKEN="token",
-        TWILIO_WHATSAPP_FROM=SENDER,
-        TWILIO_API_BASE_URL=twilio_url,
-        TWILIO_CONTENT_SID_REPLY="HX" + "d" * 32,  # nobody wrote: the template goes
-        TWILIO_MPS="0",
-        SECRET_KEY=PRODUCTION["SECRET_KEY"],
-    )
-    return env
 
 
 def received_bodies(fake) -> Counter:
@@ -65,7 +46,7 @@ def test_two_scheduler_processes_send_each_message_once(postgres_url, fake_twili
     engine = prepared_engine(postgres_url)
     queue(engine)
     fake_twilio.delay = 0.005
-    env = environment(postgres_url, fake_twilio.url)
+    env = scheduler_environment(postgres_url, fake_twilio.url)
     command = [EKLINIK, "scheduler", "tick", "--now", NOW.isoformat()]
     runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in range(2)]
     for _ in range(4):  # several passes each, batches of 50, racing over the same rows
@@ -84,7 +65,7 @@ def test_two_scheduler_processes_send_each_message_once(postgres_url, fake_twili
 def test_a_killed_scheduler_loses_nothing(db_url, engine, fake_twilio) -> None:
     queue(engine, due=datetime.now(UTC) - timedelta(minutes=1))  # `run` works in real time
     fake_twilio.delay = 0.02
-    env = environment(db_url, fake_twilio.url)
+    env = scheduler_environment(db_url, fake_twilio.url)
     run = subprocess.Popen([EKLINIK, "scheduler", "run", "--interval", "0.2"], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 60
