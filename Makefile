@@ -43,6 +43,7 @@ test: $(STAMP) node_modules/.bin/prism
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.dates
+	$(BIN)/python -m bench.replies
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.dispatch
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flows.catalogue import LANGUAGES, name, names
-from flows.words import pick
+from flows.chat import number_in, plain
+from flows.words import fold, pick
 
 GROUPS = "choice.problem_group"  # the headings choices are grouped under
 
@@ -53,8 +54,14 @@ class Choices:
         return {key: (*words, *(each[key] for each in shown)) for key, words in self.words.items()}
 
     def pick(self, text: str) -> str | None:
-        """The key chosen by number, word, name or near spelling; None when unclear."""
-        return pick(text, self.vocabulary, self.cutoff)
+        """The key chosen by number ("3", "tiga", "yang ketiga", "no. 3"), word, name or near
+        spelling, read plain ("mau daftar konsul bu 🙏"); None when unclear."""
+        if (found := pick(text, self.vocabulary, self.cutoff)) is not None:
+            return found
+        if (chosen := number_in(text, len(self))) is not None:
+            return list(self.words)[chosen - 1]
+        said = plain(text)
+        return pick(said, self.vocabulary, self.cutoff) if said and said != fold(text) else None
 
 
 MAIN_MENU = Choices("menu", {
@@ -77,14 +84,16 @@ COOP_KINDS = Choices("coop_kind", {
     "kpri": ("kpri", "pegawai negeri", "pns", "civil"),
     "syariah": ("syariah", "kspps", "bmt", "sharia", "syirkah"),
     "karyawan": ("karyawan", "kopkar", "pegawai", "employee", "employees"),
-    "lainnya": ("lainnya", "lain", "other", "lain lain"),
+    "lainnya": ("lainnya", "lain", "other", "lain lain", "ksu", "serba usaha"),
 })  # fmt: skip
 
 ROLES = Choices("role", {
-    "ketua": ("ketua", "chair", "chairman", "chairperson", "president"),
-    "wakil_ketua": ("wakil ketua", "wakil", "waka", "vice chair", "vice"),
-    "sekretaris": ("sekretaris", "sekertaris", "sekretariat", "secretary"),
-    "bendahara": ("bendahara", "treasurer"),
+    "ketua": ("ketua", "chair", "chairman", "chairperson", "president", "ketum", "ketua umum"),
+    "wakil_ketua": ("wakil ketua", "wakil", "waka", "waket", "wakil ketua umum", "vice chair",
+                    "vice"),
+    "sekretaris": ("sekretaris", "sekertaris", "sekretariat", "secretary", "sekre", "sekum",
+                   "sekretaris umum"),
+    "bendahara": ("bendahara", "treasurer", "bendum", "bendahara umum"),
     "pengurus": ("pengurus", "board", "board member"),
     "pengawas": ("pengawas", "supervisor", "badan pengawas"),
     "manajer": ("manajer", "manager", "gm"),
@@ -94,9 +103,10 @@ ROLES = Choices("role", {
 TOPICS = Choices("topic", {
     "kelembagaan": ("kelembagaan", "organisasi", "lembaga", "institutions", "institution",
                     "organisation", "organization"),
-    "pendampingan": ("pendampingan", "pendamping", "mentoring", "mentor"),
+    "pendampingan": ("pendampingan", "pendamping", "mentoring", "mentor", "didampingi",
+                     "dampingi", "bimbingan", "dibimbing"),
     "keuangan": ("keuangan", "manajemen", "manajemen dan keuangan", "finance", "management",
-                 "financial"),
+                 "financial", "pembukuan", "laporan keuangan", "akuntansi"),
     "usaha": ("usaha", "pengembangan usaha", "bisnis", "business", "business development"),
 })  # fmt: skip
 
@@ -104,7 +114,8 @@ PROBLEM_AREAS = Choices("problem_area", {
     "keanggotaan": ("keanggotaan", "anggota", "membership", "keanggotaan internal"),
     "manajemen": ("manajemen", "management", "manajemen internal"),
     "keuangan": ("keuangan", "finance", "financial", "keuangan internal"),
-    "tata_kelola": ("tata kelola", "governance", "tatakelola", "tata kelola internal"),
+    "tata_kelola": ("tata kelola", "governance", "tatakelola", "tata kelola internal", "pengurus",
+                    "rapat anggota", "rat"),
     "sosial": ("sosial", "social", "sosial eksternal"),
     "ekonomi": ("ekonomi", "economic", "economy", "ekonomi eksternal"),
     "budaya": ("budaya", "cultural", "culture", "budaya eksternal"),

@@ -23,15 +23,6 @@ def number(text: str) -> int | None:
     text = text.strip()
     return int(text) if text and text.isascii() and text.isdigit() else None
 
-YES = frozenset(
-    "ya y iya iyaa iyah yaa yap yup yes yess ok oke okay okey okee sip siap betul benar"
-    " bener setuju boleh lanjut lanjutkan mau sure yeah".split()
-)
-NO = frozenset(
-    "tidak tdk tak gak ga gk nggak ngga enggak engga g no n nope bukan jangan salah belum".split()
-)
-
-
 def fold(text: str) -> str:
     """Lower-case, accents and punctuation removed, spaces collapsed. Only ASCII digits stay
     digits ("²" would otherwise fold to "2")."""
@@ -45,18 +36,6 @@ def fold(text: str) -> str:
 def squash(text: str) -> str:
     """`fold` without spaces: "Kelapa Dua" and "kelapadua" become one key."""
     return fold(text).replace(" ", "")
-
-
-def yes_no(text: str) -> bool | None:
-    """True for a yes, False for a no, None when the reply is neither."""
-    words = fold(text).split()
-    if not words:
-        return None
-    if words[0] in YES and not NO.intersection(words[1:2]):
-        return True
-    if words[0] in NO:
-        return False
-    return None
 
 
 def closest(word: str, vocabulary: Iterable[str], cutoff: float = 0.8) -> str | None:

@@ -385,3 +385,97 @@ def booked_up_to(state: str, user: User | None = None) -> User:
         user.says(text_sent)
         assert user.state == reached, (text_sent, user.state)
     return user
+
+
+# --- the replies corpus (../shared/corpus/replies.tsv) ------------------------------------------
+
+
+def understood(step: str, text_sent: str, expected: str) -> bool:
+    """Did the bot read `text_sent`, sent at `step`, as the corpus expects? Each question is
+    judged at the parser that reads it, with what the conversation would do next."""
+    from flows.chat import plain, yes_no
+    from flows.choices import COOP_KINDS, MAIN_MENU, PROBLEM_AREAS, ROLES, TOPICS
+    from flows.conversation import booking as booking_steps
+    from flows.conversation.aftercare import solved_in
+    from flows.conversation.anytime import BACK, CANCEL, HELP, MENU, START, STOP
+    from flows.conversation.parsers import (
+        contact_name,
+        parse_coop_name,
+        parse_kecamatan,
+        parse_nik,
+        parse_problem_text,
+    )
+    from flows.conversation.steps import Accept, Confirm
+    from flows.conversation.talk import Turn
+    from flows.model import Context
+    from flows.words import fold
+
+    turn = Turn(text=text_sent, lang="id", ctx=Context(now=NOW), answers={})
+    reject = expected == "REJECT"
+
+    def picked(choices, judge) -> bool:
+        key = choices.pick(text_sent)
+        return key is None if reject else key is not None and judge(key)
+
+    def named(choices):
+        want = fold(expected)
+        return lambda key: want == fold(key) or want in {fold(w) for w in choices.vocabulary[key]}
+
+    if step == "menu":
+        return picked(MAIN_MENU, lambda key: str(list(MAIN_MENU).index(key) + 1) == expected)
+    if step in ("topic", "coop_type", "role"):
+        choices = {"topic": TOPICS, "coop_type": COOP_KINDS, "role": ROLES}[step]
+        return picked(choices, named(choices))
+    if step == "problem_area":
+        return picked(PROBLEM_AREAS, lambda key: PROBLEM_AREAS.groups[key] == {
+            "internal": "internal", "eksternal": "external"}[expected])  # fmt: skip
+    if step == "coop_name":
+        outcome = parse_coop_name(turn)
+        if reject:
+            return not isinstance(outcome, Accept)
+        # case aside: a name typed all in lower case is stored title-cased, on purpose
+        return (isinstance(outcome, Accept)
+                and outcome.values["coop_name"].lower() == expected.lower())  # fmt: skip
+    if step == "nik":
+        outcome = parse_nik(turn)
+        want = None if expected == "BELUM" else expected
+        return isinstance(outcome, Accept) and outcome.values["nik"] == want
+    if step == "kecamatan":
+        outcome = parse_kecamatan(turn)
+        if reject:
+            return not isinstance(outcome, Accept | Confirm)
+        values = outcome.values if isinstance(outcome, Accept | Confirm) else {}
+        if expected == "OUTSIDE":
+            return values.get("in_regency") is False
+        return values.get("kecamatan") == expected and values.get("in_regency") is True
+    if step == "name_role":
+        outcome = contact_name("topic")(turn)
+        if reject:
+            return not isinstance(outcome, Accept)
+        name, role = expected.split("|")
+        role_key = ROLES.pick(role)
+        return (isinstance(outcome, Accept) and outcome.values.get("contact_name") == name
+                and outcome.values.get("contact_role") == role_key)  # fmt: skip
+    if step == "description":
+        return isinstance(parse_problem_text(turn), Accept) == (expected == "ACCEPT")
+    if step == "satisfaction":
+        from flows.chat import number_in
+
+        score = number_in(text_sent, 5)
+        return score is None if reject else score == int(expected)
+    if step == "solved":
+        return solved_in(text_sent) is {"SUDAH": True, "BELUM": False}[expected]
+    if step == "yesno":
+        return yes_no(text_sent) is {"YA": True, "TIDAK": False}[expected]
+    if step == "confirm":
+        word = plain(text_sent) or fold(text_sent)
+        if word in CANCEL:
+            return expected == "BATAL"
+        return booking_steps.summary_intent(text_sent) == expected
+    if step == "global":
+        word = plain(text_sent) or fold(text_sent)
+        found = [name for name, words in (("STOP", STOP), ("MULAI", START), ("MENU", MENU),
+                                          ("BATAL", CANCEL), ("KEMBALI", BACK),
+                                          ("BANTUAN", HELP)) if word in words]  # fmt: skip
+        return found == [expected]
+    raise ValueError(f"no judge for the corpus step {step!r}")

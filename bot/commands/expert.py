@@ -14,11 +14,12 @@ from bot.lifecycle import Acting, Change, apply, refusal, send
 from bot.lifecycle.facts import schedule_line
 from flows.calendar import format_day
 from flows.catalogue import STAFF, names, staff
+from flows.chat import yes_no
 from flows.conversation import in_menu
 from flows.expert import ExpertCommand, ExpertVerb, read_expert_command
 from flows.kinds import KINDS, split_message
 from flows.lifecycle import Actor, Event, NotAllowed, check
-from flows.words import fold, yes_no
+from flows.words import fold
 from storage.agenda import sessions_on
 from storage.bookings import booking_by_code, bookings_of
 from storage.models import Booking, Conversation, Expert

@@ -13,6 +13,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from flows.catalogue import names
+from flows.chat import plain, yes_no
 from flows.choices import MAIN_MENU
 from flows.conversation import aftercare, booking, manage, menu
 from flows.conversation.anytime import BACK, CANCEL, HELP, MENU, START, STOP, detect_lang
@@ -58,6 +59,11 @@ def _media_kind(media_type: str) -> str:
     return "document" if media_type.startswith(("application/", "text/")) else "other"
 
 
+# The questions answered YA or TIDAK (or YA / UBAH at the summary), where 👍 is a yes.
+YES_NO_STATES = frozenset({booking.B.USE_KNOWN, booking.B.CONFIRM, booking.B.SUMMARY,
+                           booking.B.RESUME, manage.M.MANAGE_CANCEL})  # fmt: skip
+
+
 def _not_text(talk: Talk, message: Incoming, text: str) -> bool:
     """Photos, voice notes, locations, emoji, empty and over-long messages: a friendly word and
     the same question again."""
@@ -70,8 +76,8 @@ def _not_text(talk: Talk, message: Incoming, text: str) -> bool:
         talk.say("empty")
     elif len(text) > MAX_LENGTH:
         talk.say("too_long", length=len(text))
-    elif is_emoji_only(text):
-        talk.say("emoji")
+    elif is_emoji_only(text) and not (talk.state in YES_NO_STATES and yes_no(text)):
+        talk.say("emoji")  # 👍 is read as a yes where a yes or no is asked
     else:
         return False
     if talk.state == Home.START:
@@ -128,11 +134,13 @@ def _anytime(talk: Talk, word: str, text: str) -> bool:
 
 def _read(talk: Talk, message: Incoming, stale: bool) -> None:
     text = message.text or ""
-    word = fold(text)
+    word = plain(text) or fold(text)
     if talk.opted_out:
         if word in START:
             talk.opted_out = False
             talk.say("welcome")
+            if talk.states[talk.state].booking and talk.answers:
+                booking.save_draft(talk)  # what was answered before STOP is kept
             talk.to_menu()
         return
     if word in STOP:

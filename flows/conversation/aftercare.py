@@ -2,13 +2,33 @@
 solved. SUDAH closes the case; BELUM books a follow-up in the same case, asking only what is
 still open and the new time."""
 
+from flows.chat import number_in, words_of
 from flows.conversation.booking import KNOWN_FIELDS, B
 from flows.conversation.talk import Talk
 from flows.model import BookingView, CaseAnswer, Home, RateSession, Scratch
 from flows.words import fold
 
-SOLVED = {"sudah", "sdh", "udah", "sudah teratasi", "teratasi", "solved"}
-UNSOLVED = {"belum", "blm", "belom", "belum teratasi", "not yet"}
+# The answer's first word, read plain ("udh", "udah kelar", "Sudah 👍", "belum sepenuhnya",
+# "masih bingung"), after a score when both come in one message ("4, belum", "5 sdh jelas").
+SOLVED = frozenset({"sudah", "selesai", "teratasi", "solved", "yes", "jelas"})
+UNSOLVED = frozenset({"belum", "masih", "tidak", "no", "kurang"})
+_SCORE_WORDS = frozenset({"nilai", "skor", "bintang", "dari", "bagus", "oke", "terima",
+                          "kasih", "karena"})  # fmt: skip
+
+
+def solved_in(text: str) -> bool | None:
+    """SUDAH (True), BELUM (False), or neither. Only the answer's first word decides (after the
+    score): "sudah saya kirim berkasnya" in a later chat is not an answer, and "belum" anywhere
+    after "sudah" ("sudah tapi belum semua") makes it not solved."""
+    words = [w for w in words_of(text)
+             if number_in(w, 10) is None and w not in _SCORE_WORDS]  # fmt: skip
+    if not words:
+        return None
+    if words[0] in UNSOLVED:
+        return False
+    if words[0] in SOLVED:
+        return not UNSOLVED & set(words[1:]) - {"tidak"}
+    return None
 
 
 def _asked(talk: Talk) -> BookingView | None:
@@ -21,15 +41,19 @@ def survey_answer(talk: Talk, text: str) -> bool:
     """1–5 right after the question (a bare number later is the menu), SUDAH or BELUM."""
     if talk.state != Home.MENU or (booking := _asked(talk)) is None:
         return False
-    word, last_seen = fold(text), talk.chat.updated_at
+    last_seen = talk.chat.updated_at
     untouched = last_seen is None or last_seen <= booking.survey_at
-    if word.isdigit() and 1 <= int(word) <= 5 and untouched:
-        talk.effects.append(RateSession(booking.code, int(word)))
-        talk.say("survey_thanks", score=int(word))
-    elif word in SOLVED:
+    score = number_in(text, 5) if untouched else None
+    solved = solved_in(text) if score is not None or not fold(text).isdigit() else None
+    if score is None and solved is None:
+        return False
+    if score is not None:  # "5 mantap", "⭐⭐⭐⭐", "nilai 4", "4, belum"
+        talk.effects.append(RateSession(booking.code, score))
+        talk.say("survey_thanks", score=score)
+    if solved is True:
         talk.effects.append(CaseAnswer(booking.code, solved=True))
         talk.say("case_solved", code=booking.code)
-    elif word in UNSOLVED:
+    elif solved is False:
         talk.effects.append(CaseAnswer(booking.code, solved=False))
         known = talk.ctx.known or {}
         talk.answers = {
@@ -41,6 +65,4 @@ def survey_answer(talk: Talk, text: str) -> bool:
         talk.scratch = Scratch()
         talk.say("follow_up_intro")
         talk.go(B.FOLLOW_UP)
-    else:
-        return False
     return True

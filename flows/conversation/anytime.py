@@ -1,13 +1,19 @@
-"""Words that work at any step, and which language the user writes in."""
+"""Words that work at any step, and which language the user writes in. The words are read
+plain (flows.chat.plain: "nggak jadi aja" is "tidak jadi saja", "kmbali" is "kembali")."""
 
 from flows.words import fold
 
 STOP = {"stop", "berhenti", "unsubscribe", "stop all", "stopall", "end", "quit"}
-START = {"mulai", "start", "subscribe", "unstop", "mulai lagi"}
-MENU = {"menu", "menu utama", "home", "main menu", "kembali ke menu"}
-CANCEL = frozenset({"batal", "cancel", "btl", "batalkan pendaftaran", "batal daftar"})
-BACK = {"kembali", "back", "balik", "sebelumnya", "previous", "kmbl"}
-HELP = {"bantuan", "help", "bantu", "tolong", "info bantuan"}
+START = {"mulai", "start", "subscribe", "unstop", "mulai lagi", "mulai ulang", "ulang dari awal",
+         "restart", "mulai dari awal"}  # fmt: skip
+MENU = {"menu", "menu utama", "home", "main menu", "kembali ke menu", "balik ke menu", "ke menu",
+        "balik menu", "kembali menu", "lihat menu"}  # fmt: skip
+CANCEL = frozenset({"batal", "cancel", "btl", "batalkan pendaftaran", "batal daftar", "batalkan",
+                    "batalin", "batal saja", "tidak jadi", "tidak jadi saja", "gajadi",
+                    "tidak jadi daftar", "batal deh"})  # fmt: skip
+BACK = {"kembali", "back", "balik", "sebelumnya", "previous", "mundur", "kembali sebelumnya",
+        "ke sebelumnya", "pertanyaan sebelumnya"}  # fmt: skip
+HELP = {"bantuan", "help", "bantu", "tolong", "info bantuan", "minta bantuan", "butuh bantuan"}
 
 EN_MARKERS = {"hello", "please", "thanks", "thank", "book", "booking", "appointment", "english",
               "want", "would", "what", "how", "cooperative", "consultation", "schedule", "my",

@@ -13,6 +13,7 @@ from typing import Any
 
 from flows.calendar import format_start
 from flows.catalogue import name, names
+from flows.chat import has_any, yes_no
 from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS, Choices
 from flows.conversation.parsers import (
     contact_name,
@@ -27,7 +28,7 @@ from flows.conversation.talk import State, Talk
 from flows.conversation.when import offer_nearest, parse_start, refusal_line, slot_topic
 from flows.dates import WIB
 from flows.model import Draft, Home, Pending, Scratch, SubmitBooking
-from flows.words import fold, yes_no
+from flows.words import fold
 
 
 class B(StrEnum):
@@ -152,6 +153,8 @@ EDIT_CHOICES = Choices("edit", {
 })  # fmt: skip
 SEND = {"kirim", "send", "simpan"}
 CHANGE = {"ubah", "ganti", "edit", "change", "koreksi", "perbaiki"}
+CHANGE_PHRASES = frozenset({"ubah", "ganti", "edit", "change", "koreksi", "perbaiki", "ralat",
+                            "salah", "tidak benar", "tidak betul", "bukan begitu"})  # fmt: skip
 
 
 # --- answering a question -------------------------------------------------------------------
@@ -209,16 +212,27 @@ def _read_confirm(talk: Talk, text: str) -> None:
 # --- the summary, UBAH, the known details, drafts --------------------------------------------
 
 
-def _read_summary(talk: Talk, text: str) -> None:
+def summary_intent(text: str) -> str | None:
+    """YA (send it), UBAH (change something) or None, at the summary. A change is read first:
+    "mau ubah" is a change, never a yes; "salah" and "ga bener" mean something is wrong."""
     word = fold(text)
+    if word in CHANGE or has_any(text, CHANGE_PHRASES) or yes_no(text) is False:
+        return "UBAH"
     if yes_no(text) is True or word in SEND:
+        return "YA"
+    return None
+
+
+def _read_summary(talk: Talk, text: str) -> None:
+    said = summary_intent(text)
+    if said == "UBAH":
+        talk.scratch.history.append(B.SUMMARY)
+        talk.go(B.EDIT)
+    elif said == "YA":
         if _start_gone(talk):
             return
         talk.effects.append(SubmitBooking(dict(talk.answers)))
         talk.state, talk.answers, talk.scratch = Home.MENU, {}, Scratch()
-    elif word in CHANGE:
-        talk.scratch.history.append(B.SUMMARY)
-        talk.go(B.EDIT)
     else:
         talk.say("summary_choice")
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from flows.admin import CODE, booking_code
 from flows.calendar import format_start
 from flows.catalogue import name, say
+from flows.chat import yes_no
 from flows.choices import MANAGE_ACTIONS, TOPICS
 from flows.conversation.anytime import CANCEL
 from flows.conversation.steps import Accept
@@ -22,7 +23,7 @@ from flows.model import (
     RescheduleBooking,
     Scratch,
 )
-from flows.words import fold, yes_no
+from flows.words import fold
 
 
 class M(StrEnum):

@@ -5,11 +5,12 @@ steps.py); the time has its own module, when.py."""
 import re
 
 from flows.catalogue import say
+from flows.chat import has_any, yes_no
 from flows.choices import ROLES, Choices
 from flows.conversation.steps import Accept, Confirm, Outcome, Reject
 from flows.conversation.talk import Turn
 from flows.kecamatan import KECAMATAN, match_kecamatan
-from flows.words import number, squash
+from flows.words import squash
 
 PROBLEM_LENGTH = (10, 1000)
 
@@ -26,8 +27,9 @@ def _name(text: str) -> str | None:
 
 
 def parse_coop_name(turn: Turn) -> Outcome:
-    value = _name(turn.text)
-    if value is None:
+    """The name as written, emoji left out; a bare yes or no ("ya", "ok") is not a name."""
+    value = _name(clean_text_for_names(turn.text))
+    if value is None or yes_no(turn.text) is not None:
         return Reject([say("bad_coop_name", turn.lang)])
     return Accept({"coop_name": value})
 
@@ -36,13 +38,20 @@ NO_NIK = {"belum", "belumada", "blmada", "blm", "tidakada", "tdkada", "gaada", "
           "gakada", "none", "no", "nothing", "notyet", "tidak", "tdk", "kosong", "na"}  # fmt: skip
 
 
+# The ways to say "not yet" (read plain: "blm", "gak ada", "lagi diurus", "Belum ada pak 🙏").
+NOT_YET = frozenset({"belum", "tidak ada", "tidak punya", "belum punya", "lagi diurus",
+                     "sedang diurus", "masih diurus", "masih proses", "dalam proses", "proses",
+                     "kosong", "none", "not yet", "no"})  # fmt: skip
+_NIK_RUN = re.compile(r"(?<![0-9])[0-9](?:[\s.\-]?[0-9]){15}(?![0-9])")
+
+
 def parse_nik(turn: Turn) -> Outcome:
+    """A 16-digit run anywhere ("NIK 3603…", "ada, 3603…", "3603-1234-…"), or "not yet"."""
+    if found := _NIK_RUN.search(turn.text):
+        return Accept({"nik": re.sub(r"[\s.\-]", "", found[0])})
     key = squash(turn.text)
-    if key in NO_NIK or turn.text.strip() == "-":
+    if key in NO_NIK or turn.text.strip() == "-" or has_any(turn.text, NOT_YET):
         return Accept({"nik": None})
-    digits = re.sub(r"[\s.\-]", "", turn.text)
-    if number(digits) is not None and len(digits) == 16:
-        return Accept({"nik": digits})
     return Reject([say("bad_nik", turn.lang)])
 
 
@@ -69,9 +78,6 @@ def parse_kecamatan(turn: Turn) -> Outcome:
     )
 
 
-_ROLE_SPLIT = re.compile(r"\s*[,/()\-–]\s*")
-
-
 def _exact_option(text: str, options: Choices) -> str | None:
     wanted = squash(text)
     for key, words in options.vocabulary.items():
@@ -80,17 +86,46 @@ def _exact_option(text: str, options: Choices) -> str | None:
     return None
 
 
+# Words around a name that are not the name: "sy pak Ahmad", "Budi, ketua koperasi".
+NAME_FILLERS = frozenset("sy saya aku pak bapak bpk bu ibu kak mas mbak bang selaku sebagai "
+                         "nama namaku koperasi kop adalah yaitu".split())  # fmt: skip
+_TOKENS = re.compile(r"[^\s,/()\-–:;]+")
+
+
+def _role_and_name(text: str) -> tuple[str | None, str]:
+    """The role named anywhere in the message ("Agus, waket", "ketua: Bambang", "Pak Slamet
+    manajer"), and the words left for the name, fillers removed."""
+    tokens = _TOKENS.findall(clean_text_for_names(text))
+    role, at = None, None
+    for width in (3, 2, 1):
+        for start in range(len(tokens) - width + 1):
+            if found := _exact_option(" ".join(tokens[start:start + width]), ROLES):
+                role, at = found, (start, start + width)
+                break
+        if role:
+            break
+    if at:
+        tokens = tokens[:at[0]] + tokens[at[1]:]
+    return role, " ".join(t for t in tokens if squash(t) not in NAME_FILLERS)
+
+
+def clean_text_for_names(text: str) -> str:
+    """Emoji and the like out of a name: "Koperasi Karyawan PT Indah Jaya 🙏"."""
+    kept = "".join(ch if ch.isalnum() or ch.isspace() or ch in ".,'&/()-–:;" else " "
+                   for ch in text)  # fmt: skip
+    return re.sub(r"\s+", " ", kept).strip()
+
+
 def contact_name(skip_to: str):
-    """A name, or "name, role" in one message (then the role question, `skip_to` follows)."""
+    """A name, or a name and role in one message, in any order (then the role question,
+    `skip_to` follows)."""
 
     def parse(turn: Turn) -> Outcome:
-        parts = [part for part in _ROLE_SPLIT.split(turn.text.strip()) if part]
-        if len(parts) >= 2:
-            role = _exact_option(parts[-1], ROLES)
-            if role and (name := _name(" ".join(parts[:-1]))):
-                return Accept({"contact_name": name, "contact_role": role}, skip_to=skip_to)
-        value = _name(turn.text)
-        if value is None:
+        role, rest = _role_and_name(turn.text)
+        if role and (name := _name(rest)):
+            return Accept({"contact_name": name, "contact_role": role}, skip_to=skip_to)
+        value = _name(rest or clean_text_for_names(turn.text))
+        if value is None or yes_no(turn.text) is not None:
             return Reject([say("bad_person_name", turn.lang)])
         return Accept({"contact_name": value})
 

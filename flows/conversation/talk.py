@@ -7,9 +7,9 @@ from typing import Any
 
 from flows.calendar import hours_params
 from flows.catalogue import say
+from flows.chat import yes_no
 from flows.choices import MAIN_MENU, TOPICS
 from flows.model import Chat, Context, Effect, Home, Reply
-from flows.words import yes_no
 
 
 @dataclass(frozen=True)

@@ -281,6 +281,6 @@ def test_messages_from_one_number_at_once_are_taken_one_by_one(fixed_clock, engi
         conversation = session.get(Conversation, COOP_PHONE)
         seen = (conversation.state, conversation.answers.get("coop_name"))
         assert len(session.exec(select(InboundMessage)).all()) == 4
-    # as if one after the other: the name then the NIK, or "belum ada" as the name and
-    # "KSP Satu" refused as a NIK; never a mix of both half-applied
-    assert seen in {("coop_kind", "KSP Satu"), ("nik", "Belum Ada")}
+    # as if one after the other: the name then "belum ada" as the NIK, or "belum ada" refused
+    # as a name (it is no name) and then the name; never a mix of both half-applied
+    assert seen in {("coop_kind", "KSP Satu"), ("nik", "KSP Satu")}

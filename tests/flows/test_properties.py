@@ -5,9 +5,10 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from flows.chat import plain, yes_no
 from flows.conversation import CANCEL, S, handle
 from flows.model import Chat, Context, Incoming, SubmitBooking
-from flows.words import fold, yes_no
+from flows.words import fold
 from tests.helpers import NOW, User, booked_up_to
 
 PLAUSIBLE = ["1", "2", "3", "5", "9", "10", "ya", "tidak", "ubah", "kembali", "menu", "bantuan",
@@ -35,7 +36,8 @@ def stored(chat: Chat) -> dict:
 
 def dropped_on_purpose(state: str, message: Incoming) -> bool:
     """BATAL abandons; answering TIDAK to "continue your unfinished booking?" discards it."""
-    return fold(message.text) in CANCEL or (state == S.RESUME and yes_no(message.text) is False)
+    word = plain(message.text) or fold(message.text)
+    return word in CANCEL or (state == S.RESUME and yes_no(message.text) is False)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,0 +1,80 @@
+"""Replies as cooperatives really write them (../shared/corpus/replies.tsv, written apart from
+the code), and the failures the issue names, through the whole conversation."""
+
+import pytest
+
+from flows.conversation import S
+from flows.model import SubmitBooking
+from tests.helpers import SHARED, booked_up_to, corpus, understood
+
+# Not understood yet (issue 11 goes on): strict, so each one fixed must leave this list.
+KNOWN_MISSES = {
+    ("kecamatan", "tangerang"),  # the regency's own name is offered as a place outside it
+    ("kecamatan", "asdfg"),  # gibberish is offered as a place outside the regency
+    ("problem_area", "eksternal bu 🙏"),  # a side-only answer does not narrow the list yet
+}
+
+
+def _rows() -> list:
+    if not (SHARED / "corpus" / "replies.tsv").exists():
+        return [pytest.param(None, None, None, marks=pytest.mark.skip(reason="no ../shared"))]
+    rows = [row for row in corpus("replies") if row[0] != "step"]
+    return [pytest.param(*row, id=f"{row[0]}:{row[1]}",
+                         marks=[pytest.mark.xfail(strict=True)] if tuple(row[:2]) in KNOWN_MISSES
+                         else [])  # fmt: skip
+            for row in rows]
+
+
+@pytest.mark.parametrize(("step", "text", "expected"), _rows())
+def test_a_corpus_reply_is_understood(step, text, expected) -> None:
+    assert understood(step, text, expected)
+
+
+def test_mau_ubah_at_the_summary_changes_and_never_sends() -> None:
+    user = booked_up_to(S.SUMMARY)
+    user.says("mau ubah")
+    assert user.state == S.EDIT and not any(isinstance(e, SubmitBooking) for e in user.effects)
+    user = booked_up_to(S.SUMMARY)
+    user.says("👍")
+    assert any(isinstance(e, SubmitBooking) for e in user.effects)
+
+
+@pytest.mark.parametrize("text", ["nggak jadi aja", "gak jadi", "batal aja pak"])
+def test_not_going_ahead_cancels_at_any_step(text) -> None:
+    user = booked_up_to(S.TOPIC)
+    assert "dibatalkan" in user.says(text).lower() and user.state == "menu"
+
+
+def test_after_stop_mulai_ulang_starts_again_and_keeps_the_answers() -> None:
+    user = booked_up_to(S.KECAMATAN)
+    user.says("STOP")
+    assert user.says("mulai ulang")
+    assert user.chat.scratch.draft is not None and user.chat.scratch.draft.answers["coop_name"]
+
+
+@pytest.mark.parametrize(("text", "name", "role"), [
+    ("Agus, waket", "Agus", "wakil_ketua"), ("sy pak Ahmad ketua", "Ahmad", "ketua"),
+    ("ketua: Bambang", "Bambang", "ketua"), ("Budi, ketua koperasi", "Budi", "ketua"),
+])  # fmt: skip
+def test_the_role_is_found_anywhere_in_the_name(text, name, role) -> None:
+    user = booked_up_to(S.CONTACT_NAME)
+    user.says(text)
+    assert user.answers["contact_name"] == name and user.answers["contact_role"] == role
+    assert user.state == S.TOPIC, "the role is not asked again"
+
+
+@pytest.mark.parametrize(("text", "nik"), [
+    ("NIK 3603123456789012", "3603123456789012"),
+    ("ada, 3603-1234-5678-9012 🙏", "3603123456789012"),
+    ("Belum ada pak 🙏", None), ("lagi diurus", None),
+])  # fmt: skip
+def test_the_nomor_induk_is_found_anywhere_and_not_yet_in_many_words(text, nik) -> None:
+    user = booked_up_to(S.NIK)
+    user.says(text)
+    assert user.state == S.COOP_KIND and user.answers["nik"] == nik
+
+
+def test_a_yes_is_not_a_cooperatives_name() -> None:
+    user = booked_up_to(S.COOP_NAME)
+    user.says("ya")
+    assert user.state == S.COOP_NAME and "coop_name" not in user.answers
