@@ -29,7 +29,11 @@ class Verb(StrEnum):
     HELP = "help"
 
 
-# The words that name each command (a near spelling counts when a booking code follows).
+# The commands that change a booking: they act only on an exact verb.
+CHANGES = frozenset({Verb.CONFIRM, Verb.PROPOSE, Verb.DECLINE, Verb.CLOSE})
+
+# The words that name each command (a near spelling counts when a booking code follows; for
+# a command that changes something it only brings the right example).
 VERBS = {
     "daftar": Verb.LIST, "list": Verb.LIST, "antrian": Verb.LIST,
     "detail": Verb.DETAIL, "rincian": Verb.DETAIL,
@@ -97,6 +101,8 @@ def read_command(text: str, now: datetime, in_menu: bool) -> Command | Mistyped 
     code = booking_code(rest)
     if verb is None or (not exact and code is None) or (not in_menu and code is None):
         return None
+    if not exact and verb in CHANGES:  # "tolk EK-0099 tes": shown the right one, never done
+        return Mistyped(verb, "near_verb", words[0][:30])
     if verb == Verb.HELP:
         return Command(Verb.HELP)
     if verb == Verb.LIST:

@@ -53,6 +53,21 @@ class Choices:
         shown = [names(f"choice.{self.table}", lang) for lang in LANGUAGES]
         return {key: (*words, *(each[key] for each in shown)) for key, words in self.words.items()}
 
+    def side(self, text: str) -> str | None:
+        """The group a reply names when it names only a group ("eksternal bu 🙏")."""
+        said = plain(text)
+        for group in dict.fromkeys(self.groups.values()):
+            spellings = {fold(name(GROUPS, group, lang)) for lang in LANGUAGES} | {group}
+            if said in spellings or said.replace("masalah ", "") in spellings:
+                return group
+        return None
+
+    def numbered_group(self, group: str, lang: str = "id") -> str:
+        """The group's choices with their numbers in the whole list ("5. Sosial", …)."""
+        labels = names(f"choice.{self.table}", lang)
+        return "\n".join(f"{number}. {labels[key]}" for number, key in enumerate(self.words, 1)
+                         if self.groups.get(key) == group)  # fmt: skip
+
     def pick(self, text: str) -> str | None:
         """The key chosen by number ("3", "tiga", "yang ketiga", "no. 3"), word, name or near
         spelling, read plain ("mau daftar konsul bu 🙏"); None when unclear."""

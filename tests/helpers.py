@@ -426,9 +426,10 @@ def understood(step: str, text_sent: str, expected: str) -> bool:
     if step in ("topic", "coop_type", "role"):
         choices = {"topic": TOPICS, "coop_type": COOP_KINDS, "role": ROLES}[step]
         return picked(choices, named(choices))
-    if step == "problem_area":
-        return picked(PROBLEM_AREAS, lambda key: PROBLEM_AREAS.groups[key] == {
-            "internal": "internal", "eksternal": "external"}[expected])  # fmt: skip
+    if step == "problem_area":  # an area of that side, or the side alone (then its list)
+        group = {"internal": "internal", "eksternal": "external"}[expected]
+        key = PROBLEM_AREAS.pick(text_sent)
+        return PROBLEM_AREAS.groups[key] == group if key else PROBLEM_AREAS.side(text_sent) == group
     if step == "coop_name":
         outcome = parse_coop_name(turn)
         if reject:

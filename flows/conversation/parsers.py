@@ -10,7 +10,7 @@ from flows.choices import ROLES, Choices
 from flows.conversation.steps import Accept, Confirm, Outcome, Reject
 from flows.conversation.talk import Turn
 from flows.kecamatan import KECAMATAN, match_kecamatan
-from flows.words import squash
+from flows.words import fold, squash
 
 PROBLEM_LENGTH = (10, 1000)
 
@@ -55,6 +55,22 @@ def parse_nik(turn: Turn) -> Outcome:
     return Reject([say("bad_nik", turn.lang)])
 
 
+# The regency (or city) itself, not one of its kecamatan: ask again, never "outside".
+REGENCY_NAMES = frozenset({"tangerang", "kabupaten tangerang", "kab tangerang", "kota tangerang",
+                           "tangerang selatan", "tangsel", "banten"})  # fmt: skip
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
+
+
+def _could_be_a_place(text: str) -> bool:
+    """Not the regency's own name, not a run of keys ("asdfg"), something with vowels."""
+    folded = squash(text)
+    if fold(text) in REGENCY_NAMES or folded in {squash(n) for n in REGENCY_NAMES}:
+        return False
+    if any(folded[i:i + 4] in row for row in _KEYBOARD for i in range(len(folded) - 3)):
+        return False
+    return any(vowel in folded for vowel in "aiueo")
+
+
 def kecamatan_list(lang: str) -> str:
     return say("kecamatan_list", lang, names=", ".join(KECAMATAN))
 
@@ -68,7 +84,7 @@ def parse_kecamatan(turn: Turn) -> Outcome:
             "confirm_kecamatan", {"name": found.name}, {"kecamatan": found.name, "in_regency": True}
         )
     place = _name(turn.text)
-    if place is None or len(place) > 80:
+    if place is None or len(place) > 80 or not _could_be_a_place(place):
         return Reject([kecamatan_list(turn.lang)])
     return Confirm(
         "confirm_outside",

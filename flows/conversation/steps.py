@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flows.catalogue import say
-from flows.choices import Choices
+from flows.catalogue import name, say
+from flows.choices import GROUPS, Choices
 from flows.conversation.talk import Turn
 from flows.model import Offer
 
@@ -57,6 +57,11 @@ def choice(options: Choices, field_name: str) -> Parser:
 
     def parse(turn: Turn) -> Outcome:
         key = options.pick(turn.text)
+        if key is None and (group := options.side(turn.text)):  # "internal": which one?
+            heading = name(GROUPS, group, turn.lang)
+            return Reject([say("choose_in_group", turn.lang, group=heading,
+                               options=options.numbered_group(group, turn.lang))],
+                          ask_again=False)  # fmt: skip
         if key is None:
             return Reject([say("bad_choice", turn.lang, count=len(options))])
         return Accept({field_name: key})

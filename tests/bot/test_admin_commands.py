@@ -213,6 +213,19 @@ def test_misspelled_verb_with_a_code_is_still_understood(whatsapp, engine) -> No
     assert "*EK-0001* — Menunggu konfirmasi" in admin(whatsapp, "detial EK-0001")
 
 
+@pytest.mark.parametrize(("text", "example"), [
+    ("tolk EK-0001 tes", "TOLAK EK-0042"), ("konfirmsi EK-0001", "KONFIRMASI EK-0042"),
+    ("tutp EK-0001 selesai", "TUTUP EK-0042"),
+])  # fmt: skip
+def test_a_misspelled_verb_that_changes_something_is_never_done(whatsapp, engine, text,
+                                                                 example) -> None:  # fmt: skip
+    """"tolk EK-0099 tes" used to decline the booking."""
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00")
+    reply = admin(whatsapp, text)
+    assert "belum ada yang diubah" in reply and example in reply
+    assert booking(engine, code).status == "waiting"
+
+
 def test_bantuan_lists_the_commands(whatsapp) -> None:
     reply = admin(whatsapp, "BANTUAN")
     for command in ["DAFTAR", "DETAIL EK-0042", "KONFIRMASI EK-0042", "USUL EK-0042", "TOLAK"]:

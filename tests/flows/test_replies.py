@@ -8,11 +8,7 @@ from flows.model import SubmitBooking
 from tests.helpers import SHARED, booked_up_to, corpus, understood
 
 # Not understood yet (issue 11 goes on): strict, so each one fixed must leave this list.
-KNOWN_MISSES = {
-    ("kecamatan", "tangerang"),  # the regency's own name is offered as a place outside it
-    ("kecamatan", "asdfg"),  # gibberish is offered as a place outside the regency
-    ("problem_area", "eksternal bu 🙏"),  # a side-only answer does not narrow the list yet
-}
+KNOWN_MISSES: set[tuple[str, str]] = set()
 
 
 def _rows() -> list:
