@@ -56,6 +56,7 @@ class Offer:
     day: str | None = None  # the day they are on, when a bare date was asked
     wanted: str | None = None  # the time asked for: LAIN shows the next nearest ones
     skip: int = 0
+    clock: str | None = None  # an hour given without a day ("jam 2 siang"), kept for the day
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from flows.catalogue import name, say
+from flows.chat import plain
 from flows.choices import MAIN_MENU
 from flows.conversation import booking, manage
 from flows.conversation.booking import B
@@ -58,13 +59,33 @@ CHOICES = {
 }
 
 
+# What people say besides a choice, answered kindly instead of "not understood" (read plain).
+THANKS = frozenset({"terima kasih", "terima kasih banyak", "thanks", "thank you", "oke",
+                    "oke terima kasih", "baik", "baik terima kasih", "siap terima kasih",
+                    "sama sama", "mantap", "bagus", "noted"})  # fmt: skip
+SALAM = frozenset({"assalamualaikum", "assalamu alaikum", "asalamualaikum", "assalamualaikum wr wb",
+                   "assalamualaikum warahmatullahi wabarakatuh", "salam"})  # fmt: skip
+GREETINGS = frozenset({"halo", "hallo", "hai", "hi", "hello", "selamat pagi", "selamat siang",
+                       "selamat sore", "selamat malam", "pagi", "siang", "sore", "malam",
+                       "permisi", "good morning"})  # fmt: skip
+
+
 def _read_menu(talk: Talk, text: str) -> None:
     chosen = MAIN_MENU.pick(text)
-    if chosen is None:
-        talk.say("menu_unknown")
+    said = plain(text)
+    if chosen is not None:
+        CHOICES[chosen](talk)
+    elif said in THANKS:
+        talk.say("you_are_welcome")
+    elif said in SALAM or said.startswith("assalamualaikum"):
+        talk.say("salam_back")
+        talk.ask()
+    elif said in GREETINGS:
+        talk.say("greeting_back")
         talk.ask()
     else:
-        CHOICES[chosen](talk)
+        talk.say("menu_unknown")
+        talk.ask()
 
 
 def _forward(talk: Talk, text: str) -> None:

@@ -93,9 +93,9 @@ def _not_understood(turn: Turn) -> Outcome:
     clock = parse_clock(turn.text)
     if clock and turn.offer and turn.offer.day:
         return _at(turn, When(date.fromisoformat(turn.offer.day), clock))
-    if clock:
+    if clock:  # the hour is kept: "tgl 8" next is the 8th at that hour
         return Reject([say("when_needs_day", turn.lang, clock=format_clock(clock))],
-                      ask_again=False)  # fmt: skip
+                      offer=Offer([], clock=clock.isoformat()), ask_again=False)  # fmt: skip
     if mismatch := weekday_mismatch(turn.text, now):
         day, said = mismatch
         line = say(
@@ -133,4 +133,6 @@ def parse_start(turn: Turn) -> Outcome:
     if chosen := _from_offer(turn):
         return chosen
     when = parse_when(turn.text, turn.ctx.now)
+    if when is not None and when.time is None and turn.offer and turn.offer.clock:
+        when = When(when.date, time.fromisoformat(turn.offer.clock), when.part)
     return _not_understood(turn) if when is None else _at(turn, when)

@@ -5,7 +5,7 @@ import pytest
 
 from flows.conversation import S
 from flows.model import SubmitBooking
-from tests.helpers import SHARED, booked_up_to, corpus, understood
+from tests.helpers import SHARED, User, booked_up_to, corpus, understood
 
 # Not understood yet (issue 11 goes on): strict, so each one fixed must leave this list.
 KNOWN_MISSES: set[tuple[str, str]] = set()
@@ -74,3 +74,25 @@ def test_a_yes_is_not_a_cooperatives_name() -> None:
     user = booked_up_to(S.COOP_NAME)
     user.says("ya")
     assert user.state == S.COOP_NAME and "coop_name" not in user.answers
+
+
+@pytest.mark.parametrize(("text", "says", "menu"), [
+    ("terima kasih pak", "Sama-sama", False), ("makasih bu 🙏", "Sama-sama", False),
+    ("ok", "Sama-sama", False), ("Assalamualaikum wr. wb.", "Waalaikumsalam", True),
+    ("selamat pagi", "selamat datang kembali", True),
+])  # fmt: skip
+def test_thanks_and_greetings_get_a_kind_answer_never_not_understood(text, says, menu) -> None:
+    """People always thank: it used to get "pilihan itu belum saya pahami" and the menu."""
+    user = User()
+    user.says("halo")
+    reply = user.says(text)
+    assert says in reply and "belum saya pahami" not in reply
+    assert ("Silakan pilih" in reply) is menu
+
+
+def test_a_time_given_in_two_messages_keeps_both_parts() -> None:
+    """"jam 2 siang" then "tgl 8" used to forget the hour and list the 8th's free times."""
+    user = booked_up_to(S.WHEN)
+    assert "pada hari apa" in user.says("jam 2 siang")
+    user.says("tgl 8")
+    assert user.state == S.SUMMARY and user.answers["start"] == "2026-12-08T14:00:00+07:00"
