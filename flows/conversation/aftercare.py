@@ -3,6 +3,7 @@ solved. SUDAH closes the case; BELUM books a follow-up in the same case, asking 
 still open and the new time."""
 
 from flows.chat import number_in, words_of
+from flows.choices import MAIN_MENU
 from flows.conversation.booking import KNOWN_FIELDS, B
 from flows.conversation.talk import Talk
 from flows.model import BookingView, CaseAnswer, Home, RateSession, Scratch
@@ -11,7 +12,7 @@ from flows.words import fold
 # The answer's first word, read plain ("udh", "udah kelar", "Sudah 👍", "belum sepenuhnya",
 # "masih bingung"), after a score when both come in one message ("4, belum", "5 sdh jelas").
 SOLVED = frozenset({"sudah", "selesai", "teratasi", "solved", "yes", "jelas"})
-UNSOLVED = frozenset({"belum", "masih", "tidak", "no", "kurang"})
+UNSOLVED = frozenset({"belum", "masih", "tidak", "no", "not", "kurang"})
 _SCORE_WORDS = frozenset({"nilai", "skor", "bintang", "dari", "bagus", "oke", "terima",
                           "kasih", "karena"})  # fmt: skip
 
@@ -42,11 +43,18 @@ def survey_answer(talk: Talk, text: str) -> bool:
     if talk.state != Home.MENU or (booking := _asked(talk)) is None:
         return False
     last_seen = talk.chat.updated_at
-    untouched = last_seen is None or last_seen <= booking.survey_at
+    asked_again = talk.scratch.code == booking.code  # the question was asked once more
+    untouched = last_seen is None or last_seen <= booking.survey_at or asked_again
     score = number_in(text, 5) if untouched else None
     solved = solved_in(text) if score is not None or not fold(text).isdigit() else None
     if score is None and solved is None:
+        if untouched and not asked_again and MAIN_MENU.pick(text) is None:
+            talk.scratch.code = booking.code  # the first reply was not an answer: ask again,
+            talk.say("survey_again", code=booking.code)  # never the menu
+            return True
+        talk.scratch.code = None if asked_again else talk.scratch.code
         return False
+    talk.scratch.code = None
     if score is not None:  # "5 mantap", "⭐⭐⭐⭐", "nilai 4", "4, belum"
         talk.effects.append(RateSession(booking.code, score))
         talk.say("survey_thanks", score=score)

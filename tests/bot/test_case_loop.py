@@ -135,3 +135,34 @@ def test_the_console_writes_prescriptions_and_closes_cases(app, engine, session_
     assert "ditutup: ditangani dinas provinsi" in page
     with transaction(engine) as session:
         assert session.exec(select(Case.status)).one() == "closed"
+
+
+def test_a_reply_to_the_survey_that_is_not_an_answer_asks_again(app, engine, session_ready):
+    """After "mantap" the bot used to show the menu, then "5" opened "Hubungi admin" and the
+    rating was lost."""
+    whatsapp, clock = session_ready
+    clock["now"] = at("2026-11-30 11:05")
+    whatsapp.send(SRI, "SELESAI EK-0001")
+    whatsapp.send(SRI, "RESEP EK-0001 Perbarui data anggota.")
+    whatsapp.send(COOP_PHONE, "baik")
+    run_at(app, at("2026-12-01 10:00"))
+    clock["now"] = at("2026-12-01 10:10")
+    again = "\n".join(whatsapp.send(COOP_PHONE, "mantap sekali pelayanannya"))
+    assert "belum saya pahami" in again and "1" in again and "Silakan pilih" not in again
+    assert "5/5" in whatsapp.send(COOP_PHONE, "5")[0]
+    assert "kami tutup" in whatsapp.send(COOP_PHONE, "sdh pak")[0]
+    with transaction(engine) as session:
+        booking = session.exec(select(Booking)).one()
+    assert booking.satisfaction == 5 and booking.solved is True
+
+
+def test_score_and_solved_in_one_message(app, engine, session_ready) -> None:
+    whatsapp, clock = session_ready
+    clock["now"] = at("2026-11-30 11:05")
+    whatsapp.send(SRI, "SELESAI EK-0001")
+    whatsapp.send(SRI, "RESEP EK-0001 Perbarui data anggota.")
+    whatsapp.send(COOP_PHONE, "baik")
+    run_at(app, at("2026-12-01 10:00"))
+    clock["now"] = at("2026-12-01 10:10")
+    reply = "\n".join(whatsapp.send(COOP_PHONE, "5 pak, sdh jelas 🙏"))
+    assert "5/5" in reply and "kami tutup" in reply
