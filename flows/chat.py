@@ -10,6 +10,7 @@ choice or a score: "dua", "yang kedua", "no. 3", "5️⃣", "⭐⭐⭐⭐", "4/5
 import re
 import unicodedata
 
+from flows.date_words import NUMBER_WORDS as DATE_NUMBER_WORDS
 from flows.words import fold, number
 
 # Slang and abbreviations → the word the parsers know.
@@ -39,15 +40,12 @@ POLITE = frozenset(
 # "ya" is a yes on its own; among other words ("sudah ya pak") it is only politeness.
 ALONE = frozenset({"ya"})
 
-NUMBER_WORDS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
-                "delapan": 8, "sembilan": 9, "sepuluh": 10, "one": 1, "two": 2, "three": 3,
-                "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10}  # fmt: skip
+# The number words the dates read too, but "se" (a prefix, as in "sehari", not a number).
+NUMBER_WORDS = {word: value for word, value in DATE_NUMBER_WORDS.items() if word != "se"}
 ORDINALS = {"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "keempat": 4, "kelima": 5,
             "keenam": 6, "ketujuh": 7, "kedelapan": 8, "kesembilan": 9, "kesepuluh": 10,
             "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}  # fmt: skip
-NUMBER_LEADS = frozenset({"no", "nomor", "nomer", "angka", "pilih", "pilihan", "nilai", "skor",
-                          "yang", "option", "number"})  # fmt: skip
+
 
 _REPEATS = re.compile(r"([a-z])\1{2,}")  # three or more of a letter: emphasis
 _LONG_END = re.compile(r"([aeiou])\1+$")  # "iyaa", "okee"

@@ -62,9 +62,8 @@ def _case_answer(act: Acting, effect: CaseAnswer, lang: str) -> list[str]:
 
 
 def _step(event: Event, reply: str) -> Callable[[Acting, Booking, Effect, str], list[str]]:
-    """A cooperative's change; a new time is checked again under the schedule lock (the
-    conversation chose it from a calendar read before the lock)."""
-    """A step on the cooperative's own booking, answered with `reply`."""
+    """A step on the cooperative's own booking, answered with `reply`. A new time is checked
+    again under the schedule lock (the conversation chose it from a calendar read before it)."""
 
     def run(act: Acting, booking: Booking, effect: Effect, lang: str) -> list[str]:
         start = getattr(effect, "start", None)

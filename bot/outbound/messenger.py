@@ -52,7 +52,6 @@ class Accepted:
     sid: str
     status: str
     body: str
-    created: datetime | None
 
 
 class Messenger(Protocol):
@@ -101,10 +100,9 @@ class BaseUrlHttpClient(TwilioHttpClient):
 def _never_left(error: RequestsConnectionError) -> bool:
     """A refused, unresolvable or timed-out connection: the request never reached Twilio.
     (requests wraps urllib3's MaxRetryError, whose reason says which.)"""
-    reason = getattr(error.args[0], "reason", None) if error.args else None
-    return isinstance(error.args[0] if error.args else None, ConnectTimeoutError) or isinstance(
-        reason, ConnectTimeoutError
-    )
+    cause = error.args[0] if error.args else None
+    return any(isinstance(each, ConnectTimeoutError)
+               for each in (cause, getattr(cause, "reason", None)))  # fmt: skip
 
 
 class TwilioMessenger:
@@ -161,7 +159,7 @@ class TwilioMessenger:
         except Exception as error:  # noqa: BLE001 - whatever the reason, it cannot tell
             raise SendError(f"lookup failed: {type(error).__name__}", permanent=False) from error
         return [
-            Accepted(m.sid, m.status or MessageStatus.QUEUED, m.body or "", m.date_created)
+            Accepted(m.sid, m.status or MessageStatus.QUEUED, m.body or "")
             for m in found
             if m.sid and (m.date_created is None or m.date_created >= since)
         ]

@@ -215,10 +215,10 @@ def _read_confirm(talk: Talk, text: str) -> None:
 def summary_intent(text: str) -> str | None:
     """YA (send it), UBAH (change something) or None, at the summary. A change is read first:
     "mau ubah" is a change, never a yes; "salah" and "ga bener" mean something is wrong."""
-    word = fold(text)
-    if word in CHANGE or has_any(text, CHANGE_PHRASES) or yes_no(text) is False:
+    word, said = fold(text), yes_no(text)
+    if word in CHANGE or has_any(text, CHANGE_PHRASES) or said is False:
         return "UBAH"
-    if yes_no(text) is True or word in SEND:
+    if said is True or word in SEND:
         return "YA"
     return None
 

@@ -34,14 +34,13 @@ def parse_coop_name(turn: Turn) -> Outcome:
     return Accept({"coop_name": value})
 
 
-NO_NIK = {"belum", "belumada", "blmada", "blm", "tidakada", "tdkada", "gaada", "nggakada",
-          "gakada", "none", "no", "nothing", "notyet", "tidak", "tdk", "kosong", "na"}  # fmt: skip
-
-
-# The ways to say "not yet" (read plain: "blm", "gak ada", "lagi diurus", "Belum ada pak 🙏").
-NOT_YET = frozenset({"belum", "tidak ada", "tidak punya", "belum punya", "lagi diurus",
-                     "sedang diurus", "masih diurus", "masih proses", "dalam proses", "proses",
-                     "kosong", "none", "not yet", "no"})  # fmt: skip
+# The ways to say "not yet": read plain within the reply ("blm", "gak ada", "Belum ada pak 🙏",
+# "lagi diurus"), or as the whole reply run together ("gaada", "belumada").
+NOT_YET = frozenset({"belum", "belum ada", "tidak", "tidak ada", "tidak punya", "belum punya",
+                     "lagi diurus", "sedang diurus", "masih diurus", "masih proses",
+                     "dalam proses", "proses", "kosong", "none", "no", "nothing", "not yet", "na",
+                     "gaada", "gakada", "nggakada", "tdkada", "blmada"})  # fmt: skip
+_NOT_YET_SQUASHED = frozenset(squash(phrase) for phrase in NOT_YET)
 _NIK_RUN = re.compile(r"(?<![0-9])[0-9](?:[\s.\-]?[0-9]){15}(?![0-9])")
 
 
@@ -49,8 +48,8 @@ def parse_nik(turn: Turn) -> Outcome:
     """A 16-digit run anywhere ("NIK 3603…", "ada, 3603…", "3603-1234-…"), or "not yet"."""
     if found := _NIK_RUN.search(turn.text):
         return Accept({"nik": re.sub(r"[\s.\-]", "", found[0])})
-    key = squash(turn.text)
-    if key in NO_NIK or turn.text.strip() == "-" or has_any(turn.text, NOT_YET):
+    if (squash(turn.text) in _NOT_YET_SQUASHED or turn.text.strip() == "-"
+            or has_any(turn.text, NOT_YET)):  # fmt: skip
         return Accept({"nik": None})
     return Reject([say("bad_nik", turn.lang)])
 
