@@ -33,6 +33,7 @@ POSTGRES_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 EKLINIK = shutil.which("eklinik", path=str(Path(sys.executable).parent)) or "eklinik"
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 AUTH_TOKEN = "test-auth-token"
 # What production needs beside the database (bot.config.refuse_unsafe), for apps under test
@@ -304,13 +305,20 @@ def run_at(app, when: datetime):
                 app.extensions["send_policy"])  # fmt: skip
 
 
+def process_environment(**settings: str) -> dict[str, str]:
+    """What a process under test starts from: this one's environment without the service's
+    own settings (Twilio, Zoom, demo mode, the secret key), and `settings` instead."""
+    own = ("TWILIO_", "ZOOM_", "EKLINIK_DEMO", "SECRET_KEY")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(own)}
+    env.update(settings)
+    return env
+
+
 def eklinik(url: str, *args: str, stdin: str = "", **environ: str) -> subprocess.CompletedProcess:
     """The `eklinik` command in its own process, on the database at `url`, in demo mode
     unless `environ` says otherwise."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TWILIO_", "EKLINIK_DEMO", "SECRET_KEY"))}  # fmt: skip
-    env.update(DATABASE_URL=url, ADMIN_NUMBERS="", EKLINIK_DEMO="1")
-    env.update(environ)
+    env = process_environment(**{"DATABASE_URL": url, "ADMIN_NUMBERS": "", "EKLINIK_DEMO": "1",
+                                 **environ})  # fmt: skip
     return subprocess.run(
         [EKLINIK, *args], input=stdin, env=env, capture_output=True, text=True, timeout=60
     )
@@ -320,9 +328,7 @@ def scheduler_environment(db_url: str, twilio_url: str) -> dict[str, str]:
     """What a production `eklinik scheduler` process gets, against a fake Twilio."""
     from tests.fakes import ACCOUNT, SENDER
 
-    unset = ("TWILIO_", "ZOOM_", "EKLINIK_DEMO", "SECRET_KEY")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(unset)}
-    env.update(
+    return process_environment(
         DATABASE_URL=db_url,
         ADMIN_NUMBERS="",
         TWILIO_ACCOUNT_SID=ACCOUNT,
@@ -333,7 +339,6 @@ def scheduler_environment(db_url: str, twilio_url: str) -> dict[str, str]:
         TWILIO_MPS="0",
         SECRET_KEY=PRODUCTION["SECRET_KEY"],
     )
-    return env
 
 
 # --- the pure conversation -----------------------------------------------------------------------

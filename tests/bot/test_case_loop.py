@@ -137,9 +137,8 @@ def test_the_console_writes_prescriptions_and_closes_cases(app, engine, session_
         assert session.exec(select(Case.status)).one() == "closed"
 
 
-def test_a_reply_to_the_survey_that_is_not_an_answer_asks_again(app, engine, session_ready):
-    """After "mantap" the bot used to show the menu, then "5" opened "Hubungi admin" and the
-    rating was lost."""
+def _surveyed(app, session_ready) -> WhatsApp:
+    """EK-0001 held and prescribed; the satisfaction question went out ten minutes ago."""
     whatsapp, clock = session_ready
     clock["now"] = at("2026-11-30 11:05")
     whatsapp.send(SRI, "SELESAI EK-0001")
@@ -147,6 +146,13 @@ def test_a_reply_to_the_survey_that_is_not_an_answer_asks_again(app, engine, ses
     whatsapp.send(COOP_PHONE, "baik")
     run_at(app, at("2026-12-01 10:00"))
     clock["now"] = at("2026-12-01 10:10")
+    return whatsapp
+
+
+def test_a_reply_to_the_survey_that_is_not_an_answer_asks_again(app, engine, session_ready):
+    """After "mantap" the bot used to show the menu, then "5" opened "Hubungi admin" and the
+    rating was lost."""
+    whatsapp = _surveyed(app, session_ready)
     again = "\n".join(whatsapp.send(COOP_PHONE, "mantap sekali pelayanannya"))
     assert "belum saya pahami" in again and "1" in again and "Silakan pilih" not in again
     assert "5/5" in whatsapp.send(COOP_PHONE, "5")[0]
@@ -157,12 +163,6 @@ def test_a_reply_to_the_survey_that_is_not_an_answer_asks_again(app, engine, ses
 
 
 def test_score_and_solved_in_one_message(app, engine, session_ready) -> None:
-    whatsapp, clock = session_ready
-    clock["now"] = at("2026-11-30 11:05")
-    whatsapp.send(SRI, "SELESAI EK-0001")
-    whatsapp.send(SRI, "RESEP EK-0001 Perbarui data anggota.")
-    whatsapp.send(COOP_PHONE, "baik")
-    run_at(app, at("2026-12-01 10:00"))
-    clock["now"] = at("2026-12-01 10:10")
+    whatsapp = _surveyed(app, session_ready)
     reply = "\n".join(whatsapp.send(COOP_PHONE, "5 pak, sdh jelas 🙏"))
     assert "5/5" in reply and "kami tutup" in reply

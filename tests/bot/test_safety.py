@@ -1,9 +1,6 @@
 """Production is safe by default: unsafe settings are refused, demo mode must be asked for."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from flask.sessions import SecureCookieSessionInterface
@@ -16,6 +13,7 @@ from storage.db import transaction
 from storage.users import save_user
 from tests.helpers import (
     ADMIN,
+    GUNICORN,
     NOW,
     PRODUCTION,
     ROOT,
@@ -25,6 +23,7 @@ from tests.helpers import (
     book,
     eklinik,
     free_port,
+    process_environment,
     set_link,
 )
 
@@ -151,13 +150,10 @@ def test_a_configured_host_is_accepted(engine, db_url) -> None:
 
 
 def test_gunicorn_stops_with_the_one_line_instead_of_restarting_workers(sqlite_url) -> None:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TWILIO_", "EKLINIK_DEMO", "SECRET_KEY"))}  # fmt: skip
-    env["DATABASE_URL"] = sqlite_url
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "gunicorn"), "--chdir", str(ROOT),
-         "--bind", f"127.0.0.1:{free_port()}", "wsgi:app"],
-        env=env, capture_output=True, text=True, timeout=60,
+        [GUNICORN, "--chdir", str(ROOT), "--bind", f"127.0.0.1:{free_port()}", "wsgi:app"],
+        env=process_environment(DATABASE_URL=sqlite_url), capture_output=True, text=True,
+        timeout=60,
     )  # fmt: skip
     assert done.returncode == 3
     assert "E-Klinik refuses to start: TWILIO_ACCOUNT_SID" in done.stderr

@@ -5,11 +5,9 @@ is still handled exactly once and answered."""
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
@@ -18,7 +16,15 @@ from twilio.request_validator import RequestValidator
 
 from storage.db import transaction
 from storage.models import InboundMessage, OutboundMessage
-from tests.helpers import AUTH_TOKEN, ROOT, free_port, prepared_engine, wait_for_port
+from tests.helpers import (
+    AUTH_TOKEN,
+    GUNICORN,
+    ROOT,
+    free_port,
+    prepared_engine,
+    process_environment,
+    wait_for_port,
+)
 
 MESSAGES = 120
 
@@ -32,11 +38,10 @@ def _workers(master: int) -> list[int]:
 def gunicorn(postgres_url, tmp_path):
     engine = prepared_engine(postgres_url)
     port = free_port()
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TWILIO_", "SECRET_KEY"))}  # fmt: skip
-    env.update(DATABASE_URL=postgres_url, EKLINIK_DEMO="1", TWILIO_AUTH_TOKEN=AUTH_TOKEN,
-               ADMIN_NUMBERS="", SPOOL_DIR=str(tmp_path / "spool"))  # fmt: skip
-    command = [str(Path(sys.executable).parent / "gunicorn"), "--chdir", str(ROOT),
+    env = process_environment(DATABASE_URL=postgres_url, EKLINIK_DEMO="1",
+                              TWILIO_AUTH_TOKEN=AUTH_TOKEN, ADMIN_NUMBERS="",
+                              SPOOL_DIR=str(tmp_path / "spool"))  # fmt: skip
+    command = [GUNICORN, "--chdir", str(ROOT),
                "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}",
                "--graceful-timeout", "10", "wsgi:app"]  # fmt: skip
     master = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
