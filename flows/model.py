@@ -12,6 +12,10 @@ from typing import Any
 
 from flows.calendar import ClinicCalendar
 
+NAME_LENGTH = 120  # a person's or a cooperative's name
+MESSAGE_LENGTH = 4096  # the longest message WhatsApp lets a user send
+PROBLEM_LENGTH = (10, 4000)  # a problem told in one message
+
 
 class Home(StrEnum):
     """Where every conversation starts and comes back to."""

@@ -23,6 +23,24 @@ def number(text: str) -> int | None:
     text = text.strip()
     return int(text) if text and text.isascii() and text.isdigit() else None
 
+
+
+def count(value: int, lang: str = "id") -> str:
+    """A count as the language writes it: 4.000 in Indonesian, 4,000 in English."""
+    return f"{value:,}".replace(",", "," if lang == "en" else ".")
+
+
+def shorten(text: str, longest: int) -> str:
+    """The text whole when it fits, else cut at a word and ended with "…" (within `longest`)."""
+    text = text.strip()
+    if len(text) <= longest:
+        return text
+    cut = text[: longest - 1]
+    if " " in cut[longest // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:-—") + "…"
+
+
 def fold(text: str) -> str:
     """Lower-case, accents and punctuation removed, spaces collapsed. Only ASCII digits stay
     digits ("²" would otherwise fold to "2")."""

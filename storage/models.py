@@ -9,7 +9,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from flows.kinds import MessageStatus
 from flows.lifecycle import ON_THE_CALENDAR, CaseStatus, Status
-from flows.model import Home
+from flows.model import NAME_LENGTH, PROBLEM_LENGTH, Home
 
 # Named constraints, so migrations can alter them on every backend (SQLite included).
 SQLModel.metadata.naming_convention = {
@@ -22,7 +22,6 @@ SQLModel.metadata.naming_convention = {
 
 
 DAY_REASON_LENGTH = 200  # why an expert is off, why the clinic is closed
-NAME_LENGTH = 120  # a person's or a cooperative's name
 
 
 def utcnow() -> datetime:
@@ -154,7 +153,7 @@ class Case(SQLModel, table=True):
     cooperative_id: int = Field(foreign_key="cooperative.id", index=True)
     topic_key: str = Field(foreign_key="topic.key")
     problem_area: str = Field(max_length=20)
-    problem_text: str = Field(max_length=1000)
+    problem_text: str = Field(max_length=PROBLEM_LENGTH[1])
     status: str = Field(default=CaseStatus.OPEN, max_length=20)
     closed_reason: str | None = Field(default=None, max_length=500)
     opened_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
@@ -185,7 +184,7 @@ class Booking(SQLModel, table=True):
     contact_role: str = Field(max_length=20)
     topic_key: str = Field(foreign_key="topic.key")
     problem_area: str = Field(max_length=20)
-    problem_text: str = Field(max_length=1000)
+    problem_text: str = Field(max_length=PROBLEM_LENGTH[1])
     requested_start: datetime = Field(sa_column=_ts(nullable=False))
     expert_id: int | None = Field(default=None, foreign_key="expert.id", index=True)
     ends_at: datetime | None = Field(default=None, sa_column=_ts())

@@ -24,7 +24,8 @@ from storage.directory import (
     remove_admin,
     save_expert,
 )
-from storage.models import DAY_REASON_LENGTH, NAME_LENGTH, Expert
+from flows.model import NAME_LENGTH
+from storage.models import DAY_REASON_LENGTH, Expert
 from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
 from storage.users import Role
 

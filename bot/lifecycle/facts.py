@@ -9,6 +9,7 @@ from flows.catalogue import STAFF, name, names, say, staff
 from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
 from flows.dates import WIB
 from flows.lifecycle import held_at
+from flows.words import shorten
 from storage.models import Booking, Expert
 
 
@@ -18,7 +19,7 @@ def schedule_line(booking: Booking) -> str:
     return staff("schedule_line", clock=format_clock(booking.requested_start.astimezone(WIB)),
                  code=booking.code, coop=booking.cooperative.name,
                  kecamatan=booking.cooperative.kecamatan, topic=TOPICS.label(booking.topic_key),
-                 problem=problem[:160], phone=booking.phone,
+                 problem=shorten(problem, 160), phone=booking.phone,
                  link=booking.meeting_link)  # fmt: skip
 
 
@@ -66,13 +67,13 @@ def facts(
         "topic": TOPICS.label(booking.topic_key, words),
         "area": PROBLEM_AREAS.label(booking.problem_area, words),
         "problem": problem,
-        "problem_short": problem if len(problem) <= 300 else problem[:297] + "…",
+        "problem_short": shorten(problem, 300),
         "contact": booking.contact_name,
         "role": ROLES.label(booking.contact_role, words),
         "phone": booking.phone,
         "reason": booking.decline_reason or "",
         "text": booking.prescription or "",
-        "text_short": (booking.prescription or "")[:200],
+        "text_short": shorten(booking.prescription or "", 200),
         "why": name("why", step, STAFF) if step else "",
         "address": address or say("clinic_address", words),
         **{key: str(value) for key, value in hours_params(hours).items()},

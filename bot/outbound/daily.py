@@ -18,6 +18,7 @@ from flows.calendar import format_clock, format_day, format_start
 from flows.catalogue import staff
 from flows.dates import WIB
 from flows.kinds import KINDS
+from flows.words import shorten
 from storage.agenda import earlier_sessions, sessions_on, waiting_requests
 from storage.directory import admin_phones
 from storage.models import Booking
@@ -46,7 +47,7 @@ def _case_line(session: Session, booking: Booking) -> str:
         return ""
     last = next((b.prescription for b in reversed(earlier) if b.prescription), None)
     line = staff("schedule_case", number=len(earlier) + 1)
-    return line + (staff("schedule_previous", text=last[:160]) if last else "")
+    return line + (staff("schedule_previous", text=shorten(last, 160)) if last else "")
 
 
 def make_daily(session: Session, now: datetime, settings: Settings) -> int:

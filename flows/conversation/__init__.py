@@ -18,10 +18,9 @@ from flows.choices import MAIN_MENU
 from flows.conversation import aftercare, booking, manage, menu
 from flows.conversation.anytime import BACK, CANCEL, HELP, MENU, START, STOP, detect_lang
 from flows.conversation.talk import State, Talk
-from flows.model import Chat, Context, Home, Incoming, Reply
-from flows.words import fold, is_emoji_only
+from flows.model import MESSAGE_LENGTH, Chat, Context, Home, Incoming, Reply
+from flows.words import count, fold, is_emoji_only
 
-MAX_LENGTH = 1600
 STALE_AFTER = timedelta(hours=24)
 
 
@@ -74,8 +73,9 @@ def _not_text(talk: Talk, message: Incoming, text: str) -> bool:
         talk.say("media", what=media["location"])
     elif not text.strip():
         talk.say("empty")
-    elif len(text) > MAX_LENGTH:
-        talk.say("too_long", length=len(text))
+    elif len(text) > MESSAGE_LENGTH:
+        talk.say("too_long", length=count(len(text), talk.lang),
+                 longest=count(MESSAGE_LENGTH, talk.lang))
     elif is_emoji_only(text) and not (talk.state in YES_NO_STATES and yes_no(text)):
         talk.say("emoji")  # 👍 is read as a yes where a yes or no is asked
     else:

@@ -28,7 +28,7 @@ from flows.conversation.talk import State, Talk
 from flows.conversation.when import offer_nearest, parse_start, refusal_line, slot_topic
 from flows.dates import WIB
 from flows.model import Draft, Home, Pending, Scratch, SubmitBooking
-from flows.words import fold
+from flows.words import fold, shorten
 
 
 class B(StrEnum):
@@ -68,6 +68,8 @@ STEPS: dict[str, Step] = {
 }  # fmt: skip
 
 # What a returning number is offered again ("Gunakan data koperasi sebelumnya?").
+SUMMARY_PROBLEM = 300  # the problem as the summary shows it: the start of a long story
+
 KNOWN_FIELDS = ("coop_name", "nik", "coop_kind", "kecamatan", "in_regency", "contact_name",
                 "contact_role")  # fmt: skip
 
@@ -99,7 +101,7 @@ def _problem(answers: dict[str, Any], lang: str) -> str | None:
     if "problem_text" not in answers:
         return None
     area = PROBLEM_AREAS.label(answers.get("problem_area", ""), lang)
-    return f"{area} — {answers['problem_text']}"
+    return f"{area} — {shorten(answers['problem_text'], SUMMARY_PROBLEM)}"
 
 
 def _answered(key: str, show: Callable[[Any, str], str]) -> Callable[[dict, str], str | None]:

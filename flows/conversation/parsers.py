@@ -10,9 +10,8 @@ from flows.choices import ROLES, Choices
 from flows.conversation.steps import Accept, Confirm, Outcome, Reject
 from flows.conversation.talk import Turn
 from flows.kecamatan import KECAMATAN, match_kecamatan
-from flows.words import fold, squash
-
-PROBLEM_LENGTH = (10, 1000)
+from flows.model import NAME_LENGTH, PROBLEM_LENGTH
+from flows.words import count, fold, squash
 
 
 def _clean(text: str) -> str:
@@ -21,7 +20,7 @@ def _clean(text: str) -> str:
 
 def _name(text: str) -> str | None:
     value = _clean(text)
-    if not 2 <= len(value) <= 120 or not any(ch.isalpha() for ch in value):
+    if not 2 <= len(value) <= NAME_LENGTH or not any(ch.isalpha() for ch in value):
         return None
     return value.title() if value.islower() else value
 
@@ -153,5 +152,6 @@ def parse_problem_text(turn: Turn) -> Outcome:
     if len(value) < shortest:
         return Reject([say("bad_problem_short", turn.lang, length=len(value))])
     if len(value) > longest:
-        return Reject([say("bad_problem_long", turn.lang, length=len(value))])
+        return Reject([say("bad_problem_long", turn.lang, length=count(len(value), turn.lang),
+                           longest=count(longest, turn.lang))])
     return Accept({"problem_text": value})

@@ -39,6 +39,26 @@ def test_whole_booking_through_the_webhook(fixed_clock, whatsapp, engine) -> Non
         assert part in notice.body
 
 
+def test_a_long_problem_is_kept_whole_and_shortened_where_a_notice_is_short(
+    fixed_clock, whatsapp, engine
+) -> None:
+    story = ("Sejak awal tahun banyak anggota menunggak pinjaman, pengurus tidak kompak dan "
+             "laporan keuangan belum rapi. ") * 13  # fmt: skip
+    assert 1250 < len(story) < 4000
+    for text_sent, expected in BOOKING[:-2]:
+        whatsapp.send(COOP_PHONE, text_sent)
+    assert "Kapan Anda ingin" in "\n".join(whatsapp.send(COOP_PHONE, story))
+    summary = "\n".join(whatsapp.send(COOP_PHONE, "senin depan jam 10"))
+    assert "Mohon periksa data" in summary and "…" in summary and len(summary) < 1600
+    whatsapp.send(COOP_PHONE, "YA")
+    with transaction(engine) as session:
+        booking = session.exec(select(Booking)).one()
+        [notice] = session.exec(
+            select(OutboundMessage).where(OutboundMessage.kind == "admin_notice")).all()
+    assert booking.problem_text == story.strip()
+    assert "…" in notice.body and len(notice.body) < 1600
+
+
 def test_admins_from_the_environment_are_told_too(engine, db_url, fixed_clock) -> None:
     app = create_app({"DATABASE_URL": db_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "DEMO": True,
                       "ADMIN_NUMBERS": ["0811-2222-3333"]})  # fmt: skip
@@ -136,7 +156,7 @@ def test_forwarded_proto_and_host_are_honoured(engine, db_url) -> None:
         ({"NumMedia": "1", "MediaContentType0": "application/pdf"}, "dokumen"),
         ({"Latitude": "-6.2", "Longitude": "106.6"}, "lokasi"),
         ({"Body": "🙏🙏"}, "kata atau angka"),
-        ({"Body": "panjang " * 250}, "terlalu panjang"),
+        ({"Body": "panjang " * 520}, "terlalu panjang"),
     ],
 )
 def test_media_emoji_and_long_messages(fixed_clock, whatsapp, engine, extra, says) -> None:

@@ -71,7 +71,7 @@ def test_whole_booking_submits_every_answer() -> None:
         (S.TOPIC, "5", "1–4"),
         (S.PROBLEM_AREA, "politik", "1–7"),
         (S.PROBLEM_TEXT, "utang", "terlalu singkat (5 huruf)"),
-        (S.PROBLEM_TEXT, "x" * 1001, "terlalu panjang (1001 huruf)"),
+        (S.PROBLEM_TEXT, "x" * 4001, "terlalu panjang (4.001 huruf)"),
         (S.WHEN, "kapan-kapan", "belum saya pahami"),
         (S.WHEN, "jam 10", "Jam 10.00 pada hari apa?"),
         (S.WHEN, "Kamis, 4 Desember 2026", "4 Desember 2026 jatuh pada hari Jumat, bukan Kamis"),
@@ -284,7 +284,7 @@ def test_stop_silences_everything_until_mulai(stop: str) -> None:
         ({"location": True}, "lokasi"),
         ({"text": "   "}, "kosong"),
         ({"text": "👍🙏"}, "kata atau angka"),
-        ({"text": "a" * 1601}, "terlalu panjang (1601 huruf)"),
+        ({"text": "a" * 4097}, "terlalu panjang (4.097 huruf)"),
     ],
 )
 def test_non_text_gets_a_friendly_answer_and_the_question_again(incoming, says) -> None:
