@@ -13,7 +13,7 @@ from typing import Any
 
 from flows.calendar import format_start
 from flows.catalogue import name, names
-from flows.chat import has_any, yes_no
+from flows.chat import has_any, plain, yes_no
 from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS, Choices
 from flows.conversation.parsers import (
     contact_name,
@@ -144,14 +144,15 @@ EDIT_ITEMS: dict[str, tuple[str, str]] = {
     "start": (B.WHEN, B.WHEN),
 }
 EDIT_CHOICES = Choices("edit", {
-    "coop_name": ("nama", "koperasi", "name"),
-    "nik": ("nik", "nomor induk"),
-    "coop_kind": ("jenis", "kind", "type"),
-    "kecamatan": ("kecamatan", "kec", "alamat"),
-    "contact": ("narahubung", "kontak", "contact", "jabatan"),
-    "topic": ("topik", "topic"),
-    "problem": ("masalah", "problem"),
-    "start": ("jadwal", "waktu", "tanggal", "jam", "time", "date"),
+    "coop_name": ("nama", "koperasi", "name", "nama koperasi", "nama kop"),
+    "nik": ("nik", "nomor induk", "no induk", "nomor induk koperasi"),
+    "coop_kind": ("jenis", "kind", "type", "jenis koperasi", "tipe"),
+    "kecamatan": ("kecamatan", "kec", "alamat", "lokasi"),
+    "contact": ("narahubung", "kontak", "contact", "jabatan", "nama narahubung", "nama kontak",
+                "nama saya", "nama pj", "penanggung jawab", "contact person", "role"),
+    "topic": ("topik", "topic", "bidang"),
+    "problem": ("masalah", "problem", "cerita", "keluhan"),
+    "start": ("jadwal", "waktu", "tanggal", "tgl", "jam", "time", "date", "hari"),
 })  # fmt: skip
 SEND = {"kirim", "send", "simpan"}
 CHANGE = {"ubah", "ganti", "edit", "change", "koreksi", "perbaiki"}
@@ -229,6 +230,9 @@ def _read_summary(talk: Talk, text: str) -> None:
     said = summary_intent(text)
     if said == "UBAH":
         talk.scratch.history.append(B.SUMMARY)
+        if (key := _named_item(text)) is not None:
+            _edit(talk, key)
+            return
         talk.go(B.EDIT)
     elif said == "YA":
         if _start_gone(talk):
@@ -254,15 +258,36 @@ def _start_gone(talk: Talk) -> bool:
     return True
 
 
+def _named_item(text: str) -> str | None:
+    """The item a reply names in words ("ubah nama narahubung" is the contact, not the
+    cooperative's name): the longest of the items' words found in it, "-nya" or not
+    ("jamnya salah")."""
+    words = [word.removesuffix("nya") or word for word in plain(text).split() if word != "nya"]
+    padded = f" {' '.join(words)} "
+    found = [(len(word), key) for key, words in EDIT_CHOICES.vocabulary.items()
+             for word in words if f" {fold(word)} " in padded]  # fmt: skip
+    return max(found)[1] if found else None
+
+
+def edit_item(text: str) -> str | None:
+    """Which item to change: named in words, else by its number or a near spelling. At the
+    summary only words count ("ubah 2" is too easily something else)."""
+    return _named_item(text) or EDIT_CHOICES.pick(text)
+
+
 def _read_edit(talk: Talk, text: str) -> None:
-    key = EDIT_CHOICES.pick(text)
+    key = edit_item(text)
     if key is None:
         talk.say("bad_choice", count=len(EDIT_CHOICES))
         talk.ask()
         return
+    talk.scratch.history.append(B.EDIT)
+    _edit(talk, key)
+
+
+def _edit(talk: Talk, key: str) -> None:
     first, last = EDIT_ITEMS[key]
     talk.scratch.edit_until = last
-    talk.scratch.history.append(B.EDIT)
     talk.go(first)
 
 

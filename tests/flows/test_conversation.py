@@ -225,6 +225,38 @@ def test_ubah_changes_one_item_and_returns_to_the_summary() -> None:
     assert user.answers["coop_name"] == "Koperasi Maju Bersama"
 
 
+@pytest.mark.parametrize(
+    ("text_sent", "asks"),
+    [
+        ("ubah nama narahubung", S.CONTACT_NAME),
+        ("Ganti nama kontak ya bu", S.CONTACT_NAME),
+        ("ubah nama koperasi", S.COOP_NAME),
+        ("salah jamnya", S.WHEN),
+        ("tgl nya salah", S.WHEN),
+        ("topiknya salah", S.TOPIC),
+        ("koreksi nik", S.NIK),
+        ("masalahnya kurang lengkap, mau ubah", S.PROBLEM_AREA),
+        ("mau ubah", S.EDIT),  # no item named: the list
+        ("ubah 2", S.EDIT),  # a number at the summary is not an item
+    ],
+)
+def test_the_summary_understands_which_item_to_change_in_words(text_sent, asks) -> None:
+    user = booked_up_to(S.SUMMARY)
+    user.says(text_sent)
+    assert user.state == asks
+    assert not user.effects  # nothing was sent
+
+
+def test_an_item_named_at_the_summary_returns_to_it_after_the_change() -> None:
+    user = booked_up_to(S.SUMMARY)
+    user.says("ubah nama narahubung")
+    user.says("Budi")
+    reply = user.says("ketua")
+    assert user.state == S.SUMMARY and "Narahubung: Budi (Ketua)" in reply
+    user.says("kembali")  # from the summary, back is the last question answered
+    assert user.state == S.CONTACT_ROLE
+
+
 def test_kembali_goes_to_the_previous_question_keeping_answers() -> None:
     user = booked_up_to(S.COOP_KIND)
     reply = user.says("kembali")
