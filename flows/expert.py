@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from flows.admin import CODE, Mistyped, booking_code
 from flows.dates import WIB, parse_when
-from flows.words import fold
+from flows.words import closest, fold
 
 NO_SHOW = re.compile(r"^\s*tidak\s+hadir\b", re.IGNORECASE)
 
@@ -55,6 +55,24 @@ def read_expert_command(text: str, now: datetime, in_menu: bool) -> ExpertComman
         return ExpertCommand(verb, code, text=body or None)
     if first == "bantuan" and in_menu:
         return ExpertCommand(ExpertVerb.HELP)
+    if code and (near := _near_verb(stripped)):  # "resp EK-0042 …": the example, never done
+        return Mistyped(near[0], "near_verb", near[1][:30])
+    return None
+
+
+# Commands that change a session, by their first words: a near spelling gets the example.
+CHANGING = {"resep": ExpertVerb.PRESCRIBE, "selesai": ExpertVerb.DONE,
+            "tidak hadir": ExpertVerb.NO_SHOW, "tdk hadir": ExpertVerb.NO_SHOW,
+            "gak hadir": ExpertVerb.NO_SHOW, "tidakhadir": ExpertVerb.NO_SHOW}  # fmt: skip
+
+
+def _near_verb(text: str) -> tuple[ExpertVerb, str] | None:
+    """The changing command a message's first words nearly spell, and those words."""
+    written = CODE.split(text, maxsplit=1)[0].split()
+    for size in (2, 1):
+        said = fold(" ".join(written[:size]))
+        if len(written) >= size and len(said) >= 4 and (near := closest(said, CHANGING, 0.75)):
+            return CHANGING[near], " ".join(written[:size])
     return None
 
 

@@ -122,6 +122,20 @@ def test_mistyped_expert_commands_get_an_example(session_ready, text, says) -> N
     assert says in reply and "Contoh:" in reply
 
 
+@pytest.mark.parametrize(("text", "example"), [
+    ("resp EK-0001 Adakan RAT luar biasa.", "RESEP EK-0042"), ("selesei EK-0001", "SELESAI"),
+    ("tdk hadir EK-0001", "TIDAK HADIR"), ("tidak hadr EK-0001", "TIDAK HADIR"),
+])  # fmt: skip
+def test_a_misspelled_expert_verb_that_changes_something_is_never_done(session_started, engine,
+                                                                       text, example) -> None:  # fmt: skip
+    whatsapp, _clock = session_started
+    reply = expert(whatsapp, text)
+    assert "belum ada yang diubah" in reply and example in reply
+    done = booking(engine)
+    assert (done.outcome, done.prescription) == (None, None)
+    assert to_coop(engine, "no_show") == [] and to_coop(engine, "prescription") == []
+
+
 def test_bantuan_for_experts_and_ordinary_messages_go_to_the_menu(session_ready) -> None:
     whatsapp, _clock = session_ready
     assert "RESEP EK-0042" in expert(whatsapp, "BANTUAN")
