@@ -169,6 +169,17 @@ def format_day(day: date, lang: str = "id") -> str:
     return f"{weekday_name(day.weekday(), lang)}, {format_date(day, lang)}"
 
 
+def day_seen_from(day: date, today: date, lang: str = "id") -> str:
+    """How a message sent on `today` names `day`: "besok", else "pada Senin, 7 Desember" (the
+    year only when it is not this one)."""
+    words = names("calendar", lang)
+    if day == today + timedelta(days=1):
+        return words["tomorrow"]
+    shown = format_day(day, lang) if day.year != today.year else (
+        f"{weekday_name(day.weekday(), lang)}, {day.day} {words['months'][day.month - 1]}")
+    return words["on_day"].format(day=shown)
+
+
 def format_clock(moment: datetime | time) -> str:
     return f"{moment.hour:02d}.{moment.minute:02d}"
 

@@ -160,7 +160,7 @@ def send(act: Acting, kind: Kind, phone: str, booking: Booking, before: Before |
          step: str = "", due: datetime | None = None) -> None:  # fmt: skip
     """One message about a booking, in the recipient's language."""
     lang = STAFF if kind.staff else language_of(act.session, phone)
-    told = facts(booking, lang, act.settings.hours, act.settings.address, before, step)
+    told = facts(booking, lang, act.settings.hours, act.settings.address, before, step, due)
     enqueue(act.session, kind, phone, act.now, told, lang=lang, booking_id=booking.id,
             for_start=booking.requested_start, due=due)  # fmt: skip
 

@@ -2,9 +2,9 @@
 templates use ({code}, {start}, {expert}, …), built from the booking in one place."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flows.calendar import ClinicHours, format_clock, format_start, hours_params
+from flows.calendar import ClinicHours, day_seen_from, format_clock, format_start, hours_params
 from flows.catalogue import STAFF, name, names, say, staff
 from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
 from flows.dates import WIB
@@ -45,8 +45,10 @@ def facts(
     address: str | None,
     before: Before | None = None,
     step: str = "",
+    due: datetime | None = None,
 ) -> dict[str, str]:
-    """The booking's facts in `lang` ("staff": for administrators and experts)."""
+    """The booking's facts in `lang` ("staff": for administrators and experts); `due`, when
+    the message is sent later, is what "besok" is counted from."""
     words = "id" if lang == STAFF else lang
     coop = booking.cooperative
     expert = booking.expert or (before.expert if before else None)
@@ -58,6 +60,9 @@ def facts(
         "start": format_start(start, words),
         "old": format_start(before.start if before else start, words),
         "clock": format_clock(start.astimezone(WIB)),
+        "session_day": day_seen_from(start.astimezone(WIB).date(),
+                                     (due or start - timedelta(days=2)).astimezone(WIB).date(),
+                                     words),
         "expert": expert.name if expert else "-",
         "link": booking.meeting_link or (expert.meeting_link if expert else None) or "-",
         "prepare": names("prepare", words).get(booking.topic_key, ""),

@@ -59,6 +59,7 @@ def test_confirmation_goes_at_once_and_reminders_at_their_moments(clinic, engine
     reminder = sent(engine, COOP_PHONE, "reminder_day_before")[0]
     assert reminder.status == "delivered"
     assert "Rabu, 2 Desember 2026 pukul 10.00 WIB" in reminder.body and "Ir. Sri" in reminder.body
+    assert "*EK-0001* besok." in reminder.body  # Tuesday for Wednesday: tomorrow indeed
     run_at(app, at("2026-12-02 09:00"))
     hour = sent(engine, COOP_PHONE, "reminder_hour_before")[0]
     assert hour.status == "delivered" and "pukul 10.00 WIB" in hour.body
@@ -74,8 +75,10 @@ def test_the_day_before_skips_the_weekend_and_holidays(clinic, engine) -> None:
     confirmed(app, engine, "2026-12-28 10:00", phone="+6281200000066")  # after Christmas Friday
     [monday] = sent(engine, COOP_PHONE, "reminder_day_before")
     assert monday.due_at == at("2026-11-27 09:00")
+    assert "pada Senin, 30 November." in monday.body and "besok" not in monday.body
     [after_christmas] = sent(engine, "+6281200000066", "reminder_day_before")
     assert after_christmas.due_at == at("2026-12-24 09:00")
+    assert "pada Senin, 28 Desember." in after_christmas.body
 
 
 def test_confirmed_after_the_day_before_reminder_time_skips_it(clinic, engine) -> None:
