@@ -16,6 +16,7 @@ from flows.calendar import ClinicCalendar
 from flows.catalogue import say, staff
 from flows.dates import WIB
 from flows.lifecycle import AWAITING_ANSWER, Status
+from flows.templates import bodies
 
 
 class MessageStatus(StrEnum):
@@ -118,6 +119,7 @@ class Kind:
     with_session: bool = False  # about one session time: gone when the session moves or ends
     before_start: bool = False  # pointless once the session has begun
     while_case_open: bool = False
+    template_only: frozenset[str] = frozenset()  # variables the text says in another form
 
     @property
     def whole_text(self) -> bool:
@@ -196,8 +198,8 @@ KINDS_IN_ORDER = (
          "a session cancelled, declined or given to another expert", audience=E,
          on=_on(To.PREVIOUS_EXPERT, "cancel", "decline", "update", "move", "accept_move",
                 "lapse")),
-    Kind("expert_schedule", "expert_schedule", "EXPERT_SCHEDULE", ("day", "count"),
-         "an expert's day", audience=E),
+    Kind("expert_schedule", "expert_schedule", "EXPERT_SCHEDULE", ("day", "count", "sessions"),
+         "an expert's day", audience=E, template_only=frozenset({"sessions"})),
     Kind("admin_notice", "admin_new_booking", "ADMIN_NOTICE", ONE_LINE,
          "to administrators: a new request", audience=ADMINS, on=_on(ADMINS, "request")),
     Kind("admin_cancelled", "admin_cancelled", "ADMIN_NOTICE", ONE_LINE,
@@ -226,7 +228,10 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in KINDS_IN_ORDER}
 SESSION_KINDS = tuple(kind.name for kind in KINDS_IN_ORDER if kind.with_session)
 
 
-def split_message(text: str, limit: int = 1500) -> list[str]:
+MESSAGE_PART = 1500  # a long text's parts: room for "(2/3) " within WhatsApp's 1,600
+
+
+def split_message(text: str, limit: int = MESSAGE_PART) -> list[str]:
     """WhatsApp takes 1,600 characters a message: longer text goes in numbered parts."""
     if len(text) <= limit:
         return [text]
@@ -251,7 +256,7 @@ def sent_on(step: str) -> list[tuple[Kind, To]]:
 # How the README names a template's variables.
 VARIABLE_NAMES = {"code": "code", "start": "date and time", "old": "the old date and time",
                   "expert": "expert", "link": "link", "clock": "time (HH.MM)", "day": "day",
-                  "count": "number of sessions", "coop": "cooperative", "waiting": "waiting",
+                  "count": "number of sessions", "sessions": "the sessions in one line", "coop": "cooperative", "waiting": "waiting",
                   "today": "sessions today", "failed": "failed"}  # fmt: skip
 
 
@@ -267,7 +272,7 @@ def template_table() -> str:
         described, _ = rows.setdefault(kind.template, ([], variables))
         if kind.describe not in described:
             described.append(kind.describe)
-    lines = ["| `TWILIO_CONTENT_SID_…` | message | variables |", "| --- | --- | --- |"]
-    lines += [f"| `{template}` | {'; '.join(described)} | {variables} |"
+    lines = ["| `TWILIO_CONTENT_SID_…` | message | variables | body |", "| --- | --- | --- | --- |"]
+    lines += [f"| `{template}` | {'; '.join(described)} | {variables} | {bodies()[template]} |"
               for template, (described, variables) in rows.items()]  # fmt: skip
     return "\n".join(lines)

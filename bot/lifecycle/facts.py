@@ -23,6 +23,13 @@ def schedule_line(booking: Booking) -> str:
                  link=booking.meeting_link)  # fmt: skip
 
 
+def schedule_item(booking: Booking) -> str:
+    """One session in the line a template carries: time, cooperative, topic, code, link."""
+    return staff("schedule_item", clock=format_clock(booking.requested_start.astimezone(WIB)),
+                 code=booking.code, coop=booking.cooperative.name,
+                 topic=TOPICS.label(booking.topic_key), link=booking.meeting_link or "-")
+
+
 @dataclass(frozen=True)
 class Before:
     """The booking as it was before a step: its time, its expert."""

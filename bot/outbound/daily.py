@@ -13,11 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.lifecycle.facts import schedule_line
+from bot.lifecycle.facts import schedule_item, schedule_line
 from flows.calendar import format_clock, format_day, format_start
 from flows.catalogue import staff
 from flows.dates import WIB
-from flows.kinds import KINDS
+from flows.kinds import KINDS, MESSAGE_PART
+from flows.templates import BODY_LENGTH, bodies, render
 from flows.words import shorten
 from storage.agenda import earlier_sessions, sessions_on, waiting_requests
 from storage.directory import admin_phones
@@ -50,6 +51,30 @@ def _case_line(session: Session, booking: Booking) -> str:
     return line + (staff("schedule_previous", text=shorten(last, 160)) if last else "")
 
 
+def schedule_parts(day: str, sessions: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """An expert's day as messages: each one's text within a WhatsApp message and its template
+    (the sessions in one line: time, cooperative, topic, code, link) within 1,024 characters,
+    as many as that takes. `sessions`: each session's line of text and item of the line."""
+    template, groups = bodies()[KINDS["expert_schedule"].template], [[]]
+    for line, item in sessions:
+        trial = [*groups[-1], (line, item)]
+        if groups[-1] and not _fits(template, day, len(sessions), trial):
+            groups.append([(line, item)])
+        else:
+            groups[-1] = trial
+    shown = [day if len(groups) == 1 else staff("schedule_part", day=day, part=n, parts=len(groups))
+             for n in range(1, len(groups) + 1)]  # fmt: skip
+    return [{"day": label, "count": len(sessions), "lines": "\n".join(line for line, _ in group),
+             "sessions": " · ".join(item for _, item in group)}
+            for label, group in zip(shown, groups, strict=True)]  # fmt: skip
+
+
+def _fits(template: str, day: str, count: int, group: list[tuple[str, str]]) -> bool:
+    text = staff("expert_schedule", day=day, count=count, lines="\n".join(l for l, _ in group))
+    values = {"1": f"{day} (99/99)", "2": str(count), "3": " · ".join(i for _, i in group)}
+    return len(text) <= MESSAGE_PART and len(render(template, values)) <= BODY_LENGTH
+
+
 def make_daily(session: Session, now: datetime, settings: Settings) -> int:
     """Queue today's schedules and digests if it is a working day from DAILY_AT on; how many."""
     local = now.astimezone(WIB)
@@ -64,10 +89,14 @@ def make_daily(session: Session, now: datetime, settings: Settings) -> int:
     for booking in sessions:
         by_expert.setdefault(booking.expert_id, []).append(booking)
     for expert_id, theirs in by_expert.items():
-        lines = "\n".join(schedule_line(b) + _case_line(session, b) for b in theirs)
-        facts = {"day": day, "count": len(theirs), "lines": lines}
         key = f"expert_schedule:{expert_id}:{today.isoformat()}"
-        made += _once(session, key, "expert_schedule", theirs[0].expert.phone, now, facts)
+        if exists(session, key):
+            continue
+        parts = schedule_parts(day, [(schedule_line(b) + _case_line(session, b), schedule_item(b))
+                                     for b in theirs])  # fmt: skip
+        for number, facts in enumerate(parts, 1):
+            part_key = key if number == 1 else f"{key}:{number}"
+            made += _once(session, part_key, "expert_schedule", theirs[0].expert.phone, now, facts)
     facts = _digest(session, sessions, day, now)
     for phone in admin_phones(session, settings.admin_numbers):
         key = f"admin_digest:{phone}:{today.isoformat()}"

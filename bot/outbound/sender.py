@@ -37,6 +37,7 @@ from sqlmodel import Session, col, select
 from bot.outbound.messenger import Accepted, Messenger, SendError, Sent, Template
 from flows.kinds import KINDS, MessageStatus, To
 from flows.lifecycle import CaseStatus
+from flows.templates import bodies, fill
 from storage.conversations import is_opted_out, within_window
 from storage.db import transaction
 from storage.models import Booking, OutboundMessage
@@ -178,8 +179,9 @@ def _template(
     sid = policy.templates.get(key)
     if not sid:
         return f"outside the 24-hour window and TWILIO_CONTENT_SID_{key} is not set"
-    variables = message.variables or {"1": " · ".join(message.body.split("\n"))[:1000]}
-    return Template(sid, {str(k): str(v) for k, v in variables.items()})
+    body = bodies().get(key, "{{1}}")
+    values = {str(k): str(v) for k, v in (message.variables or {"1": message.body}).items()}
+    return Template(sid, fill(body, values))
 
 
 @dataclass(frozen=True)

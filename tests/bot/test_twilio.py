@@ -14,12 +14,16 @@ from tests.fakes import ACCOUNT, SENDER, FakeTwilio, twilio_error
 from tests.helpers import (
     ADMIN,
     AUTH_TOKEN,
+    SRI,
     NOW,
     PRODUCTION,
     WhatsApp,
     book,
     free_port,
+    at,
     queue_message,
+    request,
+    set_link,
 )
 
 
@@ -240,4 +244,41 @@ def test_inside_the_window_free_text_goes(engine, db_url, fake_twilio) -> None:
     _send(app)
     [request] = fake_twilio.received
     assert "ContentSid" not in request and "EK-0001" in request["Body"]
+    app.extensions["engine"].dispose()
+
+
+def test_the_experts_template_schedule_names_each_session_and_splits_when_long(
+    engine, db_url, fake_twilio
+) -> None:
+    """Outside the 24-hour window (an expert rarely writes first), the 07:00 schedule goes as
+    its template: the sessions in one line, never a bare "1 sesi"."""
+    from bot.outbound.scheduler import tick
+    from flows.templates import BODY_LENGTH, bodies, render
+
+    app = _twilio_app(db_url, fake_twilio, {"EXPERT_SCHEDULE": "HX" + "5" * 32})
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    long_name = ("Koperasi Simpan Pinjam dan Pembiayaan Syariah Karyawan Perusahaan Daerah Air "
+                 "Minum Tirta Kerta Raharja Tangerang")
+    codes = [request(engine, f"+62812000001{n:02d}", f"2026-12-02 {9 + n:02d}:00",
+                     name=f"{long_name} {n}") for n in range(6)]  # fmt: skip
+    whatsapp = WhatsApp(app.test_client())
+    for code in codes:
+        assert "terkonfirmasi" in "\n".join(whatsapp.send(ADMIN, f"KONFIRMASI {code}"))
+    fake_twilio.received.clear()
+    at_seven = at("2026-12-02 07:00")
+    tick(app.extensions["engine"], app.extensions["messenger"], at_seven,
+         app.extensions["settings"], app.extensions["send_policy"])  # fmt: skip
+    schedules = [r for r in fake_twilio.received
+                 if r["To"] == f"whatsapp:{SRI}" and r.get("ContentSid") == "HX" + "5" * 32]
+    assert len(schedules) == 2  # six long names do not fit in 1,024 characters
+    told = ""
+    for part, request_sent in enumerate(schedules, 1):
+        variables = json.loads(request_sent["ContentVariables"])
+        assert variables["1"] == f"Rabu, 2 Desember 2026, bagian {part}/2" and variables["2"] == "6"
+        assert "\n" not in variables["3"] and "     " not in variables["3"]
+        assert len(render(bodies()["EXPERT_SCHEDULE"], variables)) <= BODY_LENGTH
+        told += variables["3"]
+    for n, code in enumerate(codes):
+        assert f"{9 + n:02d}.00 WIB {long_name} {n} (Manajemen dan Keuangan) {code}" in told
+    assert told.count("https://zoom.us/j/555") == 6
     app.extensions["engine"].dispose()
