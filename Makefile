@@ -44,6 +44,7 @@ test: $(STAMP) node_modules/.bin/prism
 bench: $(STAMP)
 	$(BIN)/python -m bench.dates
 	$(BIN)/python -m bench.replies
+	$(BIN)/python -m bench.fuzzy
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.dispatch
 

@@ -8,9 +8,10 @@ from functools import cached_property
 
 from flows.catalogue import LANGUAGES, name, names
 from flows.chat import number_in, plain
-from flows.words import fold, pick
+from flows.words import fold, pick_scored
 
 GROUPS = "choice.problem_group"  # the headings choices are grouped under
+SURE = 0.88  # a near spelling at least this near is taken; a less near one is asked about
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,20 @@ class Choices:
     def pick(self, text: str) -> str | None:
         """The key chosen by number ("3", "tiga", "yang ketiga", "no. 3"), word, name or near
         spelling, read plain ("mau daftar konsul bu 🙏"); None when unclear."""
-        if (found := pick(text, self.vocabulary, self.cutoff)) is not None:
-            return found
+        return self.read(text)[0]
+
+    def read(self, text: str) -> tuple[str | None, bool]:
+        """`pick`, and whether it is sure: a near spelling less near than SURE is a guess, to be
+        asked about ("Maksud Anda *Manajemen dan Keuangan*?"), never taken silently."""
+        if (found := pick_scored(text, self.vocabulary, self.cutoff)) is not None:
+            return found[0], found[1] >= SURE
         if (chosen := number_in(text, len(self))) is not None:
-            return list(self.words)[chosen - 1]
+            return list(self.words)[chosen - 1], True
         said = plain(text)
-        return pick(said, self.vocabulary, self.cutoff) if said and said != fold(text) else None
+        found = pick_scored(said, self.vocabulary, self.cutoff) if said != fold(text) else None
+        if said and found:
+            return found[0], found[1] >= SURE
+        return None, False
 
 
 MAIN_MENU = Choices("menu", {

@@ -256,7 +256,8 @@ def sent_on(step: str) -> list[tuple[Kind, To]]:
 # How the README names a template's variables.
 VARIABLE_NAMES = {"code": "code", "start": "date and time", "old": "the old date and time",
                   "expert": "expert", "link": "link", "clock": "time (HH.MM)", "day": "day",
-                  "count": "number of sessions", "sessions": "the sessions in one line", "coop": "cooperative", "waiting": "waiting",
+                  "count": "number of sessions", "sessions": "the sessions in one line",
+                  "coop": "cooperative", "waiting": "waiting",
                   "today": "sessions today", "failed": "failed"}  # fmt: skip
 
 

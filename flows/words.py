@@ -3,7 +3,9 @@
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from difflib import get_close_matches
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]")
@@ -41,6 +43,7 @@ def shorten(text: str, longest: int) -> str:
     return cut.rstrip(" ,.;:-—") + "…"
 
 
+@lru_cache(maxsize=8192)  # the lists' own words are folded again at every reply
 def fold(text: str) -> str:
     """Lower-case, accents and punctuation removed, spaces collapsed. Only ASCII digits stay
     digits ("²" would otherwise fold to "2")."""
@@ -51,32 +54,49 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=8192)
 def squash(text: str) -> str:
     """`fold` without spaces: "Kelapa Dua" and "kelapadua" become one key."""
     return fold(text).replace(" ", "")
 
 
+def nearest(word: str, vocabulary: Iterable[str], cutoff: float = 0.8) -> tuple[str, float] | None:
+    """The word of the vocabulary nearest `word` and how near (0–1, difflib's ratio, computed
+    by rapidfuzz: the same answers 15–20 times faster, bench/fuzzy.py), when at least `cutoff`."""
+    found = process.extractOne(word, list(vocabulary), scorer=fuzz.ratio,
+                               score_cutoff=cutoff * 100)  # fmt: skip
+    return (found[0], found[1] / 100) if found else None
+
+
 def closest(word: str, vocabulary: Iterable[str], cutoff: float = 0.8) -> str | None:
-    found = get_close_matches(word, list(vocabulary), n=1, cutoff=cutoff)
+    found = nearest(word, vocabulary, cutoff)
     return found[0] if found else None
 
 
 def pick(text: str, options: Mapping[str, Iterable[str]], cutoff: float = 0.8) -> str | None:
     """Choose an option key by its number in the list (1-based), a synonym, or a near spelling."""
+    found = pick_scored(text, options, cutoff)
+    return found[0] if found else None
+
+
+def pick_scored(
+    text: str, options: Mapping[str, Iterable[str]], cutoff: float = 0.8
+) -> tuple[str, float] | None:
+    """`pick`, and how sure: 1 for a number or a word of the list, else the spelling's nearness."""
     folded = fold(text)
     keys = list(options)
     if (chosen := number(folded)) is not None:
         index = chosen - 1
-        return keys[index] if 0 <= index < len(keys) else None
+        return (keys[index], 1.0) if 0 <= index < len(keys) else None
     by_word = {squash(word): key for key, words in options.items() for word in words}
     key = squash(folded)
     if key in by_word:
-        return by_word[key]
+        return by_word[key], 1.0
     for word in folded.split():
         if word in by_word:
-            return by_word[word]
-    near = closest(key, by_word, cutoff)
-    return by_word[near] if near else None
+            return by_word[word], 1.0
+    near = nearest(key, by_word, cutoff)
+    return (by_word[near[0]], near[1]) if near else None
 
 
 def is_emoji_only(text: str) -> bool:

@@ -12,6 +12,7 @@ from flows.catalogue import staff
 from flows.choices import TOPICS
 from flows.dates import WIB, iso_day
 from flows.links import is_meeting_link
+from flows.model import NAME_LENGTH
 from flows.phone import normalize_phone
 from flows.words import number
 from storage.console import experts_page
@@ -24,7 +25,6 @@ from storage.directory import (
     remove_admin,
     save_expert,
 )
-from flows.model import NAME_LENGTH
 from storage.models import DAY_REASON_LENGTH, Expert
 from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
 from storage.users import Role

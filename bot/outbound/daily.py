@@ -70,7 +70,8 @@ def schedule_parts(day: str, sessions: list[tuple[str, str]]) -> list[dict[str, 
 
 
 def _fits(template: str, day: str, count: int, group: list[tuple[str, str]]) -> bool:
-    text = staff("expert_schedule", day=day, count=count, lines="\n".join(l for l, _ in group))
+    lines = "\n".join(line for line, _item in group)
+    text = staff("expert_schedule", day=day, count=count, lines=lines)
     values = {"1": f"{day} (99/99)", "2": str(count), "3": " · ".join(i for _, i in group)}
     return len(text) <= MESSAGE_PART and len(render(template, values)) <= BODY_LENGTH
 

@@ -56,7 +56,7 @@ def choice(options: Choices, field_name: str) -> Parser:
     """A parser for a numbered list: by number, word, name or near spelling."""
 
     def parse(turn: Turn) -> Outcome:
-        key = options.pick(turn.text)
+        key, sure = options.read(turn.text)
         if key is None and (group := options.side(turn.text)):  # "internal": which one?
             heading = name(GROUPS, group, turn.lang)
             return Reject([say("choose_in_group", turn.lang, group=heading,
@@ -64,6 +64,9 @@ def choice(options: Choices, field_name: str) -> Parser:
                           ask_again=False)  # fmt: skip
         if key is None:
             return Reject([say("bad_choice", turn.lang, count=len(options))])
+        if not sure:
+            return Confirm("confirm_choice", {"choice": options.label(key, turn.lang)},
+                           {field_name: key})  # fmt: skip
         return Accept({field_name: key})
 
     return parse

@@ -126,8 +126,9 @@ def test_mistyped_expert_commands_get_an_example(session_ready, text, says) -> N
     ("resp EK-0001 Adakan RAT luar biasa.", "RESEP EK-0042"), ("selesei EK-0001", "SELESAI"),
     ("tdk hadir EK-0001", "TIDAK HADIR"), ("tidak hadr EK-0001", "TIDAK HADIR"),
 ])  # fmt: skip
-def test_a_misspelled_expert_verb_that_changes_something_is_never_done(session_started, engine,
-                                                                       text, example) -> None:  # fmt: skip
+def test_a_misspelled_expert_verb_that_changes_something_is_never_done(
+    session_started, engine, text, example
+) -> None:
     whatsapp, _clock = session_started
     reply = expert(whatsapp, text)
     assert "belum ada yang diubah" in reply and example in reply

@@ -45,7 +45,7 @@ def test_a_long_problem_is_kept_whole_and_shortened_where_a_notice_is_short(
     story = ("Sejak awal tahun banyak anggota menunggak pinjaman, pengurus tidak kompak dan "
              "laporan keuangan belum rapi. ") * 13  # fmt: skip
     assert 1250 < len(story) < 4000
-    for text_sent, expected in BOOKING[:-2]:
+    for text_sent, _expected in BOOKING[:-2]:
         whatsapp.send(COOP_PHONE, text_sent)
     assert "Kapan Anda ingin" in "\n".join(whatsapp.send(COOP_PHONE, story))
     summary = "\n".join(whatsapp.send(COOP_PHONE, "senin depan jam 10"))

@@ -257,6 +257,23 @@ def test_an_item_named_at_the_summary_returns_to_it_after_the_change() -> None:
     assert user.state == S.CONTACT_ROLE
 
 
+def test_a_near_spelling_that_is_a_guess_is_asked_about_and_never_taken_silently() -> None:
+    user = booked_up_to(S.CONTACT_ROLE)
+    reply = user.says("ketau")  # "ketua" with two letters swapped
+    assert "Maksud Anda *Ketua*? (YA / TIDAK)" in reply and "contact_role" not in user.answers
+    reply = user.says("tidak")
+    assert user.state == S.CONTACT_ROLE and "contact_role" not in user.answers
+    user.says("ketau")
+    user.says("ya")
+    assert user.answers["contact_role"] == "ketua" and user.state == S.TOPIC
+
+
+def test_a_near_spelling_that_is_clear_is_taken_at_once() -> None:
+    user = booked_up_to(S.TOPIC)
+    user.says("keuangn")
+    assert user.answers["topic"] == "keuangan" and user.state == S.PROBLEM_AREA
+
+
 def test_kembali_goes_to_the_previous_question_keeping_answers() -> None:
     user = booked_up_to(S.COOP_KIND)
     reply = user.says("kembali")

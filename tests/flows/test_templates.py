@@ -7,7 +7,14 @@ from hypothesis import strategies as st
 
 from flows.kinds import KINDS_IN_ORDER
 from flows.templates import (
-    BODY_LENGTH, bodies, body_problems, fill, one_line, placeholders, render, value_problems,
+    BODY_LENGTH,
+    bodies,
+    body_problems,
+    fill,
+    one_line,
+    placeholders,
+    render,
+    value_problems,
 )  # fmt: skip
 
 
@@ -63,7 +70,8 @@ def test_fill_makes_any_values_valid_and_keeps_what_fits(name, values) -> None:
 def test_a_long_line_is_cut_at_a_word_with_an_ellipsis() -> None:
     body = bodies()["EXPERT_SCHEDULE"]
     sessions = " · ".join(f"{9 + n}.00 WIB Koperasi Nomor {n} (Manajemen dan Keuangan) "
-                          f"EK-00{n:02d} https://zoom.us/j/{n:011d}" for n in range(20))  # fmt: skip
+                          f"EK-00{n:02d} https://zoom.us/j/{n:011d}"
+                          for n in range(20))  # fmt: skip
     filled = fill(body, {"1": "Rabu, 2 Desember 2026", "2": "20", "3": sessions})
     assert filled["3"].endswith("…") and filled["1"] == "Rabu, 2 Desember 2026"
     assert len(body.replace("{{1}}", filled["1"]).replace("{{2}}", "20")
