@@ -4,7 +4,8 @@ creates them at Twilio, the tests check every body.
 
 WhatsApp refuses a template message whose variable holds a line break or a tab, more than
 four spaces in a row, or is empty, and a body longer than 1,024 characters once filled;
-a template may not start or end with a variable.
+a template may not start or end with a variable. Twilio takes a variable's value up to 255
+characters (its Content API's documented limit).
 """
 
 import re
@@ -14,6 +15,7 @@ from flows.catalogue import catalogue
 from flows.words import shorten
 
 BODY_LENGTH = 1024
+VARIABLE_LENGTH = 255
 PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
 _BREAKS = re.compile(r"\s*[\r\n\t\v\f]+\s*")
 _SPACES = re.compile(r" {2,}")
@@ -49,9 +51,10 @@ def one_line(value: str) -> str:
 
 
 def fill(body: str, values: Mapping[str, str]) -> dict[str, str]:
-    """The variables for `body`, each made valid, the longest shortened (with "…") until the
-    filled body fits in 1,024 characters."""
-    filled = {key: one_line(values.get(key, "")) for key in placeholders(body)}
+    """The variables for `body`, each made valid and within 255 characters, the longest
+    shortened (with "…") until the filled body fits in 1,024 characters."""
+    filled = {key: shorten(one_line(values.get(key, "")), VARIABLE_LENGTH)
+              for key in placeholders(body)}  # fmt: skip
     while filled and (over := len(render(body, filled)) - BODY_LENGTH) > 0:
         longest = max(filled, key=lambda key: len(filled[key]))
         if len(filled[longest]) <= 2:
@@ -74,6 +77,8 @@ def value_problems(body: str, values: Mapping[str, str]) -> list[str]:
             problems.append(f"{{{{{key}}}}} holds a line break or a tab")
         if "     " in str(value):
             problems.append(f"{{{{{key}}}}} holds more than four spaces in a row")
+        if len(str(value)) > VARIABLE_LENGTH:
+            problems.append(f"{{{{{key}}}}} is longer than {VARIABLE_LENGTH} characters")
     if len(render(body, values)) > BODY_LENGTH:
         problems.append(f"longer than {BODY_LENGTH} characters once filled")
     return problems

@@ -18,7 +18,7 @@ from flows.calendar import format_clock, format_day, format_start
 from flows.catalogue import staff
 from flows.dates import WIB
 from flows.kinds import KINDS, MESSAGE_PART
-from flows.templates import BODY_LENGTH, bodies, render
+from flows.templates import BODY_LENGTH, VARIABLE_LENGTH, bodies, render
 from flows.words import shorten
 from storage.agenda import earlier_sessions, sessions_on, waiting_requests
 from storage.directory import admin_phones
@@ -53,8 +53,8 @@ def _case_line(session: Session, booking: Booking) -> str:
 
 def schedule_parts(day: str, sessions: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """An expert's day as messages: each one's text within a WhatsApp message and its template
-    (the sessions in one line: time, cooperative, topic, code, link) within 1,024 characters,
-    as many as that takes. `sessions`: each session's line of text and item of the line."""
+    (the sessions in one line: time, cooperative, topic, code, link) within Twilio's 255
+    characters a variable, as many as that takes. `sessions`: each session's line of text and item of the line."""
     template, groups = bodies()[KINDS["expert_schedule"].template], [[]]
     for line, item in sessions:
         trial = [*groups[-1], (line, item)]
@@ -73,7 +73,8 @@ def _fits(template: str, day: str, count: int, group: list[tuple[str, str]]) -> 
     lines = "\n".join(line for line, _item in group)
     text = staff("expert_schedule", day=day, count=count, lines=lines)
     values = {"1": f"{day} (99/99)", "2": str(count), "3": " · ".join(i for _, i in group)}
-    return len(text) <= MESSAGE_PART and len(render(template, values)) <= BODY_LENGTH
+    return (len(text) <= MESSAGE_PART and len(values["3"]) <= VARIABLE_LENGTH
+            and len(render(template, values)) <= BODY_LENGTH)  # fmt: skip
 
 
 def make_daily(session: Session, now: datetime, settings: Settings) -> int:
