@@ -54,7 +54,8 @@ def _case_line(session: Session, booking: Booking) -> str:
 def schedule_parts(day: str, sessions: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """An expert's day as messages: each one's text within a WhatsApp message and its template
     (the sessions in one line: time, cooperative, topic, code, link) within Twilio's 255
-    characters a variable, as many as that takes. `sessions`: each session's line of text and item of the line."""
+    characters a variable, as many as that takes. `sessions`: each session's line of text
+    and its item in the template's line."""
     template, groups = bodies()[KINDS["expert_schedule"].template], [[]]
     for line, item in sessions:
         trial = [*groups[-1], (line, item)]
