@@ -169,6 +169,13 @@ def format_day(day: date, lang: str = "id") -> str:
     return f"{weekday_name(day.weekday(), lang)}, {format_date(day, lang)}"
 
 
+def format_start_short(start: datetime, lang: str = "id") -> str:
+    """'Sen, 30 Nov 10.00': a time as a tap's title shows it (at most 20 characters)."""
+    local, words = start.astimezone(WIB), names("calendar", lang)
+    return (f"{words['days_short'][local.weekday()]}, {local.day} "
+            f"{words['months_short'][local.month - 1]} {format_clock(local)}")
+
+
 def day_seen_from(day: date, today: date, lang: str = "id") -> str:
     """How a message sent on `today` names `day`: "besok", else "pada Senin, 7 Desember" (the
     year only when it is not this one)."""

@@ -152,3 +152,16 @@ MANAGE_ACTIONS = Choices("manage", {
     "reschedule": ("jadwal", "ganti", "ubah", "reschedule", "jadwal lain"),
     "cancel": ("batal", "batalkan", "cancel"),
 })  # fmt: skip
+
+# UBAH at the summary: which item to change (flows/conversation/booking.py)
+EDIT_CHOICES = Choices("edit", {
+    "coop_name": ("nama", "koperasi", "name", "nama koperasi", "nama kop"),
+    "nik": ("nik", "nomor induk", "no induk", "nomor induk koperasi"),
+    "coop_kind": ("jenis", "kind", "type", "jenis koperasi", "tipe"),
+    "kecamatan": ("kecamatan", "kec", "alamat", "lokasi"),
+    "contact": ("narahubung", "kontak", "contact", "jabatan", "nama narahubung", "nama kontak",
+                "nama saya", "nama pj", "penanggung jawab", "contact person", "role"),
+    "topic": ("topik", "topic", "bidang"),
+    "problem": ("masalah", "problem", "cerita", "keluhan"),
+    "start": ("jadwal", "waktu", "tanggal", "tgl", "jam", "time", "date", "hari"),
+})  # fmt: skip

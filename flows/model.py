@@ -95,6 +95,7 @@ class Scratch:
     code: str | None = None  # the booking being changed or answered
     topic: str | None = None  # ... and its topic, for the free times
     prescription: dict[str, Any] | None = None  # an expert's draft (bot/commands/expert.py)
+    prompt: str | None = None  # the last question that could be tapped: its prompt's name
 
     def to_json(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value not in (None, [])}
@@ -132,6 +133,7 @@ class Incoming:
     text: str = ""
     media_type: str | None = None  # MIME type of the first attachment, if any
     location: bool = False
+    tap: str | None = None  # the id of a tapped button or list row ("topic:3")
 
 
 @dataclass(frozen=True)
@@ -199,3 +201,5 @@ class Reply:
     chat: Chat
     texts: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    prompt: Any = None  # a flows.prompts.Prompt: texts[prompt_at] may be answered with a tap
+    prompt_at: int = -1

@@ -359,9 +359,16 @@ class User:
         from flows.model import Incoming
 
         reply = handle(self.chat, Incoming(text=text_sent, **incoming), self.ctx)
-        self.chat = reply.chat
+        self.chat, self.last = reply.chat, reply
         self.effects.extend(reply.effects)
         return "\n".join(reply.texts)
+
+    def taps(self, value: str) -> str:
+        """Tap the option whose value is `value` on the last question's buttons or list."""
+        prompt = self.last.prompt
+        assert prompt is not None, "the last question has nothing to tap"
+        option = next(o for o in prompt.options if o.value == value)
+        return self.says(option.title, tap=prompt.option_id(option))
 
     @property
     def state(self) -> str:

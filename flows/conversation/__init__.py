@@ -19,6 +19,7 @@ from flows.conversation import aftercare, booking, manage, menu
 from flows.conversation.anytime import BACK, CANCEL, HELP, MENU, START, STOP, detect_lang
 from flows.conversation.talk import State, Talk
 from flows.model import MESSAGE_LENGTH, Chat, Context, Home, Incoming, Reply
+from flows.prompts import SENT_PROMPTS, tapped
 from flows.words import count, fold, is_emoji_only
 
 STALE_AFTER = timedelta(hours=24)
@@ -147,6 +148,14 @@ def _read(talk: Talk, message: Incoming, stale: bool) -> None:
         talk.opted_out = True
         talk.say("stopped")
         return
+    if message.tap and (found := tapped(message.tap)):
+        name, value = found
+        if name != talk.scratch.prompt and name not in SENT_PROMPTS:
+            talk.say("tap_old")  # a list from an earlier question: never read as this answer
+            talk.ask()
+            return
+        text = value
+        word = plain(text) or fold(text)
     talk.lang = detect_lang(text, talk.lang)
     if stale and talk.states[talk.state].resumable:
         booking.save_draft(talk)

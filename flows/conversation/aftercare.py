@@ -7,6 +7,7 @@ from flows.choices import MAIN_MENU
 from flows.conversation.booking import KNOWN_FIELDS, B
 from flows.conversation.talk import Talk
 from flows.model import BookingView, CaseAnswer, Home, RateSession, Scratch
+from flows.prompts import from_words
 from flows.words import fold
 
 # The answer's first word, read plain ("udh", "udah kelar", "Sudah 👍", "belum sepenuhnya",
@@ -58,6 +59,8 @@ def survey_answer(talk: Talk, text: str) -> bool:
     if score is not None:  # "5 mantap", "⭐⭐⭐⭐", "nilai 4", "4, belum"
         talk.effects.append(RateSession(booking.code, score))
         talk.say("survey_thanks", score=score)
+        if solved is None:
+            talk.offer(from_words("solved", talk.texts[-1], talk.lang))
     if solved is True:
         talk.effects.append(CaseAnswer(booking.code, solved=True))
         talk.say("case_solved", code=booking.code)

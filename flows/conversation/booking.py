@@ -14,7 +14,7 @@ from typing import Any
 from flows.calendar import format_start
 from flows.catalogue import name, names
 from flows.chat import has_any, plain, yes_no
-from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS, Choices
+from flows.choices import COOP_KINDS, EDIT_CHOICES, PROBLEM_AREAS, ROLES, TOPICS
 from flows.conversation.parsers import (
     contact_name,
     kecamatan_list,
@@ -143,17 +143,6 @@ EDIT_ITEMS: dict[str, tuple[str, str]] = {
     "problem": (B.PROBLEM_AREA, B.PROBLEM_TEXT),
     "start": (B.WHEN, B.WHEN),
 }
-EDIT_CHOICES = Choices("edit", {
-    "coop_name": ("nama", "koperasi", "name", "nama koperasi", "nama kop"),
-    "nik": ("nik", "nomor induk", "no induk", "nomor induk koperasi"),
-    "coop_kind": ("jenis", "kind", "type", "jenis koperasi", "tipe"),
-    "kecamatan": ("kecamatan", "kec", "alamat", "lokasi"),
-    "contact": ("narahubung", "kontak", "contact", "jabatan", "nama narahubung", "nama kontak",
-                "nama saya", "nama pj", "penanggung jawab", "contact person", "role"),
-    "topic": ("topik", "topic", "bidang"),
-    "problem": ("masalah", "problem", "cerita", "keluhan"),
-    "start": ("jadwal", "waktu", "tanggal", "tgl", "jam", "time", "date", "hari"),
-})  # fmt: skip
 SEND = {"kirim", "send", "simpan"}
 CHANGE = {"ubah", "ganti", "edit", "change", "koreksi", "perbaiki"}
 CHANGE_PHRASES = frozenset({"ubah", "ganti", "edit", "change", "koreksi", "perbaiki", "ralat",
@@ -192,8 +181,10 @@ def _read_step(state: str) -> Callable[[Talk, str], None]:
 
 def _ask_step(step: Step) -> Callable[[Talk], None]:
     def ask(talk: Talk) -> None:
-        options = step.choices.numbered(talk.lang) if step.choices else ""
-        talk.say(step.ask, options=options)
+        if step.choices:
+            talk.ask_from(step.choices.table, step.ask, step.choices)
+        else:
+            talk.say(step.ask, options="")
 
     return ask
 
@@ -354,14 +345,14 @@ def states() -> dict[str, State]:
 
 OTHER_STATES: dict[str, State] = {
     B.CONFIRM: State(lambda talk: talk.say(talk.scratch.pending.key, **talk.scratch.pending.params),
-                     _read_confirm, booking=True, resumable=True),
+                     _read_confirm, booking=True, resumable=True, buttons="yes_no"),
     B.SUMMARY: State(lambda talk: talk.say("summary", lines="\n".join(
         summary_lines(talk.answers, talk.lang))), _read_summary, booking=True, resumable=True,
-        takes_slot=True),
-    B.EDIT: State(lambda talk: talk.say("ask_edit", items=EDIT_CHOICES.numbered(talk.lang)),
+        takes_slot=True, buttons="summary"),
+    B.EDIT: State(lambda talk: talk.ask_from("edit", "ask_edit", EDIT_CHOICES),
                   _read_edit, booking=True, resumable=True),
     B.USE_KNOWN: State(lambda talk: talk.say("ask_use_known", lines="\n".join(
         summary_lines(talk.ctx.known or {}, talk.lang))), _read_use_known, booking=True,
-        resumable=True),
-    B.RESUME: State(_ask_resume, _read_resume),
+        resumable=True, buttons="yes_no"),
+    B.RESUME: State(_ask_resume, _read_resume, buttons="yes_no"),
 }  # fmt: skip

@@ -159,7 +159,7 @@ STATES: dict[str, State] = {
     M.MANAGE_ACTION: State(lambda talk: talk.say("manage_action", code=talk.scratch.code,
                                                  options=MANAGE_ACTIONS.numbered(talk.lang)),
                            _read_action, own_words=CANCEL),
-    M.MANAGE_CANCEL: State(_ask_cancel, _read_cancel),
+    M.MANAGE_CANCEL: State(_ask_cancel, _read_cancel, buttons="yes_no"),
     M.MANAGE_WHEN: State(lambda talk: talk.say("ask_when"), _read_new_time, resumable=True,
                          takes_slot=True),
     M.PROPOSAL_WHEN: State(lambda talk: talk.say("proposal_ask_when", code=talk.scratch.code),

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from flows.chat import plain, yes_no
 from flows.conversation import CANCEL, S, handle
 from flows.model import Chat, Context, Incoming, SubmitBooking
+from flows.prompts import every_prompt
 from flows.words import fold
 from tests.helpers import NOW, User, booked_up_to
 
@@ -15,6 +16,9 @@ PLAUSIBLE = ["1", "2", "3", "5", "9", "10", "ya", "tidak", "ubah", "kembali", "m
              "lain", "Cikupa", "ps kemis", "Ciputat", "belum ada", "Budi, ketua", "sabtu jam 10",
              "senin depan jam 10", "selasa", "jam 13", "3/12", "👍", "?", "-", "MULAI", "STOP",
              "Banyak anggota menunggak pinjaman.", "3603123456780001", "halo", "batal"]  # fmt: skip
+
+TAPS = [Incoming(text=option.title, tap=prompt.option_id(option))
+        for prompt in every_prompt() for option in prompt.options]  # fmt: skip
 
 messages = st.one_of(
     st.sampled_from(PLAUSIBLE).map(lambda text: Incoming(text=text)),
@@ -24,6 +28,9 @@ messages = st.one_of(
     ),
     st.just(Incoming(location=True)),
     st.just(Incoming(text="x" * 1700)),
+    st.sampled_from(TAPS),  # a tap on any list or button, its title as the text
+    st.builds(lambda tap, text: Incoming(text=text, tap=tap), st.text(max_size=20),
+              st.text(max_size=20)),  # fmt: skip
 )
 start_states = st.sampled_from([S.MENU, S.COOP_NAME, S.KECAMATAN, S.TOPIC, S.WHEN, S.SUMMARY])
 
