@@ -32,7 +32,8 @@ run: $(STAMP)
 	@echo "  Stop with Ctrl-C."
 	@echo ""
 	@$(BIN)/eklinik scheduler run & scheduler=$$!; \
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:5000 --access-logfile - wsgi:app & \
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:5000 --access-logfile - \
+	  --logger-class bot.access_log.AccessLog wsgi:app & \
 	web=$$!; \
 	trap 'kill -TERM $$scheduler $$web 2>/dev/null; wait $$scheduler $$web; exit 0' INT TERM; \
 	wait $$web; kill -TERM $$scheduler 2>/dev/null; wait $$scheduler

@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response
 
 from bot.config import Config, refuse_unsafe, settings_from
 from bot.inbound.spool import Spool
-from bot.outbound.messenger import LocalOutbox, make_messenger
+from bot.outbound.messenger import LOCAL_TEMPLATE, LocalOutbox, make_messenger
 from bot.outbound.sender import SendPolicy, Throttle
+from flows.templates import bodies
 from flows.words import clean_text
 from storage.db import make_engine
 
@@ -65,6 +66,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["SIMULATOR"] = app.config["DEMO"] and isinstance(
         app.extensions["messenger"], LocalOutbox
     )
+    if app.config["SIMULATOR"] and app.config.get("SIMULATE_WINDOW"):
+        app.extensions["messenger"] = LocalOutbox(window=True)
+        app.extensions["send_policy"].templates = {**dict.fromkeys(bodies(), LOCAL_TEMPLATE),
+                                                   **app.extensions["send_policy"].templates}
 
     from bot.console import bp as console_bp
     from bot.inbound import bp as webhook_bp

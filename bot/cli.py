@@ -303,6 +303,45 @@ def scheduler_tick(now_text: str | None) -> None:
 
 
 @cli.group()
+def whatsapp() -> None:
+    """The questions to tap and the templates, as Content resources at Twilio."""
+
+
+def _content_api():
+    from bot.outbound.messenger import TwilioMessenger
+    from bot.whatsapp import ContentApi
+
+    messenger = current_app.extensions["messenger"]
+    if not isinstance(messenger, TwilioMessenger):
+        raise click.ClickException("Twilio is not configured (TWILIO_ACCOUNT_SID, "
+                                   "TWILIO_AUTH_TOKEN): nothing to sync")  # fmt: skip
+    return ContentApi(messenger.client)
+
+
+def _show(reports) -> None:
+    for report in reports:
+        pending = f"  (new version: {report.pending})" if report.pending else ""
+        click.echo(f"{report.name:24} {report.kind:8} {report.status or '-':12} "
+                   f"{report.sid or '-'}{pending}")  # fmt: skip
+
+
+@whatsapp.command("sync")
+def whatsapp_sync() -> None:
+    """Create or update every Content resource, submit the templates for approval."""
+    from bot.whatsapp import sync
+
+    _show(sync(_engine(), _content_api(), datetime.now(UTC)))
+
+
+@whatsapp.command("status")
+def whatsapp_status() -> None:
+    """Each Content resource and its WhatsApp approval, as Twilio has it now."""
+    from bot.whatsapp import refresh
+
+    _show(refresh(_engine(), _content_api(), datetime.now(UTC)))
+
+
+@cli.group()
 def privacy() -> None:
     """A person's data (UU 27/2022): see it all, or erase it."""
 

@@ -40,12 +40,18 @@ MIN_SECRET_KEY = 32
 class Config:
     # EKLINIK_DEMO=1 (make run): the local outbox, the simulator and a development key.
     DEMO = _flag("EKLINIK_DEMO")
+    # In the simulator, WhatsApp's 24-hour rule as Twilio applies it: outside the window every
+    # message goes as its template (each one taken as approved), and a message without one is
+    # held. On with EKLINIK_DEMO=1; EKLINIK_SIMULATE_WINDOW=0 turns it off.
+    SIMULATE_WINDOW = _flag("EKLINIK_SIMULATE_WINDOW") if "EKLINIK_SIMULATE_WINDOW" in os.environ \
+        else DEMO
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'eklinik.db'}"
     TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
     TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
     TWILIO_WHATSAPP_FROM = os.environ.get("TWILIO_WHATSAPP_FROM", "")
     TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
+    TWILIO_CONTENT_BASE_URL = os.environ.get("TWILIO_CONTENT_BASE_URL", "")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
     ADMIN_NUMBERS = _list(os.environ.get("ADMIN_NUMBERS"))
     MEETING_LINK_HOSTS = _list(os.environ.get("MEETING_LINK_HOSTS"))

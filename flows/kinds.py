@@ -261,6 +261,27 @@ VARIABLE_NAMES = {"code": "code", "start": "date and time", "old": "the old date
                   "today": "sessions today", "failed": "failed"}  # fmt: skip
 
 
+# A sample of each variable, as WhatsApp's reviewers see it when a template is submitted.
+SAMPLES = {"code": "EK-0042", "start": "Senin, 30 November 2026 pukul 10.00 WIB",
+           "old": "Jumat, 27 November 2026 pukul 13.00 WIB", "expert": "Ir. Sri Wahyuni, M.M.",
+           "link": "https://zoom.us/j/1234567890", "clock": "10.00",
+           "day": "Senin, 30 November 2026", "count": "2",
+           "sessions": "10.00 WIB Koperasi Maju Bersama (Manajemen dan Keuangan) EK-0042 "
+                       "https://zoom.us/j/1234567890",
+           "coop": "Koperasi Maju Bersama", "waiting": "3", "today": "2",
+           "failed": "0"}  # fmt: skip
+WHOLE_TEXT_SAMPLE = "Pendaftaran baru EK-0042 dari Koperasi Maju Bersama, Senin 30 November 10.00"
+
+
+def template_samples() -> dict[str, dict[str, str]]:
+    """Each template's sample variables ({"1": …}), by the template's name."""
+    found: dict[str, dict[str, str]] = {}
+    for kind in KINDS_IN_ORDER:
+        found.setdefault(kind.template, {"1": WHOLE_TEXT_SAMPLE} if kind.whole_text else
+                         {str(n): SAMPLES[v] for n, v in enumerate(kind.variables, 1)})  # fmt: skip
+    return found
+
+
 def template_table() -> str:
     """The README's table of templates, one row per TWILIO_CONTENT_SID_<template>."""
     rows: dict[str, tuple[list[str], str]] = {}

@@ -12,14 +12,25 @@ WhatsApp's limits: at most 3 buttons (title ≤ 20 characters); a list of at mos
 (title ≤ 24, description ≤ 72), behind a button (≤ 20).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flows.calendar import format_start, format_start_short
 from flows.catalogue import LANGUAGES, names, say
-from flows.choices import COOP_KINDS, MAIN_MENU, PROBLEM_AREAS, ROLES, TOPICS, Choices
+from flows.choices import (
+    COOP_KINDS,
+    EDIT_CHOICES,
+    MAIN_MENU,
+    PROBLEM_AREAS,
+    ROLES,
+    TOPICS,
+    Choices,
+)  # fmt: skip
 from flows.words import shorten
 
+PREFIX = "prompt_"  # a Content resource's name: a question to tap, not a template
 BUTTONS, ROWS = 3, 10
 SAMPLE_START = datetime.fromisoformat("2026-11-30T10:00:00+07:00")
 BUTTON_TITLE, ROW_TITLE, ROW_DESCRIPTION, LIST_BUTTON = 20, 24, 72, 20
@@ -46,7 +57,7 @@ class Prompt:
     @property
     def content(self) -> str:
         """The Content resource's name (one per prompt and language)."""
-        return f"prompt_{self.name}_{self.lang}"
+        return f"{PREFIX}{self.name}_{self.lang}"
 
     def option_id(self, option: Option) -> str:
         return f"{self.name}:{option.value}"
@@ -91,7 +102,7 @@ def from_words(name: str, body: str, lang: str) -> Prompt:
 
 
 CHOICES = {"menu": MAIN_MENU, "coop_kind": COOP_KINDS, "role": ROLES, "topic": TOPICS,
-           "problem_area": PROBLEM_AREAS}  # fmt: skip
+           "problem_area": PROBLEM_AREAS, "edit": EDIT_CHOICES}  # fmt: skip
 WORDS = ("yes_no", "summary", "solved")
 TIMES = "times"  # "times3": three times offered, then "waktu lain"
 RATING = "rating"
@@ -120,7 +131,7 @@ def times(body: str, starts: list[datetime], lang: str) -> Prompt:
 
 
 def _sample(lang: str) -> Prompt:
-    return Prompt("sample", say("menu", lang, options=""), (), lang)
+    return Prompt("sample", say("menu", lang, options="").strip(), (), lang)
 
 
 def every_prompt() -> list[Prompt]:
@@ -134,6 +145,31 @@ def every_prompt() -> list[Prompt]:
         found.append(rating(body, lang))
         found += [times(body, [SAMPLE_START] * count, lang) for count in range(1, MOST_TIMES + 1)]
     return found
+
+
+@cache
+def _by_content() -> dict[str, Prompt]:
+    return {prompt.content: prompt for prompt in every_prompt()}
+
+
+def shown(content: str, variables: Mapping[str, str] | None) -> dict | None:
+    """A message naming `content` as WhatsApp draws it (the simulator): buttons, or a list
+    behind a button; each option's id (what a tap reports), title and description, the
+    times' words filled in. None for a Content this version does not know."""
+    prompt = _by_content().get(content)
+    if prompt is None:
+        return None
+    values = variables or {}
+    options = []
+    for n, option in enumerate(prompt.options):
+        title, description = option.title, option.description
+        if prompt.name.startswith(TIMES) and n < len(prompt.options) - 1:
+            title = values.get(str(2 + 2 * n), title)
+            description = values.get(str(3 + 2 * n), description)
+        options.append({"id": prompt.option_id(option), "title": title,
+                        "description": description})  # fmt: skip
+    return {"options": options, "list": prompt.is_list,
+            "button": names("tap", prompt.lang)["list_button"]}  # fmt: skip
 
 
 def content_types(prompt: Prompt) -> dict:

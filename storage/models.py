@@ -279,6 +279,26 @@ class OutboundMessage(SQLModel, table=True):
     dedupe_key: str | None = Field(default=None, max_length=120, unique=True)
     # A reply: the inbound MessageSid it answers, so a redelivery gets the same answer.
     reply_to: str | None = Field(default=None, max_length=64, index=True)
+    # A question to tap: its Content resource (flows/prompts.py), `variables` filling it.
+    content: str | None = Field(default=None, max_length=60)
+
+
+class WhatsAppContent(SQLModel, table=True):
+    """A Content resource at Twilio that `eklinik whatsapp sync` keeps: a question to tap
+    (name "prompt_topic_id") or a template for outside the 24-hour window ("CONFIRMATION").
+    A changed template is created anew and waits for WhatsApp's approval as `pending_sid`,
+    while the approved one goes on being used."""
+
+    name: str = Field(primary_key=True, max_length=60)
+    kind: str = Field(max_length=10)  # "prompt" or "template"
+    sid: str | None = Field(default=None, max_length=34)
+    digest: str = Field(default="", max_length=64)  # of the definition that made `sid`
+    status: str = Field(default="", max_length=30)  # WhatsApp's approval (templates)
+    rejection: str | None = Field(default=None, max_length=500)
+    pending_sid: str | None = Field(default=None, max_length=34)
+    pending_digest: str | None = Field(default=None, max_length=64)
+    pending_status: str | None = Field(default=None, max_length=30)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
 
 
 __all__ = [
@@ -292,5 +312,6 @@ __all__ = [
     "InboundMessage",
     "OutboundMessage",
     "Topic",
+    "WhatsAppContent",
     "utcnow",
 ]

@@ -7,7 +7,10 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from flows.catalogue import say
 from flows.kinds import KINDS, PROBLEMS, PROGRESS, SESSION_KINDS, Kind, MessageStatus, split_message
+from flows.prompts import Prompt
+from flows.templates import VARIABLE_LENGTH
 from storage.directory import admin_phones
 from storage.models import OutboundMessage
 
@@ -61,29 +64,34 @@ def enqueue_for_admins(
 
 
 def record_replies(
-    session: Session, to: str, bodies: Iterable[str], now: datetime, reply_to: str,
-    by_outbox: bool = False,
+    session: Session, to: str, parts: Iterable[tuple[str, Prompt | None]], now: datetime,
+    reply_to: str, by_outbox: bool = False, interactive: bool = False,
 ) -> None:  # fmt: skip
     """The replies to inbound message `reply_to`: logged as sent when they leave in the
-    webhook's own response (TwiML), queued when that response is gone (a spooled message)."""
-    for body in bodies:
-        if by_outbox:
-            for row in enqueue(session, KINDS["reply"], to, now, {"text": body}):
-                row.reply_to = reply_to
+    webhook's own response (TwiML), queued when that response is gone (a spooled message) or
+    cannot carry them (`interactive`: a question to tap goes through the REST API).
+
+    A part may come with the Prompt that lets it be answered with a tap: its row names the
+    Content. A question longer than a Content variable takes (255) goes as text, followed by
+    a short "Silakan pilih:" with the buttons."""
+    for body, prompt in parts:
+        if not (by_outbox or interactive):
+            row = OutboundMessage(to_phone=to, body=body, kind=KINDS["reply"].name,
+                                  channel="twiml", status=MessageStatus.SENT, due_at=now,
+                                  created_at=now, sent_at=now, reply_to=reply_to)  # fmt: skip
+            if prompt is not None:
+                row.content, row.variables = prompt.content, prompt.variables
+            session.add(row)
             continue
-        session.add(
-            OutboundMessage(
-                to_phone=to,
-                body=body,
-                kind=KINDS["reply"].name,
-                channel="twiml",
-                status=MessageStatus.SENT,
-                due_at=now,
-                created_at=now,
-                sent_at=now,
-                reply_to=reply_to,
-            )
-        )
+        rows = enqueue(session, KINDS["reply"], to, now, {"text": body})
+        if prompt is not None and interactive and len(prompt.body) > VARIABLE_LENGTH:
+            short = say("tap_choose", prompt.lang)
+            rows += enqueue(session, KINDS["reply"], to, now, {"text": short})
+            rows[-1].content, rows[-1].variables = prompt.content, {**prompt.variables, "1": short}
+        elif prompt is not None:
+            rows[-1].content, rows[-1].variables = prompt.content, prompt.variables
+        for row in rows:
+            row.reply_to = reply_to
 
 
 def replies_to(session: Session, sid: str) -> list[str]:

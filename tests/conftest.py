@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 from bot import create_app
 from storage.db import make_engine
 from storage.migrate import upgrade
-from tests.fakes import FakeTwilio, FakeZoom
+from tests.fakes import FakeContent, FakeTwilio, FakeZoom
 from tests.helpers import (
     AUTH_TOKEN,
     NOW,
@@ -136,15 +136,20 @@ def fake_twilio() -> Iterator[FakeTwilio]:
 
 
 @pytest.fixture
+def fake_content() -> Iterator[FakeContent]:
+    with serving(FakeContent()) as server:
+        yield server
+
+
+@pytest.fixture
 def fake_zoom() -> Iterator[FakeZoom]:
     with serving(FakeZoom()) as server:
         yield server
 
 
-@pytest.fixture(scope="session")
-def prism_url() -> Iterator[str]:
-    """Prism, the request-validating mock of Twilio's API, from Twilio's own OpenAPI."""
-    spec = SHARED / "twilio-oai" / "twilio_api_v2010.json"
+def _prism(spec_name: str) -> Iterator[str]:
+    """Prism, the request-validating mock of a Twilio API, from Twilio's own OpenAPI."""
+    spec = SHARED / "twilio-oai" / spec_name
     prism = ROOT / "node_modules" / ".bin" / "prism"
     if not spec.exists():
         unavailable(f"Twilio's OpenAPI description is not at {spec}")
@@ -163,3 +168,15 @@ def prism_url() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def prism_url() -> Iterator[str]:
+    """Twilio's Messaging API (2010-04-01), mocked and validated by Prism."""
+    yield from _prism("twilio_api_v2010.json")
+
+
+@pytest.fixture(scope="session")
+def prism_content_url() -> Iterator[str]:
+    """Twilio's Content API (v1), mocked and validated by Prism."""
+    yield from _prism("twilio_content_v1.json")

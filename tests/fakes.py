@@ -1,4 +1,5 @@
-"""Hand-written fakes of the APIs we call, served on 127.0.0.1: Twilio's Messages and Zoom.
+"""Hand-written fakes of the APIs we call, served on 127.0.0.1: Twilio's Messages and Content,
+and Zoom.
 
 The tests and the benchmarks use the same fakes (`python -m bench.dispatch` imports this).
 """
@@ -117,6 +118,71 @@ class _TwilioHandler(_JsonHandler):
         self._reply(200, {"messages": found, "page": 0, "page_size": 50, "start": 0,
                           "end": len(found), "uri": self.path, "first_page_uri": self.path,
                           "next_page_uri": None, "previous_page_uri": None})  # fmt: skip
+
+
+class FakeContent(ThreadingHTTPServer):
+    """Twilio's Content API: resources created and updated, WhatsApp approvals submitted, and
+    each approval's status as the test sets it in `approvals` (sid -> status)."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _ContentHandler)
+        self.contents: dict[str, dict] = {}
+        self.submitted: dict[str, dict] = {}  # sid -> the approval request
+        self.approvals: dict[str, str] = {}
+        self.requests: list[tuple[str, str]] = []  # (method, path)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _ContentHandler(_JsonHandler):
+    server: FakeContent
+
+    def _content(self, sid: str) -> dict:
+        when = "2026-12-02T00:00:00Z"
+        return {"sid": sid, "account_sid": ACCOUNT, "date_created": when, "date_updated": when,
+                "url": f"{self.server.url}/v1/Content/{sid}", "links": {},
+                **self.server.contents[sid]}  # fmt: skip
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        fake, body = self.server, json.loads(self._body() or b"{}")
+        fake.requests.append(("POST", self.path))
+        parts = self.path.strip("/").split("/")
+        if parts == ["v1", "Content"]:
+            sid = f"HX{len(fake.contents) + 1:032x}"
+            fake.contents[sid] = body
+            self._reply(201, self._content(sid))
+        elif len(parts) == 5 and parts[3] == "ApprovalRequests" and parts[2] in fake.contents:
+            fake.submitted[parts[2]] = body
+            fake.approvals.setdefault(parts[2], "received")
+            self._reply(201, {**body, "content_type": "twilio/text", "status": "received",
+                              "rejection_reason": "", "allow_category_change": True})  # fmt: skip
+        else:
+            self._reply(404, {"code": 20404, "message": "not found", "status": 404})
+
+    def do_PUT(self) -> None:  # noqa: N802 - the http.server API
+        fake, body = self.server, json.loads(self._body() or b"{}")
+        fake.requests.append(("PUT", self.path))
+        sid = self.path.strip("/").split("/")[-1]
+        if sid not in fake.contents:
+            self._reply(404, {"code": 20404, "message": "not found", "status": 404})
+            return
+        fake.contents[sid] = body
+        self._reply(200, self._content(sid))
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        fake = self.server
+        fake.requests.append(("GET", self.path))
+        parts = self.path.strip("/").split("/")
+        if len(parts) == 4 and parts[3] == "ApprovalRequests" and parts[2] in fake.contents:
+            status = fake.approvals.get(parts[2], "unsubmitted")
+            self._reply(200, {"sid": parts[2], "account_sid": ACCOUNT, "url": self.path,
+                              "whatsapp": {"status": status, "category": "UTILITY",
+                                           "rejection_reason": "" if status != "rejected"
+                                           else "variables at the end"}})  # fmt: skip
+        else:
+            self._reply(404, {"code": 20404, "message": "not found", "status": 404})
 
 
 ZOOM_ACCOUNT, ZOOM_CLIENT, ZOOM_SECRET = "acc-123", "client-abc", "secret-xyz"

@@ -28,7 +28,9 @@ from flows.kinds import split_message
 from flows.lifecycle import Actor
 from flows.model import Chat, Incoming
 from flows.phone import normalize_phone
+from flows.prompts import Prompt
 from flows.words import clean_text, number
+from storage.contents import usable_sid
 from storage.conversations import load_chat, lock_conversation, record_inbound, save_chat, touch
 from storage.directory import admin_phones, expert_by_phone
 from storage.models import Conversation, InboundMessage
@@ -46,8 +48,9 @@ def _incoming(form: Mapping[str, str]) -> Incoming:
         (form.get("MediaContentType0") or "application/octet-stream") if media_count else None
     )
     location = bool(form.get("Latitude") and form.get("Longitude"))
-    text = form.get("ButtonPayload") or form.get("Body") or ""
-    return Incoming(text=text, media_type=media_type, location=location)
+    tap = form.get("ListId") or form.get("ButtonPayload") or None  # a tapped row or button
+    text = form.get("Body") or form.get("ListTitle") or form.get("ButtonText") or ""
+    return Incoming(text=text, media_type=media_type, location=location, tap=tap)
 
 
 def _kind(incoming: Incoming) -> str:
@@ -90,10 +93,17 @@ def receive(
             return [] if by_outbox else replies_to(session, sid)
         conversation = lock_conversation(session, phone, now)
         act = Acting(session, Actor.COOPERATIVE, phone, now, settings, meetings)
-        replies = [part for reply in _converse(act, conversation, incoming, stored)
-                   for part in split_message(reply)]  # fmt: skip
-        record_replies(session, phone, replies, now, sid, by_outbox)
-        return [] if by_outbox else replies
+        said = _converse(act, conversation, incoming, stored)
+        parts = []
+        for text, prompt in said:  # a long text in numbered parts, the prompt with the last
+            pieces = split_message(text)
+            parts += [(piece, prompt if n == len(pieces) else None)
+                      for n, piece in enumerate(pieces, 1)]  # fmt: skip
+        # A question to tap cannot go in TwiML: with its Content at Twilio, the whole answer
+        # goes through the outbox, in order.
+        interactive = any(p is not None and usable_sid(session, p.content) for _, p in parts)
+        record_replies(session, phone, parts, now, sid, by_outbox, interactive)
+        return [] if by_outbox or interactive else [part for part, _ in parts]
 
     return with_meetings(engine, settings.meetings, work)
 
@@ -123,28 +133,30 @@ def _staff(act: Acting, conversation: Conversation, chat: Chat,
 
 def _converse(
     act: Acting, conversation: Conversation, incoming: Incoming, stored: InboundMessage
-) -> list[str]:
+) -> list[tuple[str, Prompt | None]]:
+    """Each text to answer with, and the prompt that lets it be answered with a tap."""
     chat = None
     try:
         chat = load_chat(conversation)
         if (texts := _staff(act, conversation, chat, incoming)) is not None:
             touch(act.session, conversation, act.now)
-            return texts
+            return [(text, None) for text in texts]
         if not chat.opted_out:
             expert.deliver_pending_prescriptions(act, act.who)
         if takes_a_slot(chat):
             lock_schedule(act.session)
         reply = handle(chat, incoming, context(act.session, act.who, act.now, act.settings))
-        texts = list(reply.texts)
+        texts = [(text, reply.prompt if n == reply.prompt_at else None)
+                 for n, text in enumerate(reply.texts)]  # fmt: skip
         with act.session.begin_nested():
             for effect in reply.effects:
-                texts.extend(carry_out(act, effect, reply.chat.lang))
+                texts.extend((text, None) for text in carry_out(act, effect, reply.chat.lang))
     except MeetingNeeded:
         raise  # made outside the transaction, then this message is handled again
     except Exception:  # a fault must not lose the message nor leave the user without an answer
         log.exception("conversation failed for an inbound message")
         stored.error = "conversation failed"
         act.session.add(stored)
-        return [say("fault", chat.lang if chat else conversation.lang)]
+        return [(say("fault", chat.lang if chat else conversation.lang), None)]
     save_chat(act.session, conversation, reply.chat, act.now)
     return texts

@@ -15,6 +15,8 @@ from urllib3.exceptions import ConnectTimeoutError
 
 from flows.kinds import MessageStatus
 
+CONTENT_HOST = "content.twilio.com"
+LOCAL_TEMPLATE = "HX" + "0" * 32  # the demo's stand-in: the local outbox takes any template
 # Twilio error codes that no retry can fix (invalid number, outside the 24-hour window, ...).
 PERMANENT_CODES = {21211, 21408, 21610, 21612, 21614, 63016, 63024, 63032}
 
@@ -68,9 +70,11 @@ class Messenger(Protocol):
 
 
 class LocalOutbox:
-    """No Twilio account: the message row itself is the delivery, shown by /simulator."""
+    """No Twilio account: the message row itself is the delivery, shown by /simulator.
+    `window`: apply WhatsApp's 24-hour rule as Twilio would (the demo's simulator)."""
 
-    window = False
+    def __init__(self, window: bool = False) -> None:
+        self.window = window
 
     def send(self, to: str, body: str, template: Template | None = None) -> Sent:
         return Sent(sid=f"LO{uuid.uuid4().hex}", status=MessageStatus.DELIVERED)
@@ -80,21 +84,24 @@ class LocalOutbox:
 
 
 class BaseUrlHttpClient(TwilioHttpClient):
-    """Sends every Twilio REST request to another scheme and host (a mock, a proxy).
+    """Sends every Twilio REST request to another scheme and host (a mock, a proxy); the
+    Content API's (content.twilio.com) to its own when `content_url` is given.
 
     twilio.rest.Client has no base-URL option; rewriting here keeps the library's own
     request building, authentication and error handling intact.
     """
 
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 10.0, content_url: str = "") -> None:
         super().__init__(timeout=timeout)
-        parts = urlsplit(base_url)
-        self.scheme, self.netloc = parts.scheme, parts.netloc
+        self.bases = {host: urlsplit(url) for host, url in
+                      (("", base_url), (CONTENT_HOST, content_url or base_url)) if url}  # fmt: skip
 
     def request(self, method, url, *args, **kwargs):
         parts = urlsplit(url)
-        rewritten = urlunsplit((self.scheme, self.netloc, parts.path, parts.query, ""))
-        return super().request(method, rewritten, *args, **kwargs)
+        base = self.bases.get(parts.hostname or "") or self.bases.get("")
+        if base is not None:
+            url = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+        return super().request(method, url, *args, **kwargs)
 
 
 def _never_left(error: RequestsConnectionError) -> bool:
@@ -116,10 +123,12 @@ class TwilioMessenger:
         base_url: str = "",
         status_callback: str = "",
         timeout: float = 10.0,
+        content_url: str = "",
     ) -> None:
         http_client = (
-            BaseUrlHttpClient(base_url, timeout) if base_url else TwilioHttpClient(timeout=timeout)
-        )
+            BaseUrlHttpClient(base_url, timeout, content_url)
+            if base_url or content_url else TwilioHttpClient(timeout=timeout)
+        )  # fmt: skip
         self.client = Client(account_sid, auth_token, http_client=http_client)
         self.from_number = from_number
         self.status_callback = status_callback
@@ -179,5 +188,6 @@ def make_messenger(config: dict) -> Messenger:
             config.get("TWILIO_API_BASE_URL", ""),
             status_callback=f"{public}/whatsapp/status" if public else "",
             timeout=float(config.get("TWILIO_HTTP_TIMEOUT") or 10),
+            content_url=config.get("TWILIO_CONTENT_BASE_URL", ""),
         )
     return LocalOutbox()

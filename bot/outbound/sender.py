@@ -37,7 +37,9 @@ from sqlmodel import Session, col, select
 from bot.outbound.messenger import Accepted, Messenger, SendError, Sent, Template
 from flows.kinds import KINDS, MessageStatus, To
 from flows.lifecycle import CaseStatus
+from flows.prompts import PREFIX
 from flows.templates import bodies, fill
+from storage.contents import usable_sid
 from storage.conversations import is_opted_out, within_window
 from storage.db import transaction
 from storage.models import Booking, OutboundMessage
@@ -172,16 +174,23 @@ def _template_name(message: OutboundMessage) -> str:
 def _template(
     session: Session, message: OutboundMessage, now: datetime, policy: SendPolicy
 ) -> Template | None | str:
-    """None: free text may go. A Template: send that. A string: hold the message, why."""
+    """None: free text may go. A Template: send that (an approved template outside the 24-hour
+    window; inside it, a question to tap). A string: hold the message, why."""
+    prompt = bool(message.content and message.content.startswith(PREFIX))
     if within_window(session, message.to_phone, now):
+        if prompt and (sid := usable_sid(session, message.content)):
+            return Template(sid, {str(k): str(v) for k, v in (message.variables or {}).items()})
         return None
     key = _template_name(message)
-    sid = policy.templates.get(key)
+    sid = policy.templates.get(key) or usable_sid(session, key)
     if not sid:
-        return f"outside the 24-hour window and TWILIO_CONTENT_SID_{key} is not set"
-    body = bodies().get(key, "{{1}}")
-    values = {str(k): str(v) for k, v in (message.variables or {"1": message.body}).items()}
-    return Template(sid, fill(body, values))
+        return (f"outside the 24-hour window and TWILIO_CONTENT_SID_{key} is not set "
+                "(nor approved through `eklinik whatsapp sync`)")  # fmt: skip
+    given = {"1": message.body} if prompt or not message.variables else message.variables
+    values = {str(name): str(value) for name, value in given.items()}
+    template = Template(sid, fill(bodies().get(key, "{{1}}"), values))
+    message.content, message.variables = key, template.variables  # what the recipient gets
+    return template
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 const state = { phone: null, timer: null, lastShown: "" };
 const $ = (id) => document.getElementById(id);
 const STATUS = { pending: "⏳ menunggu", sending: "⏳ dikirim", sent: "✓", delivered: "✓✓",
-                 failed: "⚠️ gagal", suppressed: "⛔ STOP", queued: "✓", received: "" };
+                 failed: "⚠️ gagal", suppressed: "⛔ STOP", queued: "✓", received: "",
+                 held: "⏸ ditahan: di luar 24 jam, tanpa template", cancelled: "✕ dibatalkan" };
 
 function sid() {
   const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"));
@@ -30,6 +31,63 @@ function formatted(text) {
   });
 }
 
+// A tap reports what WhatsApp reports: the row's or the button's id, and its title as Body.
+function tap(prompt, option) {
+  const fields = prompt.list
+    ? { Body: option.title, ListId: option.id, ListTitle: option.title }
+    : { Body: option.title, ButtonPayload: option.id, ButtonText: option.title };
+  return post(fields);
+}
+
+function choices(m) {
+  const box = document.createElement("div");
+  box.className = m.list ? "choices list" : "choices buttons";
+  if (m.list) {
+    const open = document.createElement("button");
+    open.type = "button";
+    open.className = "list-open";
+    open.textContent = "☰ " + m.button;
+    const rows = document.createElement("div");
+    rows.className = "rows";
+    rows.hidden = true;
+    open.addEventListener("click", () => { rows.hidden = !rows.hidden; });
+    rows.append(...m.options.map((option) => {
+      const row = document.createElement("button");
+      row.type = "button";
+      row.className = "row";
+      row.dataset.id = option.id;
+      const title = document.createElement("span");
+      title.className = "title";
+      title.textContent = option.title;
+      row.append(title);
+      if (option.description) {
+        const text = document.createElement("span");
+        text.className = "description";
+        text.textContent = option.description;
+        row.append(text);
+      }
+      row.addEventListener("click", () => tap(m, option));
+      return row;
+    }));
+    box.append(open, rows);
+  } else {
+    box.append(...m.options.map((option) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.id = option.id;
+      button.textContent = option.title;
+      button.addEventListener("click", () => tap(m, option));
+      return button;
+    }));
+  }
+  return box;
+}
+
+function when(at) {
+  return new Date(at).toLocaleString("id-ID", { timeZone: "Asia/Jakarta", weekday: "short",
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
 async function refresh() {
   if (!state.phone) return;
   const response = await fetch("/simulator/api/thread?phone=" + encodeURIComponent(state.phone));
@@ -39,17 +97,22 @@ async function refresh() {
   if (shown === state.lastShown) return;
   state.lastShown = shown;
   const thread = $("thread");
-  thread.replaceChildren(...data.messages.map((m) => {
+  const last = data.messages.length - 1;
+  thread.replaceChildren(...data.messages.map((m, index) => {
     const bubble = document.createElement("div");
-    bubble.className = "msg " + m.direction;
+    bubble.className = "msg " + m.direction + (m.template ? " template" : "");
     bubble.dataset.kind = m.kind;
     bubble.dataset.status = m.status;
     const text = m.kind === "media" ? "📎 [lampiran]" : m.kind === "location" ? "📍 [lokasi]" : m.body;
     bubble.append(...formatted(text));
+    if (m.options && m.options.length) {
+      const box = choices(m);
+      if (index !== last) box.classList.add("old");  // WhatsApp keeps old lists tappable too
+      bubble.append(box);
+    }
     const meta = document.createElement("span");
     meta.className = "meta";
-    const time = new Date(m.at).toLocaleTimeString("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit" });
-    meta.textContent = time + " " + (STATUS[m.status] ?? m.status);
+    meta.textContent = (m.template ? "template · " : "") + when(m.at) + " " + (STATUS[m.status] ?? m.status);
     bubble.append(meta);
     return bubble;
   }));

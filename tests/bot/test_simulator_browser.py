@@ -123,6 +123,53 @@ def test_a_photo_from_the_simulator_gets_a_friendly_answer(live_server, browser)
     page.close()
 
 
+def tap(page, option_id: str) -> None:
+    """Tap an option of the last question: a button, or a row behind the list's button."""
+    count = page.locator(".msg.out").count()
+    question = page.locator(".msg.out:has(.choices)").last
+    opener = question.locator(".list-open")
+    if opener.count():
+        opener.click()
+    question.locator(f"[data-id^='{option_id.split(':')[0]}'][data-id$=':{option_id.split(':')[1]}']"
+                     ).first.click()  # fmt: skip
+    page.wait_for_function(
+        "n => document.querySelectorAll('.msg.out').length > n", arg=count, timeout=10_000
+    )
+
+
+def test_a_whole_booking_by_taps_on_a_phone_screen(live_server, browser) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(live_server + "/simulator/")
+    page.fill("#phone", "0812 7777 1234")
+    page.click("#pick button")
+    page.wait_for_selector("#who:text('+6281277771234')")
+    say(page, "halo")
+    assert page.locator(".msg.out .list-open").count() == 1  # the menu as a list
+    tap(page, "menu:1")
+    say(page, "Koperasi Maju Bersama")
+    say(page, "belum ada")
+    tap(page, "coop_kind:1")
+    say(page, "Cikupa")
+    say(page, "Siti Aminah")
+    tap(page, "role:4")
+    tap(page, "topic:3")
+    tap(page, "problem_area:3")
+    say(page, "Banyak anggota menunggak pinjaman sejak Januari.")
+    say(page, "senin")
+    tap(page, "times:1")  # the first free time on Monday
+    page.wait_for_selector(".msg.out:has-text('Mohon periksa data pendaftaran')")
+    assert page.locator(".msg.out .choices.buttons button").last.inner_text() == "Batal"
+    tap(page, "summary:YA")
+    receipt = page.locator(".msg.out", has_text="tercatat dengan kode").inner_text()
+    assert "kode EK-0001" in receipt
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, "the simulator must not scroll sideways on a phone"
+    meta = page.locator(".msg.out .meta").last.inner_text()
+    assert "Nov" in meta or "Des" in meta  # each bubble says its day and time
+    page.screenshot(path=str(_shot_path().parent / "simulator-phone.png"), full_page=False)
+    page.close()
+
+
 def _shot_path() -> Path:
     folder = Path(__file__).resolve().parents[2] / "test-results"
     folder.mkdir(exist_ok=True)
