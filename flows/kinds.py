@@ -120,6 +120,7 @@ class Kind:
     before_start: bool = False  # pointless once the session has begun
     while_case_open: bool = False
     template_only: frozenset[str] = frozenset()  # variables the text says in another form
+    prompt: str | None = None  # inside the 24-hour window, answered with a tap (flows/prompts)
 
     @property
     def whole_text(self) -> bool:
@@ -181,7 +182,8 @@ KINDS_IN_ORDER = (
          on=_on(C, "prescribe"), when=outside_window),
     Kind("follow_up", "survey", "FOLLOW_UP", ("code",),
          "the satisfaction question the working day after", on=_on(C, "prescribe"),
-         due=working_day_after, while_status=frozenset({Status.DONE}), while_case_open=True),
+         due=working_day_after, while_status=frozenset({Status.DONE}), while_case_open=True,
+         prompt="rating"),
     Kind("expert_notice", "expert_notice", "EXPERT_NOTICE", ("code", "start", "coop", "link"),
          "new session for an expert", audience=E,
          on={"confirm": E, "accept": E, "update": E, "move": To.NEW_EXPERT,

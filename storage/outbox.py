@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from flows.catalogue import say
+from flows.catalogue import language, say
 from flows.kinds import KINDS, PROBLEMS, PROGRESS, SESSION_KINDS, Kind, MessageStatus, split_message
-from flows.prompts import Prompt
+from flows.prompts import PREFIX, Prompt
 from flows.templates import VARIABLE_LENGTH
 from storage.directory import admin_phones
 from storage.models import OutboundMessage
@@ -33,6 +33,7 @@ def enqueue(
     than one WhatsApp message goes as numbered parts. Due at once, unless `due` says later.
     """
     body, variables = kind.render(facts, lang)
+    content = f"{PREFIX}{kind.prompt}_{language(lang)}" if kind.prompt else None
     rows = [
         OutboundMessage(
             to_phone=to,
@@ -46,6 +47,7 @@ def enqueue(
         )
         for part in split_message(body)
     ]
+    rows[-1].content = content  # the last part carries the question to tap
     session.add_all(rows)
     return rows
 

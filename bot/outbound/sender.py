@@ -38,7 +38,7 @@ from bot.outbound.messenger import Accepted, Messenger, SendError, Sent, Templat
 from flows.kinds import KINDS, MessageStatus, To
 from flows.lifecycle import CaseStatus
 from flows.prompts import PREFIX
-from flows.templates import bodies, fill
+from flows.templates import VARIABLE_LENGTH, bodies, fill
 from storage.contents import usable_sid
 from storage.conversations import is_opted_out, within_window
 from storage.db import transaction
@@ -177,16 +177,20 @@ def _template(
     """None: free text may go. A Template: send that (an approved template outside the 24-hour
     window; inside it, a question to tap). A string: hold the message, why."""
     prompt = bool(message.content and message.content.startswith(PREFIX))
+    reply = message.kind == KINDS["reply"].name  # its variables are the prompt's
     if within_window(session, message.to_phone, now):
         if prompt and (sid := usable_sid(session, message.content)):
-            return Template(sid, {str(k): str(v) for k, v in (message.variables or {}).items()})
+            values = message.variables if reply else {"1": message.body}
+            if all(len(str(value)) <= VARIABLE_LENGTH for value in (values or {}).values()):
+                return Template(sid, {str(k): str(v) for k, v in (values or {}).items()})
         return None
     key = _template_name(message)
     sid = policy.templates.get(key) or usable_sid(session, key)
     if not sid:
         return (f"outside the 24-hour window and TWILIO_CONTENT_SID_{key} is not set "
                 "(nor approved through `eklinik whatsapp sync`)")  # fmt: skip
-    given = {"1": message.body} if prompt or not message.variables else message.variables
+    whole = (prompt and reply) or not message.variables
+    given = {"1": message.body} if whole else message.variables
     values = {str(name): str(value) for name, value in given.items()}
     template = Template(sid, fill(bodies().get(key, "{{1}}"), values))
     message.content, message.variables = key, template.variables  # what the recipient gets

@@ -123,7 +123,7 @@ def test_a_reason_longer_than_its_column_gets_a_friendly_answer(whatsapp, engine
 
 # --- the console ---------------------------------------------------------------------------------
 
-CONSOLE_PAGES = ["/admin/", "/admin/calendar", "/admin/experts", "/admin/closed",
+CONSOLE_PAGES = ["/admin/", "/admin/calendar", "/admin/experts", "/admin/closed", "/admin/whatsapp",
                  "/admin/booking/EK-0001", "/admin/login"]  # fmt: skip
 query_values = st.one_of(st.sampled_from(["9999-12-31", "0001-01-01", "2026-13-45", "²", "-1",
                                           "EK-0001", "\x00", "%", "' OR 1=1 --", "x" * 5000]),

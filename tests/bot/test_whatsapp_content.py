@@ -178,3 +178,54 @@ def test_a_question_to_tap_is_a_valid_request_to_twilios_messaging_api(
     assert [row.status for row in rows] and all(row.status == "accepted" or row.sid for row in rows)
     assert any(row.content == "prompt_menu_id" and row.sid for row in rows)
     app.extensions["engine"].dispose()
+
+
+def test_the_console_shows_each_approval_and_asks_twilio_for_the_latest(
+    engine, db_url, fake_twilio, fake_content
+) -> None:
+    from bot.console.auth import hash_password
+    from storage.users import save_user
+    from tests.helpers import PASSWORD, log_in, post
+
+    with transaction(engine) as session:
+        save_user(session, "admin@dinas.go.id", hash_password(PASSWORD), "admin", "Rina")
+    app = _interactive_app(db_url, fake_twilio, fake_content)
+    client = app.test_client()
+    log_in(client)
+    page = client.get("/admin/whatsapp").get_data(as_text=True)
+    assert "CONFIRMATION" in page and "Diajukan" in page and "Siap dipakai" in page
+    for sid in list(fake_content.submitted):
+        fake_content.approvals[sid] = "approved"
+    page = post(client, "/admin/whatsapp/refresh", "/admin/whatsapp").get_data(as_text=True)
+    assert "Status diperbarui dari Twilio" in page and "Diajukan" not in page
+    assert "Disetujui" in page
+    app.extensions["engine"].dispose()
+
+
+def test_the_console_page_without_twilio_says_so(client, engine) -> None:
+    from bot.console.auth import hash_password
+    from storage.users import save_user
+    from tests.helpers import PASSWORD, log_in, post
+
+    with transaction(engine) as session:
+        save_user(session, "admin@dinas.go.id", hash_password(PASSWORD), "admin", "Rina")
+    log_in(client)
+    assert "Belum ada" in client.get("/admin/whatsapp").get_data(as_text=True)
+    page = post(client, "/admin/whatsapp/refresh", "/admin/whatsapp").get_data(as_text=True)
+    assert "Twilio belum diatur" in page
+
+
+def test_the_survey_goes_with_its_rating_list_inside_the_window(engine, db_url, fake_twilio,
+                                                                fake_content) -> None:  # fmt: skip
+    from tests.helpers import queue_message
+
+    app = _interactive_app(db_url, fake_twilio, fake_content)
+    whatsapp = WhatsApp(app.test_client())
+    whatsapp.post(whatsapp.form(COOP_PHONE, "halo"))  # the cooperative wrote: inside 24 hours
+    with transaction(engine) as session:
+        queue_message(session, COOP_PHONE, "follow_up", NOW, code="EK-0001")
+    _send(app)
+    survey = fake_twilio.received[-1]
+    assert survey["ContentSid"] == _rows(engine)["prompt_rating_id"].sid
+    assert "Seberapa puas" in json.loads(survey["ContentVariables"])["1"]
+    app.extensions["engine"].dispose()
