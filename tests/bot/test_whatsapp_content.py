@@ -229,3 +229,31 @@ def test_the_survey_goes_with_its_rating_list_inside_the_window(engine, db_url, 
     assert survey["ContentSid"] == _rows(engine)["prompt_rating_id"].sid
     assert "Seberapa puas" in json.loads(survey["ContentVariables"])["1"]
     app.extensions["engine"].dispose()
+
+
+def test_eklinik_whatsapp_sync_and_status_from_the_command_line(engine, db_url, fake_twilio,
+                                                                fake_content) -> None:  # fmt: skip
+    from tests.helpers import EKLINIK, scheduler_environment
+
+    env = {**scheduler_environment(db_url, fake_twilio.url),
+           "TWILIO_CONTENT_BASE_URL": fake_content.url}  # fmt: skip
+    import subprocess
+
+    synced = subprocess.run([EKLINIK, "whatsapp", "sync"], env=env, capture_output=True,
+                            text=True, timeout=60)  # fmt: skip
+    assert synced.returncode == 0, synced.stderr
+    assert re.search(r"CONFIRMATION\s+template\s+received\s+HX[0-9a-f]{32}", synced.stdout)
+    assert re.search(r"prompt_menu_id\s+prompt\s+ready\s+HX[0-9a-f]{32}", synced.stdout)
+    for sid in list(fake_content.submitted):
+        fake_content.approvals[sid] = "approved"
+    status = subprocess.run([EKLINIK, "whatsapp", "status"], env=env, capture_output=True,
+                            text=True, timeout=60)  # fmt: skip
+    assert status.returncode == 0 and re.search(r"CONFIRMATION\s+template\s+approved",
+                                                status.stdout)  # fmt: skip
+
+
+def test_eklinik_whatsapp_sync_without_twilio_says_what_is_missing(db_url) -> None:
+    from tests.helpers import eklinik
+
+    done = eklinik(db_url, "whatsapp", "sync")
+    assert done.returncode != 0 and "Twilio is not configured" in done.stderr
