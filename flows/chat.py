@@ -30,6 +30,8 @@ SLANG = {
     "iy": "iya", "yoi": "iya", "yups": "iya", "he eh": "iya", "heeh": "iya", "ehe": "iya",
     "ok": "oke", "okey": "oke", "okay": "oke", "okee": "oke", "sip": "oke", "siap": "oke",
     "kelar": "selesai", "beres": "selesai", "clear": "selesai",
+    "batalin": "batalkan", "konsul": "konsultasi", "gapapa": "tidak apa apa",
+    "gakpapa": "tidak apa apa", "nggakpapa": "tidak apa apa",
     "mantap": "bagus", "mantab": "bagus", "mantul": "bagus",
 }  # fmt: skip
 # Polite words and fillers that change nothing in a reply.
@@ -104,6 +106,7 @@ YES = frozenset("ya iya y yes yep yup yap yoi oke betul benar bener setuju boleh
                 "lanjutkan mau sure yeah tentu baik".split())  # fmt: skip
 NO = frozenset("tidak no n nope bukan jangan salah belum".split())
 THUMBS_UP = ("👍", "👌", "🙆", "✅", "🆗")
+FINE = ("tidak apa apa", "tidak papa", "tidak masalah")
 
 
 def yes_no(text: str) -> bool | None:
@@ -112,6 +115,10 @@ def yes_no(text: str) -> bool | None:
     words = words_of(text)
     if not words:
         return True if any(mark in text for mark in THUMBS_UP) else None
+    said = " ".join(words)
+    for phrase in FINE:  # "gpp", "ga masalah": no objection, a yes
+        if said == phrase or said.startswith(phrase + " "):
+            words = ["oke", *said.removeprefix(phrase).split()]
     first, rest = words[0], set(words[1:])
     if first in NO or (first not in YES and rest & {"tidak", "bukan"} and not rest & YES):
         return False

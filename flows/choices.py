@@ -106,7 +106,8 @@ COOP_KINDS = Choices("coop_kind", {
     "jasa": ("jasa", "services", "service"),
     "kud": ("kud", "koperasi unit desa", "unit desa"),
     "kpri": ("kpri", "pegawai negeri", "pns", "civil"),
-    "syariah": ("syariah", "kspps", "bmt", "sharia", "syirkah"),
+    "syariah": ("syariah", "kspps", "bmt", "sharia", "syirkah", "simpan pinjam syariah",
+                "simpan pinjam dan pembiayaan syariah", "pembiayaan syariah"),
     "karyawan": ("karyawan", "kopkar", "pegawai", "employee", "employees"),
     "lainnya": ("lainnya", "lain", "other", "lain lain", "ksu", "serba usaha"),
 })  # fmt: skip
@@ -114,7 +115,7 @@ COOP_KINDS = Choices("coop_kind", {
 ROLES = Choices("role", {
     "ketua": ("ketua", "chair", "chairman", "chairperson", "president", "ketum", "ketua umum"),
     "wakil_ketua": ("wakil ketua", "wakil", "waka", "waket", "wakil ketua umum", "vice chair",
-                    "vice"),
+                    "vice", "wk", "wkl", "wk ketua"),
     "sekretaris": ("sekretaris", "sekertaris", "sekretariat", "secretary", "sekre", "sekum",
                    "sekretaris umum"),
     "bendahara": ("bendahara", "treasurer", "bendum", "bendahara umum"),
@@ -126,22 +127,27 @@ ROLES = Choices("role", {
 
 TOPICS = Choices("topic", {
     "kelembagaan": ("kelembagaan", "organisasi", "lembaga", "institutions", "institution",
-                    "organisation", "organization"),
+                    "organisation", "organization", "ad art", "adart", "anggaran dasar",
+                    "rat", "rapat anggota", "legalitas", "badan hukum", "akta"),
     "pendampingan": ("pendampingan", "pendamping", "mentoring", "mentor", "didampingi",
                      "dampingi", "bimbingan", "dibimbing"),
     "keuangan": ("keuangan", "manajemen", "manajemen dan keuangan", "finance", "management",
-                 "financial", "pembukuan", "laporan keuangan", "akuntansi"),
-    "usaha": ("usaha", "pengembangan usaha", "bisnis", "business", "business development"),
+                 "financial", "pembukuan", "laporan keuangan", "akuntansi", "modal",
+                 "permodalan"),
+    "usaha": ("usaha", "pengembangan usaha", "bisnis", "business", "business development",
+              "pemasaran", "produk", "penjualan", "marketing"),
 })  # fmt: skip
 
 PROBLEM_AREAS = Choices("problem_area", {
     "keanggotaan": ("keanggotaan", "anggota", "membership", "keanggotaan internal"),
     "manajemen": ("manajemen", "management", "manajemen internal"),
-    "keuangan": ("keuangan", "finance", "financial", "keuangan internal"),
+    "keuangan": ("keuangan", "finance", "financial", "keuangan internal", "kredit macet",
+                 "macet", "tunggakan", "menunggak"),
     "tata_kelola": ("tata kelola", "governance", "tatakelola", "tata kelola internal", "pengurus",
                     "rapat anggota", "rat"),
     "sosial": ("sosial", "social", "sosial eksternal"),
-    "ekonomi": ("ekonomi", "economic", "economy", "ekonomi eksternal"),
+    "ekonomi": ("ekonomi", "economic", "economy", "ekonomi eksternal", "persaingan",
+                "pesaing"),
     "budaya": ("budaya", "cultural", "culture", "budaya eksternal"),
 }, groups={"keanggotaan": "internal", "manajemen": "internal", "keuangan": "internal",
            "tata_kelola": "internal", "sosial": "external", "ekonomi": "external",

@@ -92,6 +92,11 @@ def pick_scored(
     key = squash(folded)
     if key in by_word:
         return by_word[key], 1.0
+    padded = f" {folded} "  # a phrase of the list inside the reply: "koperasi simpan pinjam"
+    phrases = [(len(f), k) for k, words in options.items() for w in words
+               if " " in (f := fold(w)) and f" {f} " in padded]  # fmt: skip
+    if phrases:
+        return max(phrases)[1], 1.0
     for word in folded.split():
         if word in by_word:
             return by_word[word], 1.0

@@ -14,6 +14,7 @@ from flows.words import fold
 # "masih bingung"), after a score when both come in one message ("4, belum", "5 sdh jelas").
 SOLVED = frozenset({"sudah", "selesai", "teratasi", "solved", "yes", "jelas"})
 UNSOLVED = frozenset({"belum", "masih", "tidak", "no", "not", "kurang"})
+_LEADS = frozenset({"alhamdulillah", "syukurlah", "iya", "ya", "oh", "wah", "insyaallah"})
 _SCORE_WORDS = frozenset({"nilai", "skor", "bintang", "dari", "bagus", "oke", "terima",
                           "kasih", "karena"})  # fmt: skip
 
@@ -24,6 +25,8 @@ def solved_in(text: str) -> bool | None:
     after "sudah" ("sudah tapi belum semua") makes it not solved."""
     words = [w for w in words_of(text)
              if number_in(w, 10) is None and w not in _SCORE_WORDS]  # fmt: skip
+    while words and words[0] in _LEADS:  # "alhamdulillah sudah", "iya sudah beres"
+        words = words[1:]
     if not words:
         return None
     if words[0] in UNSOLVED:

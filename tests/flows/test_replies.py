@@ -96,3 +96,42 @@ def test_a_time_given_in_two_messages_keeps_both_parts() -> None:
     assert "pada hari apa" in user.says("jam 2 siang")
     user.says("tgl 8")
     assert user.state == S.SUMMARY and user.answers["start"] == "2026-12-08T14:00:00+07:00"
+
+
+# More replies as people write them, found trying the bot (not from the shared corpus).
+MORE = [
+    ("menu", "mau konsul", "book"), ("menu", "batalin jadwal", "manage"),
+    ("topic", "pemasaran produk", "usaha"), ("topic", "AD/ART", "kelembagaan"),
+    ("topic", "rat", "kelembagaan"), ("topic", "modal", "keuangan"),
+    ("topic", "legalitas", "kelembagaan"), ("role", "wk ketua", "wakil_ketua"),
+    ("coop_kind", "koperasi simpan pinjam", "ksp"),
+    ("coop_kind", "koperasi simpan pinjam syariah", "syariah"),
+    ("problem_area", "kredit macet", "keuangan"), ("problem_area", "persaingan", "ekonomi"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("table", "text", "key"), MORE)
+def test_more_replies_as_people_write_them(table, text, key) -> None:
+    from flows.choices import COOP_KINDS, MAIN_MENU, PROBLEM_AREAS, ROLES, TOPICS
+
+    choices = {"menu": MAIN_MENU, "topic": TOPICS, "role": ROLES, "coop_kind": COOP_KINDS,
+               "problem_area": PROBLEM_AREAS}[table]  # fmt: skip
+    assert choices.read(text) == (key, True)
+
+
+@pytest.mark.parametrize(("text", "said"), [("gpp", True), ("gapapa", True), ("ga masalah", True),
+                                            ("ga", False), ("gpp lanjut", True)])  # fmt: skip
+def test_no_objection_is_a_yes(text, said) -> None:
+    from flows.chat import yes_no
+
+    assert yes_no(text) is said
+
+
+@pytest.mark.parametrize(("text", "solved"), [
+    ("alhamdulillah sudah", True), ("alhamdulillah teratasi", True), ("iya sudah beres", True),
+    ("ya belum", False),
+])  # fmt: skip
+def test_solved_after_a_word_of_thanks_to_god(text, solved) -> None:
+    from flows.conversation.aftercare import solved_in
+
+    assert solved_in(text) is solved
