@@ -472,9 +472,9 @@ def understood(step: str, text_sent: str, expected: str) -> bool:
     if step == "description":
         return isinstance(parse_problem_text(turn), Accept) == (expected == "ACCEPT")
     if step == "satisfaction":
-        from flows.chat import number_in
+        from flows.conversation.aftercare import score_in
 
-        score = number_in(text_sent, 5)
+        score = score_in(text_sent)
         return score is None if reject else score == int(expected)
     if step == "solved":
         return solved_in(text_sent) is {"SUDAH": True, "BELUM": False}[expected]

@@ -2,7 +2,7 @@
 solved. SUDAH closes the case; BELUM books a follow-up in the same case, asking only what is
 still open and the new time."""
 
-from flows.chat import number_in, words_of
+from flows.chat import number_in, plain, words_of
 from flows.choices import MAIN_MENU
 from flows.conversation.booking import KNOWN_FIELDS, B
 from flows.conversation.talk import Talk
@@ -17,6 +17,24 @@ UNSOLVED = frozenset({"belum", "masih", "tidak", "no", "not", "kurang"})
 _LEADS = frozenset({"alhamdulillah", "syukurlah", "iya", "ya", "oh", "wah", "insyaallah"})
 _SCORE_WORDS = frozenset({"nilai", "skor", "bintang", "dari", "bagus", "oke", "terima",
                           "kasih", "karena"})  # fmt: skip
+
+
+# The survey's own words for its scores ("1 (tidak puas) sampai 5 (sangat puas)"), and the
+# nearest ways to say them; the longest found in the reply decides.
+SCORE_PHRASES = {"sangat puas": 5, "puas sekali": 5, "sangat memuaskan": 5, "very satisfied": 5,
+                 "puas": 4, "memuaskan": 4, "satisfied": 4, "cukup puas": 3, "cukup": 3,
+                 "lumayan": 3, "biasa saja": 3, "kurang puas": 2, "kurang memuaskan": 2,
+                 "tidak puas": 1, "tidak memuaskan": 1, "kecewa": 1, "not satisfied": 1}  # fmt: skip
+
+
+def score_in(text: str) -> int | None:
+    """1–5 by number ("4", "empat", "⭐⭐⭐⭐", "4/5") or in words ("sangat puas", "kurang puas")."""
+    if (found := number_in(text, 5)) is not None:
+        return found
+    padded = f" {plain(text)} "
+    said = [(len(phrase), score) for phrase, score in SCORE_PHRASES.items()
+            if f" {phrase} " in padded]  # fmt: skip
+    return max(said)[1] if said else None
 
 
 def solved_in(text: str) -> bool | None:
@@ -49,7 +67,7 @@ def survey_answer(talk: Talk, text: str) -> bool:
     last_seen = talk.chat.updated_at
     asked_again = talk.scratch.code == booking.code  # the question was asked once more
     untouched = last_seen is None or last_seen <= booking.survey_at or asked_again
-    score = number_in(text, 5) if untouched else None
+    score = score_in(text) if untouched else None
     solved = solved_in(text) if score is not None or not fold(text).isdigit() else None
     if score is None and solved is None:
         if untouched and not asked_again and MAIN_MENU.pick(text) is None:

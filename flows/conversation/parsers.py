@@ -9,7 +9,7 @@ from flows.chat import has_any, yes_no
 from flows.choices import ROLES, Choices
 from flows.conversation.steps import Accept, Confirm, Outcome, Reject
 from flows.conversation.talk import Turn
-from flows.kecamatan import KECAMATAN, match_kecamatan
+from flows.kecamatan import KECAMATAN, KecamatanMatch, match_kecamatan
 from flows.model import NAME_LENGTH, PROBLEM_LENGTH
 from flows.words import count, fold, squash
 
@@ -25,9 +25,16 @@ def _name(text: str) -> str | None:
     return value.title() if value.islower() else value
 
 
+# What people write before the name itself: "nama koperasinya …", "koperasi kami …".
+_COOP_NAME_LEAD = re.compile(
+    r"^\s*(?:nama\s+(?:koperasi(?:nya)?|kop)(?:\s+(?:kami|saya))?|koperasi\s+(?:kami|saya)|"
+    r"kami\s+dari|namanya)(?:\s+(?:adalah|yaitu|ialah))?\s*[:\-]?\s*", re.IGNORECASE)
+
+
 def parse_coop_name(turn: Turn) -> Outcome:
-    """The name as written, emoji left out; a bare yes or no ("ya", "ok") is not a name."""
-    value = _name(clean_text_for_names(turn.text))
+    """The name as written, emoji left out, without "nama koperasinya"; a bare yes or no
+    ("ya", "ok") is not a name."""
+    value = _name(clean_text_for_names(_COOP_NAME_LEAD.sub("", turn.text)))
     if value is None or yes_no(turn.text) is not None:
         return Reject([say("bad_coop_name", turn.lang)])
     return Accept({"coop_name": value})
@@ -38,7 +45,9 @@ def parse_coop_name(turn: Turn) -> Outcome:
 NOT_YET = frozenset({"belum", "belum ada", "tidak", "tidak ada", "tidak punya", "belum punya",
                      "lagi diurus", "sedang diurus", "masih diurus", "masih proses",
                      "dalam proses", "proses", "kosong", "none", "no", "nothing", "not yet", "na",
-                     "gaada", "gakada", "nggakada", "tdkada", "blmada"})  # fmt: skip
+                     "gaada", "gakada", "nggakada", "tdkada", "blmada", "nanti", "menyusul",
+                     "skip", "lewati", "lewat", "tidak tahu", "tidak tau", "lupa",
+                     "belakangan"})  # fmt: skip
 _NOT_YET_SQUASHED = frozenset(squash(phrase) for phrase in NOT_YET)
 _NIK_RUN = re.compile(r"(?<![0-9])[0-9](?:[\s.\-]?[0-9]){15}(?![0-9])")
 
@@ -73,8 +82,21 @@ def kecamatan_list(lang: str) -> str:
     return say("kecamatan_list", lang, names=", ".join(KECAMATAN))
 
 
+def _kecamatan_within(text: str) -> KecamatanMatch | None:
+    """A kecamatan named exactly among other words ("Desa Bojong, Cikupa")."""
+    words = fold(text).split()
+    for width in (3, 2, 1):
+        for start in range(len(words) - width + 1):
+            found = match_kecamatan(" ".join(words[start:start + width]))
+            if found and found.exact:
+                return found
+    return None
+
+
 def parse_kecamatan(turn: Turn) -> Outcome:
     found = match_kecamatan(turn.text)
+    if not (found and found.exact):
+        found = _kecamatan_within(turn.text) or found
     if found and found.exact:
         return Accept({"kecamatan": found.name, "in_regency": True})
     if found:
@@ -102,7 +124,8 @@ def _exact_option(text: str, options: Choices) -> str | None:
 
 # Words around a name that are not the name: "sy pak Ahmad", "Budi, ketua koperasi".
 NAME_FILLERS = frozenset("sy saya aku pak bapak bpk bu ibu kak mas mbak bang selaku sebagai "
-                         "nama namaku koperasi kop adalah yaitu".split())  # fmt: skip
+                         "nama namaku namanya koperasi kop adalah yaitu dengan dgn jabatan "
+                         "jabatannya".split())  # fmt: skip
 _TOKENS = re.compile(r"[^\s,/()\-–:;]+")
 
 

@@ -135,3 +135,21 @@ def test_solved_after_a_word_of_thanks_to_god(text, solved) -> None:
     from flows.conversation.aftercare import solved_in
 
     assert solved_in(text) is solved
+
+
+@pytest.mark.parametrize(("step", "text", "expected"), [
+    ("nik", "nanti sy kirim", "BELUM"), ("nik", "skip", "BELUM"), ("nik", "lewati", "BELUM"),
+    ("kecamatan", "Desa Bojong, Cikupa", "Cikupa"),
+    ("kecamatan", "jl raya serang km 20 balaraja", "Balaraja"),
+    ("coop_name", "nama koperasinya Kopkar Sejahtera", "Kopkar Sejahtera"),
+    ("coop_name", "koperasi kami KSU Bina Usaha", "KSU Bina Usaha"),
+    ("coop_name", "Nama koperasi: KSP Mekar", "KSP Mekar"),
+    ("coop_name", "Koperasi Karyawan PT Indah Jaya", "Koperasi Karyawan PT Indah Jaya"),
+    ("name_role", "dengan Rudi, manajer", "Rudi|manajer"),
+    ("name_role", "Nama: Dewi, Jabatan: Bendahara", "Dewi|bendahara"),
+    ("satisfaction", "sangat puas", "5"), ("satisfaction", "puas", "4"),
+    ("satisfaction", "cukup puas pak", "3"), ("satisfaction", "kurang puas", "2"),
+    ("satisfaction", "tidak puas", "1"), ("satisfaction", "puas sekali, terima kasih", "5"),
+])  # fmt: skip
+def test_more_answers_in_the_words_people_use(step, text, expected) -> None:
+    assert understood(step, text, expected)
