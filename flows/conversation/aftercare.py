@@ -24,11 +24,13 @@ _SCORE_WORDS = frozenset({"nilai", "skor", "bintang", "dari", "bagus", "oke", "t
 SCORE_PHRASES = {"sangat puas": 5, "puas sekali": 5, "sangat memuaskan": 5, "very satisfied": 5,
                  "puas": 4, "memuaskan": 4, "satisfied": 4, "cukup puas": 3, "cukup": 3,
                  "lumayan": 3, "biasa saja": 3, "kurang puas": 2, "kurang memuaskan": 2,
-                 "tidak puas": 1, "tidak memuaskan": 1, "kecewa": 1, "not satisfied": 1}  # fmt: skip
+                 "tidak puas": 1, "tidak memuaskan": 1, "kecewa": 1,
+                 "not satisfied": 1}  # fmt: skip
 
 
 def score_in(text: str) -> int | None:
-    """1–5 by number ("4", "empat", "⭐⭐⭐⭐", "4/5") or in words ("sangat puas", "kurang puas")."""
+    """1–5 by number ("4", "empat", "⭐⭐⭐⭐", "4/5") or in words ("sangat puas",
+    "kurang puas")."""
     if (found := number_in(text, 5)) is not None:
         return found
     padded = f" {plain(text)} "
