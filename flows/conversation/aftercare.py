@@ -22,7 +22,7 @@ _SCORE_WORDS = frozenset({"nilai", "skor", "bintang", "dari", "bagus", "oke", "t
 # The survey's own words for its scores ("1 (tidak puas) sampai 5 (sangat puas)"), and the
 # nearest ways to say them; the longest found in the reply decides.
 SCORE_PHRASES = {"sangat puas": 5, "puas sekali": 5, "sangat memuaskan": 5, "very satisfied": 5,
-                 "puas": 4, "memuaskan": 4, "satisfied": 4, "cukup puas": 3, "cukup": 3,
+                 "puas": 4, "memuaskan": 4, "satisfied": 4, "cukup puas": 3,
                  "lumayan": 3, "biasa saja": 3, "kurang puas": 2, "kurang memuaskan": 2,
                  "tidak puas": 1, "tidak memuaskan": 1, "kecewa": 1,
                  "not satisfied": 1}  # fmt: skip
@@ -43,7 +43,10 @@ def solved_in(text: str) -> bool | None:
     """SUDAH (True), BELUM (False), or neither. Only the answer's first word decides (after the
     score): "sudah saya kirim berkasnya" in a later chat is not an answer, and "belum" anywhere
     after "sudah" ("sudah tapi belum semua") makes it not solved."""
-    words = [w for w in words_of(text)
+    said = f" {plain(text)} "
+    for phrase in sorted(SCORE_PHRASES, key=len, reverse=True):  # "kurang puas" is a score
+        said = said.replace(f" {phrase} ", " ")
+    words = [w for w in said.split()
              if number_in(w, 10) is None and w not in _SCORE_WORDS]  # fmt: skip
     while words and words[0] in _LEADS:  # "alhamdulillah sudah", "iya sudah beres"
         words = words[1:]

@@ -129,7 +129,8 @@ def test_no_objection_is_a_yes(text, said) -> None:
 
 @pytest.mark.parametrize(("text", "solved"), [
     ("alhamdulillah sudah", True), ("alhamdulillah teratasi", True), ("iya sudah beres", True),
-    ("ya belum", False),
+    ("ya belum", False), ("kurang puas", None), ("tidak puas", None),
+    ("kurang puas, belum teratasi", False), ("sangat puas, sudah beres", True),
 ])  # fmt: skip
 def test_solved_after_a_word_of_thanks_to_god(text, solved) -> None:
     from flows.conversation.aftercare import solved_in
