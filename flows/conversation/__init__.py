@@ -33,7 +33,7 @@ def states() -> dict[str, State]:
 
 S = StrEnum("S", {state.upper(): state for state in states()})  # every state, by name
 # Answers that may come at any time in the menu, before the menu reads a choice.
-INTERCEPTS = (aftercare.survey_answer, manage.proposal_answer)
+INTERCEPTS = (aftercare.late_score, aftercare.survey_answer, manage.proposal_answer)
 
 __all__ = ["CANCEL", "S", "handle", "in_menu", "states", "takes_a_slot"]
 

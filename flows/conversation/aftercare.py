@@ -2,12 +2,12 @@
 solved. SUDAH closes the case; BELUM books a follow-up in the same case, asking only what is
 still open and the new time."""
 
-from flows.chat import number_in, plain, words_of
+from flows.chat import number_in, plain
 from flows.choices import MAIN_MENU
 from flows.conversation.booking import KNOWN_FIELDS, B
 from flows.conversation.talk import Talk
 from flows.model import BookingView, CaseAnswer, Home, RateSession, Scratch
-from flows.prompts import from_words
+from flows.prompts import from_words, rating
 from flows.words import fold
 
 # The answer's first word, read plain ("udh", "udah kelar", "Sudah 👍", "belum sepenuhnya",
@@ -65,8 +65,23 @@ def _asked(talk: Talk) -> BookingView | None:
                  if b.own and b.survey_at and b.solved is None and b.case_open), None)  # fmt: skip
 
 
+def late_score(talk: Talk, text: str) -> bool:
+    """The 1–5 asked after a bare SUDAH or BELUM: the very next reply, when it is a score."""
+    code, talk.scratch.rating_for = talk.scratch.rating_for, None
+    if code is None or len(plain(text).split()) > 3 or (score := score_in(text)) is None:
+        return False  # a longer reply is an answer to the question at hand, not a score
+    talk.effects.append(RateSession(code, score))
+    talk.say("survey_thanks_only", score=score)
+    if talk.state == Home.MENU:
+        talk.menu()
+    else:
+        talk.ask()  # a follow-up booking's question, asked again after the thanks
+    return True
+
+
 def survey_answer(talk: Talk, text: str) -> bool:
-    """1–5 right after the question (a bare number later is the menu), SUDAH or BELUM."""
+    """1–5 right after the question (a bare number later is the menu), SUDAH or BELUM; only
+    what is still missing is asked."""
     if talk.state != Home.MENU or (booking := _asked(talk)) is None:
         return False
     last_seen = talk.chat.updated_at
@@ -84,12 +99,17 @@ def survey_answer(talk: Talk, text: str) -> bool:
     talk.scratch.code = None
     if score is not None:  # "5 mantap", "⭐⭐⭐⭐", "nilai 4", "4, belum"
         talk.effects.append(RateSession(booking.code, score))
-        talk.say("survey_thanks", score=score)
+        talk.say("survey_thanks" if solved is None else "survey_thanks_only", score=score)
         if solved is None:
             talk.offer(from_words("solved", talk.texts[-1], talk.lang))
     if solved is True:
         talk.effects.append(CaseAnswer(booking.code, solved=True))
-        talk.say("case_solved", code=booking.code)
+        if score is None:  # "sudah": the score is still to come
+            talk.scratch.rating_for = booking.code
+            talk.say("case_solved_ask_score", code=booking.code)
+            talk.offer(rating(talk.texts[-1], talk.lang))
+        else:
+            talk.say("case_solved", code=booking.code)
     elif solved is False:
         talk.effects.append(CaseAnswer(booking.code, solved=False))
         known = talk.ctx.known or {}
@@ -99,7 +119,10 @@ def survey_answer(talk: Talk, text: str) -> bool:
             "problem_area": booking.problem_area,
             "case_id": booking.case_id,
         }
-        talk.scratch = Scratch()
+        talk.scratch = Scratch(rating_for=booking.code if score is None else None)
         talk.say("follow_up_intro")
+        if score is None:
+            talk.say("ask_score_too")
         talk.go(B.FOLLOW_UP)
     return True
+

@@ -64,6 +64,7 @@ def test_the_case_is_followed_until_solved(app, engine, session_ready) -> None:
     with transaction(engine) as session:
         case = session.exec(select(Case)).one()
     assert case.status == "closed" and case.closed_reason == "solved (SUDAH)"
+    assert "5/5" in whatsapp.send(COOP_PHONE, "5")[0]  # the score it asked for then
     status = "\n".join(whatsapp.send(COOP_PHONE, "2"))
     assert "Kasus #1 (selesai)" in status and "resep EK-0001: 1. Perbarui" in status
 

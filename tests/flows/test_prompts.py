@@ -96,3 +96,55 @@ def test_the_rating_list_of_the_survey_is_tapped_then_solved_with_a_button() -> 
     assert "4/5" in reply and user.last.prompt.name == "solved"
     user.taps("SUDAH")
     assert any(getattr(e, "solved", None) is True for e in user.effects)
+
+
+def _surveyed() -> User:
+    from datetime import timedelta
+
+    from flows.model import BookingView, Context
+    from tests.helpers import NOW
+
+    done = BookingView("EK-0001", "done", NOW - timedelta(days=1), "keuangan", "KSP A",
+                       survey_at=NOW - timedelta(hours=1), case_id=1,
+                       prescription="Rapat.")  # fmt: skip
+    user = User(Context(now=NOW, bookings=(done,)))
+    user.chat = type(user.chat)(state=S.MENU)
+    return user
+
+
+def _scores(user: User) -> list[int]:
+    from flows.model import RateSession
+
+    return [e.score for e in user.effects if isinstance(e, RateSession)]
+
+
+def test_both_answers_at_once_are_thanked_and_nothing_is_asked_again() -> None:
+    user = _surveyed()
+    reply = user.says("5 pak, sdh jelas 🙏")
+    assert _scores(user) == [5] and "teratasi?" not in reply and "kami tutup" in reply
+
+
+def test_a_bare_sudah_closes_the_case_and_asks_the_score_once() -> None:
+    user = _surveyed()
+    reply = user.says("udh")
+    assert "kami tutup" in reply and "seberapa puas" in reply
+    assert user.last.prompt.name == "rating"
+    reply = user.says("4")
+    assert _scores(user) == [4] and "4/5" in reply and "Silakan pilih" in reply
+    user.says("5")  # asked once: the next number is the menu's again
+    assert _scores(user) == [4]
+
+
+def test_a_bare_belum_books_the_follow_up_and_a_long_answer_is_never_taken_for_a_score() -> None:
+    user = _surveyed()
+    reply = user.says("belum")
+    assert "1*–*5" in reply and user.state == S.FOLLOW_UP
+    user.says("Masih ada 4 anggota yang menunggak pinjaman sejak Januari.")
+    assert _scores(user) == [] and user.answers["problem_text"].startswith("Masih ada 4")
+
+
+def test_a_score_after_belum_is_taken_and_the_follow_up_asked_again() -> None:
+    user = _surveyed()
+    user.says("belum")
+    reply = user.says("3")
+    assert _scores(user) == [3] and user.state == S.FOLLOW_UP and "3/5" in reply
