@@ -45,6 +45,9 @@ VERBS = {
     "tutup": Verb.CLOSE, "close": Verb.CLOSE,
     "bantuan": Verb.HELP, "help": Verb.HELP,
 }  # fmt: skip
+# How each command that changes something is written (what a near miss is offered as).
+WRITTEN = {Verb.CONFIRM: "KONFIRMASI", Verb.PROPOSE: "USUL", Verb.DECLINE: "TOLAK",
+           Verb.CLOSE: "TUTUP"}  # fmt: skip
 # Commands that carry a reason, and those that carry a time.
 WITH_REASON = {Verb.DECLINE, Verb.CLOSE}
 
@@ -69,6 +72,7 @@ class Mistyped:
     verb: str
     why: str
     text: str = ""
+    meant: str = ""  # a near miss: the command it would be, written right, when that reads
 
 
 def booking_code(text: str) -> str | None:
@@ -101,8 +105,10 @@ def read_command(text: str, now: datetime, in_menu: bool) -> Command | Mistyped 
     code = booking_code(rest)
     if verb is None or (not exact and code is None) or (not in_menu and code is None):
         return None
-    if not exact and verb in CHANGES:  # "tolk EK-0099 tes": shown the right one, never done
-        return Mistyped(verb, "near_verb", words[0][:30])
+    if not exact and verb in CHANGES:  # "tolk EK-0099 tes": asked about, never done as it is
+        meant = f"{WRITTEN[verb]} {rest}".strip()
+        readable = isinstance(read_command(meant, now, in_menu=True), Command)
+        return Mistyped(verb, "near_verb", words[0][:30], meant if readable else "")
     if verb == Verb.HELP:
         return Command(Verb.HELP)
     if verb == Verb.LIST:

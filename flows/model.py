@@ -97,6 +97,7 @@ class Scratch:
     prescription: dict[str, Any] | None = None  # an expert's draft (bot/commands/expert.py)
     prompt: str | None = None  # the last question that could be tapped: its prompt's name
     rating_for: str | None = None  # a session answered SUDAH / BELUM whose 1–5 is still asked
+    meant: dict[str, str] | None = None  # an administrator's near miss offered for YA
 
     def to_json(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value not in (None, [])}

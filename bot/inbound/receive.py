@@ -10,7 +10,7 @@ HTTP call, is made before that transaction, never inside it (bot.meetings.with_m
 import logging
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -22,7 +22,8 @@ from bot.inbound.effects import carry_out
 from bot.lifecycle import Acting
 from bot.meetings import MeetingNeeded, Prepared, with_meetings
 from flows.admin import Command, Mistyped, read_command
-from flows.catalogue import say
+from flows.catalogue import say, staff
+from flows.chat import yes_no
 from flows.conversation import handle, in_menu, takes_a_slot
 from flows.kinds import split_message
 from flows.lifecycle import Actor
@@ -108,21 +109,45 @@ def receive(
     return with_meetings(engine, settings.meetings, work)
 
 
-def _admin_command(act: Acting, chat: Chat, incoming: Incoming) -> Command | Mistyped | None:
+def _admin_command(chat: Chat, incoming: Incoming, now: datetime) -> Command | Mistyped | None:
     """An administrator's command; anything else from them goes through the normal menu."""
     if chat.opted_out or not incoming.text:
         return None
-    if act.who not in admin_phones(act.session, act.settings.admin_numbers):
-        return None
-    return read_command(incoming.text, act.now, in_menu=in_menu(chat))
+    return read_command(incoming.text, now, in_menu=in_menu(chat))
 
 
-def _staff(act: Acting, conversation: Conversation, chat: Chat,
-           incoming: Incoming) -> list[str] | None:  # fmt: skip
-    """An administrator's command or an expert's; None for anything else."""
-    if command := _admin_command(act, chat, incoming):
+MEANT_FOR = timedelta(minutes=10)  # how long a near miss's "Maksud Anda …? Balas YA" holds
+
+
+def _take_meant(conversation: Conversation) -> dict | None:
+    """The near-miss command offered last time, taken off the conversation: one answer only."""
+    scratch = dict(conversation.scratch or {})
+    meant = scratch.pop("meant", None)
+    if meant is not None:
+        conversation.scratch = scratch
+    return meant
+
+
+def _staff(act: Acting, conversation: Conversation, chat: Chat, incoming: Incoming,
+           meant: dict | None = None) -> list[str] | None:  # fmt: skip
+    """An administrator's command or an expert's; None for anything else. A near miss of a
+    command that changes something is offered written right ("Maksud Anda TOLAK EK-0099 …?
+    Balas YA"), and done only on that YA."""
+    is_admin = act.who in admin_phones(act.session, act.settings.admin_numbers)
+    if meant and is_admin and yes_no(incoming.text) is True:
+        offered = datetime.fromisoformat(meant["at"])
+        command = read_command(meant["text"], act.now, in_menu=True)
+        if act.now - offered <= MEANT_FOR and isinstance(command, Command):
+            with act.session.begin_nested():
+                return admin.run(act, command)
+    if is_admin and (command := _admin_command(chat, incoming, act.now)):
         with act.session.begin_nested():
-            return admin.run(act, command)
+            texts = admin.run(act, command)
+        if isinstance(command, Mistyped) and command.meant:
+            conversation.scratch = {**(conversation.scratch or {}),
+                                    "meant": {"text": command.meant, "at": act.now.isoformat()}}
+            return [staff("mistyped.near_verb_offer", text=command.text, meant=command.meant)]
+        return texts
     if chat.opted_out or not incoming.text:
         return None
     if (someone := expert_by_phone(act.session, act.who)) is None:
@@ -137,8 +162,9 @@ def _converse(
     """Each text to answer with, and the prompt that lets it be answered with a tap."""
     chat = None
     try:
+        meant = _take_meant(conversation)
         chat = load_chat(conversation)
-        if (texts := _staff(act, conversation, chat, incoming)) is not None:
+        if (texts := _staff(act, conversation, chat, incoming, meant)) is not None:
             touch(act.session, conversation, act.now)
             return [(text, None) for text in texts]
         if not chat.opted_out:

@@ -213,17 +213,48 @@ def test_misspelled_verb_with_a_code_is_still_understood(whatsapp, engine) -> No
     assert "*EK-0001* — Menunggu konfirmasi" in admin(whatsapp, "detial EK-0001")
 
 
-@pytest.mark.parametrize(("text", "example"), [
-    ("tolk EK-0001 tes", "TOLAK EK-0042"), ("konfirmsi EK-0001", "KONFIRMASI EK-0042"),
-    ("tutp EK-0001 selesai", "TUTUP EK-0042"),
+@pytest.mark.parametrize(("text", "meant"), [
+    ("tolk EK-0001 tes", "TOLAK EK-0001 tes"), ("konfirmsi EK-0001", "KONFIRMASI EK-0001"),
+    ("tutp EK-0001 selesai", "TUTUP EK-0001 selesai"),
 ])  # fmt: skip
 def test_a_misspelled_verb_that_changes_something_is_never_done(whatsapp, engine, text,
-                                                                 example) -> None:  # fmt: skip
-    """"tolk EK-0099 tes" used to decline the booking."""
+                                                                 meant) -> None:  # fmt: skip
+    """"tolk EK-0099 tes" used to decline the booking: now it is asked about."""
     code = request(engine, COOP_PHONE, "2026-12-01 10:00")
     reply = admin(whatsapp, text)
-    assert "belum ada yang diubah" in reply and example in reply
+    assert "belum ada yang diubah" in reply and f"Maksud Anda *{meant}*?" in reply
     assert booking(engine, code).status == "waiting"
+
+
+def test_ya_to_a_near_miss_carries_it_out_written_right(app, whatsapp, engine) -> None:
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00")
+    admin(whatsapp, "tolk EK-0001 jadwal penuh")
+    assert "ditolak" in admin(whatsapp, "ya")
+    found = booking(engine, code)
+    assert found.status == "declined" and found.decline_reason == "jadwal penuh"
+
+
+def test_a_near_miss_is_asked_about_once_and_for_ten_minutes(app, whatsapp, engine) -> None:
+    from datetime import timedelta
+
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00")
+    admin(whatsapp, "tolk EK-0001 jadwal penuh")
+    admin(whatsapp, "DAFTAR")  # something else: the offer is gone
+    admin(whatsapp, "ya")
+    assert booking(engine, code).status == "waiting"
+    clock = app.extensions["clock"]
+    admin(whatsapp, "tolk EK-0001 jadwal penuh")
+    later = clock() + timedelta(minutes=11)
+    app.extensions["clock"] = lambda: later
+    admin(whatsapp, "ya")
+    assert booking(engine, code).status == "waiting"
+
+
+def test_a_near_miss_that_does_not_read_gets_the_example(whatsapp, engine) -> None:
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00")
+    reply = admin(whatsapp, "tolk EK-0001")  # no reason: nothing to offer
+    assert "belum ada yang diubah" in reply and "TOLAK EK-0042" in reply
+    assert "Maksud Anda *" not in reply and booking(engine, code).status == "waiting"
 
 
 def test_bantuan_lists_the_commands(whatsapp) -> None:
