@@ -103,6 +103,8 @@ def read_command(text: str, now: datetime, in_menu: bool) -> Command | Mistyped 
     verb, exact = _verb(words[0])
     rest = words[1] if len(words) > 1 else ""
     code = booking_code(rest)
+    if verb is None and code is not None and in_menu:  # "hapus EK-0005": the commands there are
+        return Command(Verb.HELP, reason=words[0][:30])
     if verb is None or (not exact and code is None) or (not in_menu and code is None):
         return None
     if not exact and verb in CHANGES:  # "tolk EK-0099 tes": asked about, never done as it is

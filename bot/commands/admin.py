@@ -33,7 +33,10 @@ class Handler:
 
 def _help(act: Acting, command: Command, _booking: Booking | None) -> list[str]:
     lines = names("help.admin", STAFF)
-    return [staff("admin_help", lines="\n".join(f"• {lines[verb]}" for verb in COMMANDS))]
+    listed = staff("admin_help", lines="\n".join(f"• {lines[verb]}" for verb in COMMANDS))
+    if command.reason:  # a word with a booking code that is no command
+        return [staff("admin_unknown_verb", text=command.reason) + "\n" + listed]
+    return [listed]
 
 
 def _list(act: Acting, command: Command, _booking: Booking | None) -> list[str]:

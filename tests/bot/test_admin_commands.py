@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.outbound.messenger import LocalOutbox
 from bot.outbound.scheduler import tick
 from storage.db import transaction
-from storage.models import Booking, BookingEvent, Expert
+from storage.models import Booking, BookingEvent, Expert, OutboundMessage
 from storage.schedule import add_closed_day
 from tests.helpers import (
     ADMIN,
@@ -358,3 +358,21 @@ def test_administrators_cannot_put_a_session_outside_clinic_time(whatsapp, engin
         add_closed_day(session, date(2026, 12, 24), "Cuti bersama")
     assert says in admin(whatsapp, text)
     assert booking(engine, "EK-0001").status == "waiting"
+
+
+def test_an_unknown_command_gets_the_administrators_help_not_the_menu(whatsapp, engine) -> None:
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00")
+    reply = admin(whatsapp, "hapus EK-0001")
+    assert "“hapus” bukan perintah admin" in reply and "TUTUP EK-0042" in reply
+    assert "Selamat datang" not in reply and "Daftar konsultasi E-Klinik" not in reply
+    assert booking(engine, code).status == "waiting"
+
+
+def test_a_new_request_notice_says_how_to_answer_it(whatsapp, engine) -> None:
+    from tests.helpers import book
+
+    book(whatsapp)
+    with transaction(engine) as session:
+        [notice] = session.exec(select(OutboundMessage).where(
+            OutboundMessage.kind == "admin_notice")).all()  # fmt: skip
+    assert "*KONFIRMASI EK-0001*" in notice.body and "*TOLAK EK-0001 alasan*" in notice.body
