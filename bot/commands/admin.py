@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from bot.commands import handler, mistyped
 from bot.lifecycle import Acting, Change, apply, cases, refusal
-from bot.lifecycle.facts import facts
+from bot.lifecycle.facts import case_line, facts
 from bot.lifecycle.sessions import Refused, has_room, next_free, not_a_session_time, take
 from flows.admin import Command, Mistyped, Verb
 from flows.calendar import format_start
@@ -57,8 +57,10 @@ def _detail(act: Acting, command: Command, booking: Booking | None) -> list[str]
     told = facts(booking, STAFF, act.settings.hours, act.settings.address)
     label = names("detail", STAFF)
     lines = [
-        f"*{booking.code}* — {name('status', booking.status)}",
+        f"*{booking.code}* — {name('status', booking.status)}"
+        + case_line(act.session, booking, "admin_follow_up"),
         f"{label['coop']}: {told['coop_nik']}",
+        f"{label['kind']}: {told['kind']}",
         f"{label['kecamatan']}: {told['kecamatan']}",
         f"{label['contact']}: {told['contact']} ({told['role']}), {told['phone']}",
         f"{label['topic']}: {told['topic']}",

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.lifecycle.facts import Before, facts
+from bot.lifecycle.facts import Before, case_line, facts
 from bot.meetings import Prepared
 from flows.calendar import ClinicCalendar, format_start
 from flows.catalogue import STAFF, name, say, staff
@@ -161,6 +161,8 @@ def send(act: Acting, kind: Kind, phone: str, booking: Booking, before: Before |
     """One message about a booking, in the recipient's language."""
     lang = STAFF if kind.staff else language_of(act.session, phone)
     told = facts(booking, lang, act.settings.hours, act.settings.address, before, step, due)
+    if kind.name == "admin_notice":  # a follow-up says so, with the case's last prescription
+        told["follow_up"] = case_line(act.session, booking, "admin_follow_up")
     enqueue(act.session, kind, phone, act.now, told, lang=lang, booking_id=booking.id,
             for_start=booking.requested_start, due=due)  # fmt: skip
 

@@ -4,12 +4,15 @@ templates use ({code}, {start}, {expert}, …), built from the booking in one pl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from flows.calendar import ClinicHours, day_seen_from, format_clock, format_start, hours_params
 from flows.catalogue import STAFF, name, names, say, staff
-from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
+from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS
 from flows.dates import WIB
 from flows.lifecycle import held_at
 from flows.words import shorten
+from storage.agenda import earlier_sessions
 from storage.models import Booking, Expert
 
 
@@ -21,6 +24,17 @@ def schedule_line(booking: Booking) -> str:
                  kecamatan=booking.cooperative.kecamatan, topic=TOPICS.label(booking.topic_key),
                  problem=shorten(problem, 160), phone=booking.phone,
                  link=booking.meeting_link)  # fmt: skip
+
+
+def case_line(session: Session, booking: Booking, key: str = "schedule_case") -> str:
+    """For a follow-up: "sesi ke-2; resep sebelumnya: …" from the case's earlier sessions
+    (an expert's schedule line; `key` "admin_follow_up": the heading of a request's notice)."""
+    earlier = earlier_sessions(session, booking)
+    if not earlier:
+        return ""
+    last = next((b.prescription for b in reversed(earlier) if b.prescription), None)
+    line = staff(key, number=len(earlier) + 1, case=booking.case_id)
+    return line + (staff("schedule_previous", text=shorten(last, 160)) if last else "")
 
 
 def schedule_item(booking: Booking) -> str:
@@ -75,6 +89,7 @@ def facts(
         "prepare": names("prepare", words).get(booking.topic_key, ""),
         "coop": coop.name,
         "coop_nik": staff("coop_with_nik", name=coop.name, nik=coop.nik) if coop.nik else coop.name,
+        "kind": COOP_KINDS.label(coop.kind, words) if coop.kind else "-",
         "kecamatan": kecamatan,
         "topic": TOPICS.label(booking.topic_key, words),
         "area": PROBLEM_AREAS.label(booking.problem_area, words),

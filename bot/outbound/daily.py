@@ -13,14 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.lifecycle.facts import schedule_item, schedule_line
+from bot.lifecycle.facts import case_line, schedule_item, schedule_line
 from flows.calendar import format_clock, format_day, format_start
 from flows.catalogue import staff
 from flows.dates import WIB
 from flows.kinds import KINDS, MESSAGE_PART
 from flows.templates import BODY_LENGTH, VARIABLE_LENGTH, bodies, render
-from flows.words import shorten
-from storage.agenda import earlier_sessions, sessions_on, waiting_requests
+from storage.agenda import sessions_on, waiting_requests
 from storage.directory import admin_phones
 from storage.models import Booking
 from storage.outbox import enqueue, exists, problems_since
@@ -39,16 +38,6 @@ def _once(session: Session, key: str, kind: str, to: str, now: datetime,
     except IntegrityError:  # another scheduler made it a moment ago
         return False
     return True
-
-
-def _case_line(session: Session, booking: Booking) -> str:
-    """For a follow-up: "sesi ke-2; resep sebelumnya: …" from the case's earlier sessions."""
-    earlier = earlier_sessions(session, booking)
-    if not earlier:
-        return ""
-    last = next((b.prescription for b in reversed(earlier) if b.prescription), None)
-    line = staff("schedule_case", number=len(earlier) + 1)
-    return line + (staff("schedule_previous", text=shorten(last, 160)) if last else "")
 
 
 def schedule_parts(day: str, sessions: list[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -95,7 +84,7 @@ def make_daily(session: Session, now: datetime, settings: Settings) -> int:
         key = f"expert_schedule:{expert_id}:{today.isoformat()}"
         if exists(session, key):
             continue
-        parts = schedule_parts(day, [(schedule_line(b) + _case_line(session, b), schedule_item(b))
+        parts = schedule_parts(day, [(schedule_line(b) + case_line(session, b), schedule_item(b))
                                      for b in theirs])  # fmt: skip
         for number, facts in enumerate(parts, 1):
             part_key = key if number == 1 else f"{key}:{number}"

@@ -50,6 +50,11 @@ def test_the_case_is_followed_until_solved(app, engine, session_ready) -> None:
         assert first.solved is False and second.topic_key == first.topic_key
         assert "anggota baru" in second.problem_text
 
+    notice = last_to(engine, ADMIN, "admin_notice").body  # the follow-up says what it is
+    assert "Pendaftaran baru EK-0002*\n🔁 Lanjutan kasus #1, sesi ke-2" in notice
+    assert "resep sebelumnya: 1. Perbarui data anggota." in notice and "Jenis: " in notice
+    detail = "\n".join(whatsapp.send(ADMIN, "DETAIL EK-0002"))
+    assert "Lanjutan kasus #1, sesi ke-2" in detail and "Jenis: " in detail
     whatsapp.send(ADMIN, "KONFIRMASI EK-0002")
     run_at(app, at("2026-12-02 07:00"))
     schedule = last_to(engine, SRI, "expert_schedule").body
