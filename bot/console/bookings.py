@@ -19,7 +19,7 @@ from bot.meetings import Prepared, with_meetings
 from flows.admin import Command, Mistyped, Verb, with_reason
 from flows.calendar import ClinicCalendar, format_day, format_start
 from flows.catalogue import names, staff
-from flows.choices import PROBLEM_AREAS, ROLES, TOPICS
+from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS
 from flows.dates import WIB, iso_day, parse_when
 from flows.kecamatan import KECAMATAN
 from flows.lifecycle import Actor, CaseStatus, NotAllowed, allowed
@@ -104,6 +104,7 @@ def booking_page(code: str):
         topic=TOPICS.label(booking.topic_key),
         area=PROBLEM_AREAS.label(booking.problem_area),
         role=ROLES.label(booking.contact_role),
+        coop_kind=COOP_KINDS.label(booking.cooperative.kind) if booking.cooperative.kind else "-",
     )
 
 

@@ -283,3 +283,10 @@ def test_editing_an_expert_changes_that_expert(console, engine) -> None:
                  name="Ir. Sri", phone="0811 0000 0002", topics="usaha")  # fmt: skip
     page = taken.get_data(as_text=True)
     assert "Tidak tersimpan" in page and "Dr. Ahmad" in page  # that number is Dr. Ahmad's
+
+
+def test_the_booking_page_shows_the_nomor_induk_and_the_kind(console, engine) -> None:
+    log_in(console)
+    code = request(engine, COOP_PHONE, "2026-12-01 10:00", name="KSP Mekar")
+    page = console.get(f"/admin/booking/{code}").get_data(as_text=True)
+    assert "Jenis koperasi" in page and "Simpan pinjam" in page
