@@ -25,7 +25,7 @@ class AccessLog(Logger):
         atoms["r"] = f"{environ['REQUEST_METHOD']} {path} {environ['SERVER_PROTOCOL']}"
         atoms["q"] = ""
         referer = atoms.get("f", "-")
-        atoms["f"] = urlsplit(referer).path or "-" if referer != "-" else "-"
-        for key in [key for key in atoms if key in ("{referer}i",)]:
-            atoms[key] = atoms["f"]
+        atoms["f"] = (urlsplit(referer).path or "-") if referer != "-" else "-"
+        if "{referer}i" in atoms:  # the same header, as the format's %({referer}i)s
+            atoms["{referer}i"] = atoms["f"]
         return atoms

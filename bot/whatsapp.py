@@ -10,7 +10,6 @@ approved one goes on being used until WhatsApp approves the new one. Their SIDs 
 
 import hashlib
 import json
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +24,6 @@ from flows.templates import bodies
 from storage.contents import APPROVED, PROMPT, TEMPLATE, content_row, every_content
 from storage.db import transaction
 
-log = logging.getLogger(__name__)
 CATEGORY = "UTILITY"
 READY = "ready"  # a question to tap: usable at once, no approval
 

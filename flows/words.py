@@ -73,6 +73,18 @@ def closest(word: str, vocabulary: Iterable[str], cutoff: float = 0.8) -> str | 
     return found[0] if found else None
 
 
+def longest_within(
+    text: str, options: Mapping[str, Iterable[str]], phrases_only: bool = False
+) -> str | None:
+    """The key whose word (with `phrases_only`, whose phrase of several words) stands longest
+    among the whole words of `text` (already folded)."""
+    padded = f" {text} "
+    found = [(len(folded), key) for key, words in options.items() for word in words
+             if (folded := fold(word)) and (" " in folded or not phrases_only)
+             and f" {folded} " in padded]  # fmt: skip
+    return max(found)[1] if found else None
+
+
 def pick(text: str, options: Mapping[str, Iterable[str]], cutoff: float = 0.8) -> str | None:
     """Choose an option key by its number in the list (1-based), a synonym, or a near spelling."""
     found = pick_scored(text, options, cutoff)
@@ -92,11 +104,9 @@ def pick_scored(
     key = squash(folded)
     if key in by_word:
         return by_word[key], 1.0
-    padded = f" {folded} "  # a phrase of the list inside the reply: "koperasi simpan pinjam"
-    phrases = [(len(f), k) for k, words in options.items() for w in words
-               if " " in (f := fold(w)) and f" {f} " in padded]  # fmt: skip
-    if phrases:
-        return max(phrases)[1], 1.0
+    # a phrase of the list inside the reply: "koperasi simpan pinjam"
+    if (phrase := longest_within(folded, options, phrases_only=True)) is not None:
+        return phrase, 1.0
     for word in folded.split():
         if word in by_word:
             return by_word[word], 1.0

@@ -2,7 +2,7 @@
 templates use ({code}, {start}, {expert}, …), built from the booking in one place."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -82,8 +82,7 @@ def facts(
         "old": format_start(before.start if before else start, words),
         "clock": format_clock(start.astimezone(WIB)),
         "session_day": day_seen_from(start.astimezone(WIB).date(),
-                                     (due or start - timedelta(days=2)).astimezone(WIB).date(),
-                                     words),
+                                     (due or start).astimezone(WIB).date(), words),
         "expert": expert.name if expert else "-",
         "link": booking.meeting_link or (expert.meeting_link if expert else None) or "-",
         "prepare": names("prepare", words).get(booking.topic_key, ""),

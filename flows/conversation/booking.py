@@ -28,7 +28,7 @@ from flows.conversation.talk import State, Talk
 from flows.conversation.when import offer_nearest, parse_start, refusal_line, slot_topic
 from flows.dates import WIB
 from flows.model import Draft, Home, Pending, Scratch, SubmitBooking
-from flows.words import fold, shorten
+from flows.words import fold, longest_within, shorten
 
 
 class B(StrEnum):
@@ -254,10 +254,7 @@ def _named_item(text: str) -> str | None:
     cooperative's name): the longest of the items' words found in it, "-nya" or not
     ("jamnya salah")."""
     words = [word.removesuffix("nya") or word for word in plain(text).split() if word != "nya"]
-    padded = f" {' '.join(words)} "
-    found = [(len(word), key) for key, words in EDIT_CHOICES.vocabulary.items()
-             for word in words if f" {fold(word)} " in padded]  # fmt: skip
-    return max(found)[1] if found else None
+    return longest_within(" ".join(words), EDIT_CHOICES.vocabulary)
 
 
 def edit_item(text: str) -> str | None:

@@ -80,24 +80,6 @@ def test_a_question_without_choices_has_nothing_to_tap() -> None:
     assert user.last.prompt is None and user.chat.scratch.prompt is None
 
 
-def test_the_rating_list_of_the_survey_is_tapped_then_solved_with_a_button() -> None:
-    from datetime import timedelta
-
-    from flows.model import BookingView, Context, RateSession
-    from tests.helpers import NOW
-
-    done = BookingView("EK-0001", "done", NOW - timedelta(days=1), "keuangan", "KSP A",
-                       survey_at=NOW - timedelta(hours=1), case_id=1,
-                       prescription="Rapat.")  # fmt: skip
-    user = User(Context(now=NOW, bookings=(done,)))
-    user.chat = type(user.chat)(state=S.MENU)
-    reply = user.says("4 ⭐", tap="rating:4")  # the survey went by the scheduler, not a reply
-    assert [e.score for e in user.effects if isinstance(e, RateSession)] == [4]
-    assert "4/5" in reply and user.last.prompt.name == "solved"
-    user.taps("SUDAH")
-    assert any(getattr(e, "solved", None) is True for e in user.effects)
-
-
 def _surveyed() -> User:
     from datetime import timedelta
 
@@ -116,6 +98,15 @@ def _scores(user: User) -> list[int]:
     from flows.model import RateSession
 
     return [e.score for e in user.effects if isinstance(e, RateSession)]
+
+
+def test_the_rating_list_of_the_survey_is_tapped_then_solved_with_a_button() -> None:
+    user = _surveyed()
+    reply = user.says("4 ⭐", tap="rating:4")  # the survey went by the scheduler, not a reply
+    assert _scores(user) == [4]
+    assert "4/5" in reply and user.last.prompt.name == "solved"
+    user.taps("SUDAH")
+    assert any(getattr(e, "solved", None) is True for e in user.effects)
 
 
 def test_both_answers_at_once_are_thanked_and_nothing_is_asked_again() -> None:
