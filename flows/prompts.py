@@ -68,8 +68,15 @@ class Prompt:
         values = {"1": self.body}
         if self.name.startswith(TIMES):
             for n, option in enumerate(self.options[:-1]):
-                values[str(2 + 2 * n)], values[str(3 + 2 * n)] = option.title, option.description
+                title, description = time_slots(n)
+                values[title], values[description] = option.title, option.description
         return values
+
+
+def time_slots(n: int) -> tuple[str, str]:
+    """The variables of the n-th time offered (from 0): its title and its description ({{1}}
+    is the question)."""
+    return str(2 + 2 * n), str(3 + 2 * n)
 
 
 def tapped(payload: str) -> tuple[str, str] | None:
@@ -164,8 +171,9 @@ def shown(content: str, variables: Mapping[str, str] | None) -> dict | None:
     for n, option in enumerate(prompt.options):
         title, description = option.title, option.description
         if prompt.name.startswith(TIMES) and n < len(prompt.options) - 1:
-            title = values.get(str(2 + 2 * n), title)
-            description = values.get(str(3 + 2 * n), description)
+            title_key, description_key = time_slots(n)
+            title = values.get(title_key, title)
+            description = values.get(description_key, description)
         options.append({"id": prompt.option_id(option), "title": title,
                         "description": description})  # fmt: skip
     return {"options": options, "list": prompt.is_list,
@@ -176,9 +184,11 @@ def content_types(prompt: Prompt) -> dict:
     """The Content API's `types` for a prompt: buttons or a list, and the numbered text for
     channels that show neither."""
     if prompt.name.startswith(TIMES):  # the times change: each row's words are variables
-        rows = [{"id": prompt.option_id(o), "item": f"{{{{{2 + 2 * n}}}}}",
-                 "description": f"{{{{{3 + 2 * n}}}}}"}
-                for n, o in enumerate(prompt.options[:-1])]  # fmt: skip
+        rows = []
+        for n, option in enumerate(prompt.options[:-1]):
+            title, description = time_slots(n)
+            rows.append({"id": prompt.option_id(option), "item": f"{{{{{title}}}}}",
+                         "description": f"{{{{{description}}}}}"})  # fmt: skip
         rows.append({"id": prompt.option_id(prompt.options[-1]), "item": prompt.options[-1].title})
     else:
         rows = [{"id": prompt.option_id(o), "item": o.title,
