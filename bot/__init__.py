@@ -1,6 +1,7 @@
 """The running service: Flask app factory, webhook, console, simulator, scheduler and CLI."""
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["settings"] = settings = settings_from(app.config)
     app.extensions["spool"] = Spool(Path(app.config["SPOOL_DIR"]))
     app.extensions["send_policy"] = SendPolicy(
-        templates=dict(app.config["TWILIO_CONTENT_SIDS"]),
+        templates=settings.templates,
         admin_numbers=settings.admin_numbers,
         throttle=Throttle(float(app.config["TWILIO_MPS"]) or None),
         retry_for=timedelta(hours=float(app.config["SEND_RETRY_HOURS"])),
@@ -68,8 +69,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     if app.config["SIMULATOR"] and app.config.get("SIMULATE_WINDOW"):
         app.extensions["messenger"] = LocalOutbox(window=True)
-        app.extensions["send_policy"].templates = {**dict.fromkeys(bodies(), LOCAL_TEMPLATE),
-                                                   **app.extensions["send_policy"].templates}
+        local = {**dict.fromkeys(bodies(), LOCAL_TEMPLATE), **settings.templates}
+        app.extensions["settings"] = settings = replace(settings, templates=local)
+        app.extensions["send_policy"].templates = local
 
     from bot.console import bp as console_bp
     from bot.inbound import bp as webhook_bp

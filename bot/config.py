@@ -137,6 +137,8 @@ class Settings:
     link_hosts: tuple[str, ...] = DEFAULT_HOSTS  # MEETING_LINK_HOSTS: where meeting links may point
     times: MessageTimes = field(default_factory=MessageTimes)  # reminders and the survey
     daily_at: time = time(7, 0)  # DAILY_AT: experts' schedules and the administrators' digest
+    # TWILIO_CONTENT_SID_<template>: the templates configured by hand (see storage.contents)
+    templates: Mapping[str, str] = field(default_factory=dict)
 
 
 def clinic_hours(config: Mapping[str, Any]) -> ClinicHours:
@@ -163,4 +165,5 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
             survey_at=time.fromisoformat(config["SURVEY_AT"]),
         ),
         daily_at=time.fromisoformat(config["DAILY_AT"]),
+        templates=dict(config.get("TWILIO_CONTENT_SIDS") or {}),
     )

@@ -187,6 +187,16 @@ def day_seen_from(day: date, today: date, lang: str = "id") -> str:
     return words["on_day"].format(day=shown)
 
 
+def format_waited(waited: timedelta, lang: str = "id") -> str:
+    """How long something has waited, roughly: "25 menit", "3 jam", "2 hari 4 jam"."""
+    words, minutes = names("calendar", lang), max(0, int(waited.total_seconds() // 60))
+    days, hours = minutes // (24 * 60), minutes // 60 % 24
+    if not days and not hours:
+        return words["waited_minutes"].format(n=max(1, minutes))
+    shown = [words["waited_days"].format(n=days)] if days else []
+    return " ".join([*shown, words["waited_hours"].format(n=hours)] if hours else shown)
+
+
 def format_clock(moment: datetime | time) -> str:
     return f"{moment.hour:02d}.{moment.minute:02d}"
 

@@ -171,6 +171,8 @@ KINDS_IN_ORDER = (
          on=_on(C, "propose", "propose_move"), while_status=AWAITING_ANSWER),
     Kind("decline", "declined", "DECLINE", ONE_LINE, "an administrator's decline",
          on=_on(C, "decline")),
+    Kind("admin_reply", "admin_reply", "ADMIN_REPLY", ("text",),
+         "an administrator's answer (BALAS, the console)"),
     Kind("no_show", "no_show", "NO_SHOW", ("code", "start"),
          "the expert did not meet the cooperative", on=_on(C, "no_show"),
          while_status=frozenset({Status.NO_SHOW})),
@@ -260,7 +262,8 @@ VARIABLE_NAMES = {"code": "code", "start": "date and time", "old": "the old date
                   "expert": "expert", "link": "link", "clock": "time (HH.MM)", "day": "day",
                   "count": "number of sessions", "sessions": "the sessions in one line",
                   "coop": "cooperative", "waiting": "waiting",
-                  "today": "sessions today", "failed": "failed"}  # fmt: skip
+                  "today": "sessions today", "failed": "failed",
+                  "text": "the administrator's text"}  # fmt: skip
 
 
 # A sample of each variable, as WhatsApp's reviewers see it when a template is submitted.
@@ -271,7 +274,8 @@ SAMPLES = {"code": "EK-0042", "start": "Senin, 30 November 2026 pukul 10.00 WIB"
            "sessions": "10.00 WIB Koperasi Maju Bersama (Manajemen dan Keuangan) EK-0042 "
                        "https://zoom.us/j/1234567890",
            "coop": "Koperasi Maju Bersama", "waiting": "3", "today": "2",
-           "failed": "0"}  # fmt: skip
+           "failed": "0",
+           "text": "Baik, berkas RAT bisa dikirim lewat WhatsApp ini sebelum Jumat."}  # fmt: skip
 WHOLE_TEXT_SAMPLE = "Pendaftaran baru EK-0042 dari Koperasi Maju Bersama, Senin 30 November 10.00"
 
 

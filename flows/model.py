@@ -136,6 +136,7 @@ class Incoming:
     media_type: str | None = None  # MIME type of the first attachment, if any
     location: bool = False
     tap: str | None = None  # the id of a tapped button or list row ("topic:3")
+    quoted: str | None = None  # the MessageSid of our message this one replies to (WhatsApp)
 
 
 @dataclass(frozen=True)

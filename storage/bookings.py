@@ -244,3 +244,9 @@ def open_case_ids(session: Session, case_ids: list[int]) -> set[int]:
         return set()
     query = select(Case.id).where(col(Case.id).in_(case_ids), Case.status == CaseStatus.OPEN)
     return set(session.exec(query).all())
+
+
+def latest_booking(session: Session, phone: str) -> Booking | None:
+    """The number's own most recent booking."""
+    query = select(Booking).where(Booking.phone == phone).order_by(col(Booking.id).desc())
+    return session.exec(query.limit(1)).first()

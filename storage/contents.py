@@ -1,5 +1,6 @@
 """The Content resources kept at Twilio (questions to tap, templates) and which can be used."""
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -21,6 +22,12 @@ def usable_sid(session: Session, name: str) -> str | None:
     if row is None or row.sid is None:
         return None
     return row.sid if row.kind == PROMPT or row.status == APPROVED else None
+
+
+def template_sid(session: Session, configured: Mapping[str, str], name: str) -> str | None:
+    """The template to send `name` with outside the 24-hour window: TWILIO_CONTENT_SID_<name>,
+    else the one `eklinik whatsapp sync` had approved."""
+    return configured.get(name) or usable_sid(session, name)
 
 
 def content_row(session: Session, name: str, kind: str, now: datetime) -> WhatsAppContent:

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from flows.choices import TOPICS
-from storage.models import Administrator, Expert, ExpertTopic, Topic
+from storage.models import Administrator, Expert, ExpertTopic, Topic, User
 
 
 class UnknownTopics(ValueError):
@@ -99,3 +99,15 @@ def save_expert(
         session.add(ExpertTopic(expert_id=expert.id, topic_key=key))
     session.flush()
     return expert
+
+
+def person_name(session: Session, who: str | None) -> str:
+    """How the console and the messages name a member of staff kept as `who` (an
+    administrator's number or a console account's e-mail): their name, else `who`."""
+    if not who:
+        return "-"
+    if who.startswith("+"):
+        found = session.exec(select(Administrator).where(Administrator.phone == who)).first()
+    else:
+        found = session.exec(select(User).where(User.email == who)).first()
+    return (found.name or who) if found else who

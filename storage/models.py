@@ -281,6 +281,23 @@ class OutboundMessage(SQLModel, table=True):
     reply_to: str | None = Field(default=None, max_length=64, index=True)
     # A question to tap: its Content resource (flows/prompts.py), `variables` filling it.
     content: str | None = Field(default=None, max_length=60)
+    # A notice to staff: the cooperative's number it is about, so that a reply to it (quoted on
+    # WhatsApp) answers that number.
+    about_phone: str | None = Field(default=None, max_length=20)
+    # An administrator's answer or announcement: who wrote it (console e-mail or number).
+    author: str | None = Field(default=None, max_length=254)
+
+
+class AdminThread(SQLModel, table=True):
+    """A number's conversation with the administrators: since when a "Hubungi admin" message
+    waits for an answer, and who took it ("saya tangani")."""
+
+    phone: str = Field(primary_key=True, max_length=20)
+    waiting_since: datetime | None = Field(default=None, sa_column=_ts(index=True))
+    taken_by: str | None = Field(default=None, max_length=254)
+    taken_at: datetime | None = Field(default=None, sa_column=_ts())
+    answered_by: str | None = Field(default=None, max_length=254)
+    answered_at: datetime | None = Field(default=None, sa_column=_ts())
 
 
 class WhatsAppContent(SQLModel, table=True):
@@ -302,6 +319,7 @@ class WhatsAppContent(SQLModel, table=True):
 
 
 __all__ = [
+    "AdminThread",
     "Administrator",
     "Booking",
     "Conversation",

@@ -59,10 +59,13 @@ def enqueue_for_admins(
     now: datetime,
     facts: Mapping[str, Any],
     booking_id: int | None = None,
+    about: str | None = None,
 ) -> None:
-    """The same notice to every administrator (registered, or named in ADMIN_NUMBERS)."""
+    """The same notice to every administrator (registered, or named in ADMIN_NUMBERS);
+    `about`: the cooperative's number it concerns, which a reply to it answers."""
     for phone in admin_phones(session, configured):
-        enqueue(session, kind, phone, now, facts, booking_id=booking_id)
+        for row in enqueue(session, kind, phone, now, facts, booking_id=booking_id):
+            row.about_phone = about
 
 
 def record_replies(

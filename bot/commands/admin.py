@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.commands import handler, mistyped
-from bot.lifecycle import Acting, Change, apply, cases, refusal
+from bot.lifecycle import Acting, Change, apply, cases, refusal, threads
 from bot.lifecycle.facts import case_line, facts
 from bot.lifecycle.sessions import Refused, has_room, next_free, not_a_session_time, take
 from flows.admin import Command, Mistyped, Verb
@@ -133,6 +133,20 @@ def _close(act: Acting, command: Command, booking: Booking | None) -> list[str]:
     return [cases.close(act, booking, command.reason or "")]
 
 
+def _about(run: Callable[[Acting, str, Command], str]):
+    """BALAS or TANGANI: about the number a booking code names, or the number itself."""
+
+    def on_number(act: Acting, command: Command, _booking: Booking | None) -> list[str]:
+        phone = command.phone
+        if command.code is not None:
+            if (booking := booking_by_code(act.session, command.code)) is None:
+                return [staff("admin_unknown_code", code=command.code)]
+            phone = booking.phone
+        return [run(act, phone, command)]
+
+    return on_number
+
+
 COMMANDS: dict[Verb, Handler] = {
     Verb.LIST: Handler(_list, booking=False),
     Verb.DETAIL: Handler(_detail),
@@ -140,6 +154,10 @@ COMMANDS: dict[Verb, Handler] = {
     Verb.PROPOSE: Handler(_propose, takes_slot=True),
     Verb.DECLINE: Handler(_decline),
     Verb.CLOSE: Handler(_close),
+    Verb.REPLY: Handler(_about(lambda act, phone, c: threads.answer(act, phone, c.text or "")),
+                        booking=False),
+    Verb.TAKE: Handler(_about(lambda act, phone, _c: threads.take_over(act, phone)),
+                       booking=False),
     Verb.HELP: Handler(_help, booking=False),
 }
 

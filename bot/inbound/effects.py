@@ -7,7 +7,7 @@ message to someone else is an outbox row written with the change.
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.lifecycle import Acting, Change, apply, cases, refusal
+from bot.lifecycle import Acting, Change, apply, cases, refusal, threads
 from bot.lifecycle.sessions import Refused, has_room, take
 from flows.calendar import format_start
 from flows.catalogue import name, say
@@ -43,9 +43,7 @@ def _submit(act: Acting, effect: SubmitBooking, lang: str) -> list[str]:
 
 
 def _forward(act: Acting, effect: ForwardToAdmins, lang: str) -> list[str]:
-    facts = {"phone": act.who, "text": effect.text}
-    enqueue_for_admins(act.session, act.settings.admin_numbers, KINDS["admin_message"], act.now,
-                       facts)  # fmt: skip
+    threads.forward(act, effect.text)
     return []
 
 

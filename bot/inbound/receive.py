@@ -21,7 +21,7 @@ from bot.inbound.context import context
 from bot.inbound.effects import carry_out
 from bot.lifecycle import Acting
 from bot.meetings import MeetingNeeded, Prepared, with_meetings
-from flows.admin import Command, Mistyped, read_command
+from flows.admin import Command, Mistyped, Verb, read_command
 from flows.catalogue import say, staff
 from flows.chat import yes_no
 from flows.conversation import handle, in_menu, takes_a_slot
@@ -37,6 +37,7 @@ from storage.directory import admin_phones, expert_by_phone
 from storage.models import Conversation, InboundMessage
 from storage.outbox import record_replies, replies_to
 from storage.schedule import lock_schedule
+from storage.threads import notice_about
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,8 @@ def _incoming(form: Mapping[str, str]) -> Incoming:
     location = bool(form.get("Latitude") and form.get("Longitude"))
     tap = form.get("ListId") or form.get("ButtonPayload") or None  # a tapped row or button
     text = form.get("Body") or form.get("ListTitle") or form.get("ButtonText") or ""
-    return Incoming(text=text, media_type=media_type, location=location, tap=tap)
+    quoted = form.get("OriginalRepliedMessageSid") or None
+    return Incoming(text=text, media_type=media_type, location=location, tap=tap, quoted=quoted)
 
 
 def _kind(incoming: Incoming) -> str:
@@ -148,12 +150,25 @@ def _staff(act: Acting, conversation: Conversation, chat: Chat, incoming: Incomi
                                     "meant": {"text": command.meant, "at": act.now.isoformat()}}
             return [staff("mistyped.near_verb_offer", text=command.text, meant=command.meant)]
         return texts
+    if is_admin and (answered := _answer_quoted(act, chat, incoming)) is not None:
+        return [answered]
     if chat.opted_out or not incoming.text:
         return None
     if (someone := expert_by_phone(act.session, act.who)) is None:
         return None
     with act.session.begin_nested():
         return expert.run(act, conversation, someone, incoming.text)
+
+
+def _answer_quoted(act: Acting, chat: Chat, incoming: Incoming) -> str | None:
+    """An administrator's reply, quoting a notice about a cooperative, answers that
+    cooperative (as BALAS would); None when the message is no such reply."""
+    if not (incoming.quoted and incoming.text.strip()) or chat.opted_out or not in_menu(chat):
+        return None
+    if (phone := notice_about(act.session, incoming.quoted, act.who)) is None:
+        return None
+    with act.session.begin_nested():
+        return admin.run(act, Command(Verb.REPLY, phone=phone, text=incoming.text.strip()))[0]
 
 
 def _converse(

@@ -14,16 +14,17 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.lifecycle.facts import case_line, schedule_item, schedule_line
-from flows.calendar import format_clock, format_day, format_start
+from flows.calendar import format_clock, format_day, format_start, format_waited
 from flows.catalogue import staff
 from flows.dates import WIB
 from flows.kinds import KINDS, MESSAGE_PART
 from flows.templates import BODY_LENGTH, VARIABLE_LENGTH, bodies, render
 from storage.agenda import sessions_on, waiting_requests
-from storage.directory import admin_phones
+from storage.directory import admin_phones, person_name
 from storage.models import Booking
 from storage.outbox import enqueue, exists, problems_since
 from storage.schedule import working_calendar
+from storage.threads import cooperative_names, waiting_threads
 
 
 def _once(session: Session, key: str, kind: str, to: str, now: datetime,
@@ -113,6 +114,16 @@ def _digest(session: Session, today: list[Booking], day: str, now: datetime) -> 
         staff("digest_failed", kind=m.kind, phone=m.to_phone, error=m.error or m.status) + "\n"
         for m in failed[:10]
     )
+    messages, threads = waiting_threads(session)
+    names = cooperative_names(session, [t.phone for t in threads])
+    message_lines = "".join(
+        staff("digest_message", phone=t.phone, who=names.get(t.phone, ""),
+              waited=format_waited(now - t.waiting_since),
+              taken=staff("digest_taken", by=person_name(session, t.taken_by))
+              if t.taken_by else "") + "\n"
+        for t in threads
+    )  # fmt: skip
     return {"day": day, "waiting": len(waiting), "waiting_lines": waiting_lines,
-            "today": len(today), "today_lines": today_lines, "failed": len(failed),
+            "today": len(today), "today_lines": today_lines, "messages": messages,
+            "message_lines": message_lines, "failed": len(failed),
             "failed_lines": failed_lines}  # fmt: skip

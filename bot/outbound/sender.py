@@ -39,7 +39,7 @@ from flows.kinds import KINDS, MessageStatus, To
 from flows.lifecycle import CaseStatus
 from flows.prompts import PREFIX
 from flows.templates import VARIABLE_LENGTH, bodies, fill
-from storage.contents import usable_sid
+from storage.contents import template_sid, usable_sid
 from storage.conversations import is_opted_out, within_window
 from storage.db import transaction
 from storage.models import Booking, OutboundMessage
@@ -185,7 +185,7 @@ def _template(
                 return Template(sid, {str(k): str(v) for k, v in (values or {}).items()})
         return None
     key = _template_name(message)
-    sid = policy.templates.get(key) or usable_sid(session, key)
+    sid = template_sid(session, policy.templates, key)
     if not sid:
         return (f"outside the 24-hour window and TWILIO_CONTENT_SID_{key} is not set "
                 "(nor approved through `eklinik whatsapp sync`)")  # fmt: skip
