@@ -43,13 +43,17 @@ def lock_conversation(session: Session, phone: str, now: datetime) -> Conversati
 WINDOW = timedelta(hours=24)
 
 
-def within_window(session: Session, phone: str, now: datetime) -> bool:
-    last = session.exec(
+def last_inbound_at(session: Session, phone: str) -> datetime | None:
+    return session.exec(
         select(InboundMessage.received_at)
         .where(InboundMessage.phone == phone)
         .order_by(col(InboundMessage.received_at).desc())
         .limit(1)
     ).first()
+
+
+def within_window(session: Session, phone: str, now: datetime) -> bool:
+    last = last_inbound_at(session, phone)
     return last is not None and now - last < WINDOW
 
 

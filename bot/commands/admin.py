@@ -82,8 +82,9 @@ def _detail(act: Acting, command: Command, booking: Booking | None) -> list[str]
 
 
 def history_line(event: BookingEvent) -> str:
-    return staff("detail_event", at=format_start(event.at), action=event.action,
-                 actor=event.actor, detail=event.detail).rstrip()  # fmt: skip
+    action = name("action", event.action, STAFF)
+    return staff("detail_event", at=format_start(event.at), action=action, actor=event.actor,
+                 detail=event.detail).rstrip()  # fmt: skip
 
 
 def _confirm(act: Acting, command: Command, booking: Booking | None) -> list[str]:

@@ -13,6 +13,7 @@ from bot.commands import admin
 from bot.commands.expert import prescribe
 from bot.console import bp
 from bot.console.auth import login_required
+from bot.console.threads import waiting_banner
 from bot.lifecycle import Acting, refusal
 from bot.lifecycle.sessions import Refused, change
 from bot.meetings import Prepared, with_meetings
@@ -68,7 +69,9 @@ def inbox():
     filters = Filters(chosen["status"], chosen["topic"], chosen["kecamatan"], between)
     with _db() as db:
         rows = read_inbox(db, filters, _own())
+        banner = waiting_banner(db) if g.user.role == Role.ADMIN else None
     return render_template("console/inbox.html", rows=rows, statuses=names("status"),
+                           waiting_banner=banner,
                            topics={key: TOPICS.label(key) for key in TOPICS},
                            kecamatans=KECAMATAN, chosen=chosen)  # fmt: skip
 

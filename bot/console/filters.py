@@ -1,6 +1,9 @@
 """The console's template filters and globals: names from the catalogue, never codes."""
 
+import re
 from datetime import datetime
+
+from markupsafe import Markup, escape
 
 from bot.console import bp
 from flows.calendar import format_start
@@ -31,6 +34,38 @@ def _status(value: str) -> str:
     return name("status", value)
 
 
+_FORMATTED = re.compile(r"\*([^*\n]+)\*|_([^_\n]+)_")
+
+
+@bp.app_template_filter("whatsapp")
+def _whatsapp(text: str | None) -> Markup:
+    """A message as WhatsApp shows it: *bold* and _italic_, never the asterisks; everything
+    else escaped."""
+    parts, at = [], 0
+    for found in _FORMATTED.finditer(text or ""):
+        parts.append(escape(found.string[at : found.start()]))
+        tag = "strong" if found[1] is not None else "em"
+        parts.append(Markup(f"<{tag}>{escape(found[1] or found[2])}</{tag}>"))
+        at = found.end()
+    parts.append(escape((text or "")[at:]))
+    return Markup("").join(parts)
+
+
+@bp.app_template_filter("action")
+def _action(value: str) -> str:
+    return name("action", value, STAFF)
+
+
+@bp.app_template_filter("message_kind")
+def _message_kind(value: str) -> str:
+    return name("message_kind", value, STAFF)
+
+
+@bp.app_template_filter("message_status")
+def _message_status(value: str) -> str:
+    return name("message_status", value, STAFF)
+
+
 def page(name: str):
     """The words of one console page (staff.toml's [page.<name>])."""
     return names(f"page.{name}", STAFF)
@@ -40,4 +75,5 @@ def page(name: str):
 def _names() -> dict:
     """The declared names templates compare with, instead of copies of their values, and
     the words of each page."""
-    return {"Role": Role, "Event": Event, "page": page}
+    return {"Role": Role, "Event": Event, "page": page,
+            "case_status": lambda value: name("case", value)}

@@ -46,7 +46,7 @@ def conversation():
          "at": m.received_at.isoformat(), "order": (m.received_at.isoformat(), 0, 0)}
         for m in inbound
     ] + [
-        {"direction": "out", "body": _body(m), "kind": m.kind, "status": m.status,
+        {"direction": "out", "body": _body(m), "kind": m.kind, "status": m.status, "sid": m.sid,
          "template": bool(m.content and m.content in bodies()),
          "at": _shown_at(m).isoformat(), "order": (_shown_at(m).isoformat(), 1, m.id),
          **_taps(m)}

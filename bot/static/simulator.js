@@ -1,5 +1,5 @@
 // The simulator posts what Twilio would post to the real webhook, then shows the stored thread.
-const state = { phone: null, timer: null, lastShown: "" };
+const state = { phone: null, timer: null, lastShown: "", quoting: null };
 const $ = (id) => document.getElementById(id);
 const STATUS = { pending: "⏳ menunggu", sending: "⏳ dikirim", sent: "✓", delivered: "✓✓",
                  failed: "⚠️ gagal", suppressed: "⛔ STOP", queued: "✓", received: "",
@@ -114,9 +114,30 @@ async function refresh() {
     meta.className = "meta";
     meta.textContent = (m.template ? "template · " : "") + when(m.at) + " " + (STATUS[m.status] ?? m.status);
     bubble.append(meta);
+    if (m.direction === "out" && m.sid) {  // swipe to reply, as WhatsApp quotes a message
+      const reply = document.createElement("button");
+      reply.type = "button";
+      reply.className = "quote";
+      reply.textContent = thread.dataset.reply;
+      reply.addEventListener("click", () => quote(m));
+      bubble.append(reply);
+    }
     return bubble;
   }));
   thread.scrollTop = thread.scrollHeight;
+}
+
+// A reply to one of the bot's messages carries its sid, as Twilio reports a quoted reply.
+function quote(m) {
+  state.quoting = m.sid;
+  $("quoted").textContent = m.body.slice(0, 80);
+  $("replying").hidden = false;
+  $("text").focus();
+}
+
+function unquote() {
+  state.quoting = null;
+  $("replying").hidden = true;
 }
 
 async function loadPhones() {
@@ -143,6 +164,7 @@ async function open(raw) {
   const data = await response.json();
   state.phone = data.phone;
   state.lastShown = "";
+  unquote();
   $("who").textContent = data.phone;
   $("text").disabled = false;
   $("send").disabled = false;
@@ -158,8 +180,11 @@ $("compose").addEventListener("submit", async (e) => {
   e.preventDefault();
   const text = $("text").value;
   $("text").value = "";
-  await post({ Body: text });
+  const fields = state.quoting ? { Body: text, OriginalRepliedMessageSid: state.quoting } : { Body: text };
+  unquote();
+  await post(fields);
 });
+$("unquote").addEventListener("click", unquote);
 $("attach").addEventListener("click", () => state.phone && post({ Body: "", NumMedia: "1", MediaContentType0: "image/jpeg", MediaUrl0: "https://example.invalid/photo.jpg" }));
 $("locate").addEventListener("click", () => state.phone && post({ Body: "", Latitude: "-6.2", Longitude: "106.6" }));
 loadPhones();

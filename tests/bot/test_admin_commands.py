@@ -139,7 +139,7 @@ def test_detail_shows_everything_and_the_history(whatsapp, engine) -> None:
     detail = admin(whatsapp, "DETAIL EK-0001")
     for part in ["*EK-0001* — Terkonfirmasi", "Koperasi Maju Bersama (NIK 3603123456780001)",
                  "Pasar Kemis", "Siti Aminah", "Tenaga ahli: Ir. Sri", "Riwayat:",
-                 f"requested ({COOP_PHONE})", f"confirmed ({ADMIN})"]:  # fmt: skip
+                 f"didaftarkan ({COOP_PHONE})", f"dikonfirmasi ({ADMIN})"]:  # fmt: skip
         assert part in detail
     assert "tidak ditemukan" in admin(whatsapp, "DETAIL EK-0999")
 

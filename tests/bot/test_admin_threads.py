@@ -240,3 +240,116 @@ def test_the_answer_is_a_valid_request_to_twilios_messaging_api(asked, engine, p
     deliver_due(engine, messenger, NOW, policy=SendPolicy())
     [row] = messages_to(engine, COOP_PHONE, "admin_reply")
     assert row.sid and row.status not in ("pending", "failed"), row.error
+
+
+# --- the console ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def console(app, engine, asked):
+    from bot.console.auth import hash_password
+    from storage.users import save_user
+    from tests.helpers import PASSWORD, log_in
+
+    with transaction(engine) as session:
+        save_user(session, "admin@dinas.go.id", hash_password(PASSWORD), "admin", "Rina")
+        save_user(session, "resepsionis@dinas.go.id", hash_password(PASSWORD), "receptionist")
+    client = app.test_client()
+    log_in(client)
+    return client
+
+
+def _page(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def test_the_inbox_points_to_the_waiting_thread(console) -> None:
+    inbox = _page(console, "/admin/")
+    assert "💬 1 pesan Hubungi admin menunggu balasan (terlama 1 menit)" in inbox
+    waiting = _page(console, "/admin/threads?waiting=1")
+    assert "Koperasi Maju Bersama" in waiting and COOP_PHONE in waiting
+    assert "menunggu 1 menit" in waiting
+    assert ADMIN not in _page(console, "/admin/threads")  # the staff's own numbers are not listed
+
+
+@pytest.mark.parametrize("search", ["maju", "EK-0001", "0812 3456 7890", "34567890"])
+def test_threads_are_found_by_number_cooperative_or_code(console, search) -> None:
+    assert COOP_PHONE in _page(console, f"/admin/threads?q={search}")
+
+
+def test_a_search_that_matches_nothing_says_so(console) -> None:
+    assert "Tidak ada percakapan." in _page(console, "/admin/threads?q=Sejahtera")
+
+
+def test_the_thread_shows_both_ways_with_the_bookings_beside(console) -> None:
+    thread = _page(console, f"/admin/thread?phone={COOP_PHONE}")
+    assert QUESTION in thread and "Pesan Anda sudah diteruskan" in thread
+    assert "Balasan bot" in thread and "Terkirim" in thread  # labels, never codes
+    assert "EK-0001" in thread and "Menunggu konfirmasi" in thread
+    assert "balasan dikirim sebagai teks" in thread
+    assert "Menunggu balasan admin sejak" in thread
+
+
+def test_an_answer_from_the_console_reaches_the_cooperative(console, app, engine) -> None:
+    from tests.helpers import post
+
+    page = f"/admin/thread?phone={COOP_PHONE}"
+    shown = post(console, "/admin/thread/answer", page, phone=COOP_PHONE, text=ANSWER)
+    assert f"✅ Balasan terkirim ke {WHO}" in shown.get_data(as_text=True)
+    [row] = messages_to(engine, COOP_PHONE, "admin_reply")
+    assert row.author == "admin@dinas.go.id" and row.body.endswith(ANSWER)
+    assert _standing(engine).waiting_since is None
+    run_at(app, NOW)
+    thread = _page(console, page)
+    assert ANSWER in thread and "oleh Rina" in thread and "Sampai" in thread
+    assert "Menunggu balasan admin sejak" not in thread
+    empty = post(console, "/admin/thread/answer", page, phone=COOP_PHONE, text="  ")
+    assert "Tulis balasannya terlebih dahulu." in empty.get_data(as_text=True)
+
+
+def test_taking_a_thread_from_the_console(console, engine) -> None:
+    from tests.helpers import post
+
+    page = f"/admin/thread?phone={COOP_PHONE}"
+    shown = post(console, "/admin/thread/take", page, phone=COOP_PHONE).get_data(as_text=True)
+    assert "kini Anda tangani" in shown and "Anda menangani percakapan ini." in shown
+    assert _standing(engine).taken_by == "admin@dinas.go.id"
+    assert "ditangani Rina" in _page(console, "/admin/threads?waiting=1")
+
+
+def test_outside_the_24_hours_the_console_says_how_an_answer_would_go(console, app) -> None:
+    app.extensions["clock"] = lambda: NOW + timedelta(hours=25)
+    thread = _page(console, f"/admin/thread?phone={COOP_PHONE}")
+    assert "templat WhatsApp ADMIN_REPLY belum disetujui" in thread
+    assert 'name="text"' not in thread
+
+
+def test_threads_are_for_administrators_only(console) -> None:
+    from tests.helpers import log_in
+
+    console.post("/admin/logout", data={})
+    other = console.application.test_client()
+    log_in(other, "resepsionis@dinas.go.id")
+    assert other.get("/admin/threads").status_code == 403
+    assert other.get(f"/admin/thread?phone={COOP_PHONE}").status_code == 403
+    log_in(console)
+    assert console.get("/admin/thread?phone=+6281299999999").status_code == 404
+    assert console.get("/admin/thread?phone=bukan-nomor").status_code == 404
+
+
+def test_the_thread_draws_whatsapps_bold_and_escapes_everything_else(console, asked) -> None:
+    whatsapp, _clock = asked
+    whatsapp.send(COOP_PHONE, "<script>alert(1)</script> *penting* _sekali_")
+    thread = _page(console, f"/admin/thread?phone={COOP_PHONE}")
+    assert "<script>alert(1)</script>" not in thread
+    drawn = "&lt;script&gt;alert(1)&lt;/script&gt; <strong>penting</strong> <em>sekali</em>"
+    assert drawn in thread
+    assert "<strong>EK-0001</strong>" in thread  # the bot's own *EK-0001*
+
+
+def test_each_reply_follows_the_message_it_answers(console) -> None:
+    thread = _page(console, f"/admin/thread?phone={COOP_PHONE}")
+    asked_at, told_at = thread.index("hubungi admin</span>"), thread.index("Silakan tulis pesan")
+    assert asked_at < told_at < thread.index(QUESTION) < thread.index("sudah diteruskan")

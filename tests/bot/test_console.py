@@ -139,7 +139,7 @@ def test_console_confirm_sends_the_same_messages_as_the_command(console, app, en
             BookingEvent.action == "confirmed")).all()  # fmt: skip
     assert sorted(actors) == sorted(["admin@dinas.go.id", ADMIN])
     page = console.get(f"/admin/booking/{by_console}").get_data(as_text=True)
-    assert "confirmed oleh admin@dinas.go.id" in page and "confirmation" in page
+    assert "dikonfirmasi oleh admin@dinas.go.id" in page and "Konfirmasi" in page
 
 
 def test_console_propose_and_decline(console, engine) -> None:
@@ -213,7 +213,7 @@ def test_an_expert_sees_only_their_own_sessions(console, engine) -> None:
     inbox = console.get("/admin/").get_data(as_text=True)
     assert "KSP Milik Sri" in inbox and "KSP Lain" not in inbox
     assert console.get(f"/admin/booking/{other}").status_code == 404
-    assert "Konfirmasi" not in console.get(f"/admin/booking/{own}").get_data(as_text=True)
+    assert "Konfirmasi</h2>" not in console.get(f"/admin/booking/{own}").get_data(as_text=True)
     assert console.get("/admin/experts").status_code == 403
     assert try_to_decline(console, own).status_code == 403
 

@@ -60,3 +60,21 @@ def test_outside_the_window_a_template_is_shown_and_a_message_without_one_is_hel
     [held] = _thread(client, "+6281299990000")
     assert held["status"] == "held"
     extensions["engine"].dispose()
+
+
+def test_an_administrators_balas_shows_in_the_cooperatives_thread(app, client, whatsapp) -> None:
+    app.extensions["clock"] = lambda: NOW
+    whatsapp.send(COOP_PHONE, "hubungi admin")
+    whatsapp.send(COOP_PHONE, "Kapan pelatihan RAT berikutnya?")
+    extensions = app.extensions
+    tick(extensions["engine"], extensions["messenger"], NOW, extensions["settings"],
+         extensions["send_policy"])  # fmt: skip
+    [notice] = [m for m in _thread(client, ADMIN) if m["kind"] == "admin_message"]
+    assert "Kapan pelatihan RAT berikutnya?" in notice["body"] and notice["sid"]
+    answer = "Insya Allah tanggal 14 Desember."
+    whatsapp.send(ADMIN, answer, OriginalRepliedMessageSid=notice["sid"])
+    tick(extensions["engine"], extensions["messenger"], NOW, extensions["settings"],
+         extensions["send_policy"])  # fmt: skip
+    answer = _thread(client, COOP_PHONE)[-1]
+    assert answer["kind"] == "admin_reply" and answer["status"] == "delivered"
+    assert answer["body"] == "💬 Balasan admin PA EKO:\nInsya Allah tanggal 14 Desember."

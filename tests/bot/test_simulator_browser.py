@@ -216,7 +216,8 @@ def test_console_log_in_confirm_and_refuse_a_double_booking(
     page.click("form:has(h2:text('Konfirmasi')) button[type=submit]")
     page.wait_for_selector(".flash:has-text('terkonfirmasi')")
     outbox = page.locator("table.outbox tbody")
-    assert "Konsultasi *" + first + "* terkonfirmasi" in outbox.inner_text()
+    assert "Konsultasi " + first + " terkonfirmasi" in outbox.inner_text()  # *bold*, drawn
+    assert outbox.locator("strong", has_text=first).count() >= 1
     assert "https://zoom.us/j/555" in outbox.inner_text()
     _screenshot(page, "console-booking.png")
 
@@ -234,4 +235,68 @@ def test_console_on_a_phone_screen(live_server, browser, console_login) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1, "the inbox must not scroll sideways on a phone"
     _screenshot(page, "console-phone.png")
+    page.close()
+
+
+def _no_sideways_scroll(page, width: int) -> None:
+    scrolled = page.evaluate("document.documentElement.scrollWidth")
+    assert scrolled <= width + 1, f"{page.url} scrolls sideways at {width} px ({scrolled})"
+
+
+def test_an_administrator_answers_by_replying_to_the_notice_in_the_simulator(
+    live_server, browser
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(live_server + "/simulator/")
+    page.fill("#phone", "0812 3456 7890")
+    page.click("#pick button")
+    page.wait_for_selector("#who:text('+6281234567890')")
+    say(page, "hubungi admin")
+    say(page, "Kapan pelatihan RAT berikutnya?")
+    page.click(f"#phones li:has-text('{ADMIN}')")
+    page.wait_for_selector("#who:text('+6281100000001')")
+    notice = page.locator(".msg.out", has_text="Kapan pelatihan RAT berikutnya?")
+    notice.locator(".quote").click(timeout=10_000)  # there once the notice is sent
+    assert page.locator("#replying").is_visible()
+    say(page, "Insya Allah tanggal 14 Desember.")
+    assert "Balasan terkirim" in page.locator(".msg.out").last.inner_text()
+    assert page.locator("#replying").is_hidden()
+    page.click("#phones li:has-text('+6281234567890')")
+    page.wait_for_selector("#who:text('+6281234567890')")
+    answer = page.locator(".msg.out", has_text="Insya Allah tanggal 14 Desember.")
+    answer.wait_for(timeout=10_000)
+    assert "Balasan admin PA EKO" in answer.inner_text()
+    _no_sideways_scroll(page, 390)
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_the_console_thread_answers_a_cooperative(live_server, browser, console_login,
+                                                 width) -> None:  # fmt: skip
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    page.goto(live_server + "/simulator/")
+    page.fill("#phone", "0812 3456 7890")
+    page.click("#pick button")
+    page.wait_for_selector("#who:text('+6281234567890')")
+    say(page, "hubungi admin")
+    say(page, "Apakah berkas RAT perlu dibawa saat konsultasi?")
+    log_in(page, live_server + "/admin/login", console_login)
+    page.click(".flash a:has-text('pesan Hubungi admin menunggu balasan')")
+    page.wait_for_selector("h1:text('Percakapan WhatsApp')")
+    _no_sideways_scroll(page, width)
+    page.click(".cards a")
+    page.wait_for_selector(".bubble.in:has-text('Apakah berkas RAT')")
+    page.click("button:text('Saya tangani')")
+    page.wait_for_selector(".flash:has-text('kini Anda tangani')")
+    page.fill("#answer-text", "Tidak perlu dibawa; cukup dikirim lewat WhatsApp ini.")
+    page.click("button:text('Kirim balasan')")
+    page.wait_for_selector(".flash:has-text('Balasan terkirim')")
+    answer = page.locator(".bubble.out", has_text="cukup dikirim lewat WhatsApp ini")
+    assert "Balasan admin" in answer.inner_text() and "oleh Rina" in answer.inner_text()
+    _no_sideways_scroll(page, width)
+    _screenshot(page, f"console-thread-{width}.png")
+    page.goto(live_server + "/simulator/")
+    page.fill("#phone", "0812 3456 7890")
+    page.click("#pick button")
+    page.locator(".msg.out", has_text="cukup dikirim lewat WhatsApp ini").wait_for(timeout=10_000)
     page.close()

@@ -105,3 +105,14 @@ def test_long_texts_go_in_numbered_parts() -> None:
     parts = split_message("kata " * 700)
     assert len(parts) == 3 and parts[0].startswith("(1/3) ") and all(len(p) <= 1510 for p in parts)
     assert split_message("pendek") == ["pendek"]
+
+
+def test_every_kind_status_and_action_has_a_name_people_read() -> None:
+    """The console shows names, never codes (`admin_notice`, `pending`, `confirmed`)."""
+    from flows.catalogue import STAFF, names
+    from flows.kinds import KINDS, MessageStatus
+    from flows.lifecycle import Event, Note
+
+    assert set(names("message_kind", STAFF)) == set(KINDS)
+    assert set(names("message_status", STAFF)) == {status.value for status in MessageStatus}
+    assert set(names("action", STAFF)) == {e.value for e in Event} | {n.value for n in Note}
