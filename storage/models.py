@@ -222,6 +222,22 @@ class BookingEvent(SQLModel, table=True):
     detail: str = Field(default="", max_length=1000)
 
 
+class AuditEntry(SQLModel, table=True):
+    """Who of the staff did what, from the console or by WhatsApp command: the person (a
+    console account's e-mail or an administrator's or expert's number), the action, what it
+    was about (a booking code or a number) and what they were told."""
+
+    __table_args__ = (Index("ix_auditentry_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_ts(nullable=False))
+    who: str = Field(max_length=254, index=True)
+    channel: str = Field(max_length=10)  # "console" or "whatsapp"
+    action: str = Field(max_length=40, index=True)
+    target: str = Field(default="", max_length=60)
+    detail: str = Field(default="", max_length=1000)
+
+
 class Conversation(SQLModel, table=True):
     """One per phone number, so a restart never loses where a user was."""
 
@@ -320,6 +336,7 @@ class WhatsAppContent(SQLModel, table=True):
 
 __all__ = [
     "AdminThread",
+    "AuditEntry",
     "Administrator",
     "Booking",
     "Conversation",

@@ -10,11 +10,13 @@ person), and the satisfaction answers.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
 from flows.kinds import MessageStatus
 from storage.models import (
+    AdminThread,
+    AuditEntry,
     Booking,
     BookingEvent,
     Case,
@@ -121,6 +123,16 @@ def erase(session: Session, phone: str) -> dict[str, int]:
         update(OutboundMessage).where(col(OutboundMessage.to_phone) == phone)
         .values(to_phone=ERASED, body="", variables=None)
     ).rowcount  # fmt: skip
+    session.exec(
+        update(OutboundMessage).where(col(OutboundMessage.about_phone) == phone)
+        .values(about_phone=ERASED)
+    )  # fmt: skip
+    session.exec(
+        update(AuditEntry)
+        .where(or_(col(AuditEntry.target) == phone, col(AuditEntry.detail).contains(phone)))
+        .values(target=ERASED, detail="")
+    )  # fmt: skip
+    session.exec(delete(AdminThread).where(col(AdminThread.phone) == phone))
     session.exec(delete(CooperativeNumber).where(col(CooperativeNumber.phone) == phone))
     conversation = session.exec(delete(Conversation).where(col(Conversation.phone) == phone))
     return {"bookings": len(bookings), "events": events, "messages_received": inbound,

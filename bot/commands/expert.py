@@ -21,6 +21,7 @@ from flows.kinds import KINDS, split_message
 from flows.lifecycle import Actor, Event, NotAllowed, check
 from flows.words import fold
 from storage.agenda import sessions_on
+from storage.audit import WHATSAPP, record
 from storage.bookings import booking_by_code, bookings_of
 from storage.models import Booking, Conversation, Expert
 
@@ -82,7 +83,8 @@ def prescribe(act: Acting, booking: Booking, text: str) -> str:
 
 
 def run(act: Acting, conversation: Conversation, expert: Expert, text: str) -> list[str] | None:
-    """The replies, or None when the message is not meant for the expert's side."""
+    """The replies, or None when the message is not meant for the expert's side (by WhatsApp
+    only: what changes something goes in the audit log with the expert's number)."""
     act = replace(act, actor=Actor.EXPERT)
     if draft := conversation.scratch.get(DRAFT):
         return _draft(act, conversation, expert, draft, text)
@@ -98,9 +100,21 @@ def run(act: Acting, conversation: Conversation, expert: Expert, text: str) -> l
         if booking is None or booking.expert_id != expert.id:
             return [staff("expert_not_yours", code=command.code)]
     try:
-        return row.run(act, expert, command, booking, conversation)
+        texts = row.run(act, expert, command, booking, conversation)
     except NotAllowed as error:
         return [refusal(booking, error, act.actor)]
+    if command.verb in AUDITED and not (command.verb == ExpertVerb.PRESCRIBE and not command.text):
+        _audit(act, command.verb, booking, texts)
+    return texts
+
+
+# What an expert's command changes, in the audit log (a prescription once it is sent).
+AUDITED = frozenset({ExpertVerb.PRESCRIBE, ExpertVerb.DONE, ExpertVerb.NO_SHOW})
+
+
+def _audit(act: Acting, verb: str, booking: Booking, texts: list[str]) -> None:
+    record(act.session, act.now, act.who, WHATSAPP, verb, booking.code or "",
+           texts[0] if texts else "")  # fmt: skip
 
 
 def _draft(act: Acting, conversation: Conversation, expert: Expert, draft: dict,
@@ -122,9 +136,11 @@ def _draft(act: Acting, conversation: Conversation, expert: Expert, draft: dict,
         if booking is None or booking.expert_id != expert.id:
             return [staff("expert_not_yours", code=code)]
         try:
-            return [prescribe(act, booking, "\n\n".join(parts))]
+            texts = [prescribe(act, booking, "\n\n".join(parts))]
         except NotAllowed as error:
             return [refusal(booking, error, act.actor)]
+        _audit(act, ExpertVerb.PRESCRIBE, booking, texts)
+        return texts
     parts.append(text.strip())
     conversation.scratch = {**rest, DRAFT: {"code": code, "parts": parts}}
     return [staff("resep_added", length=sum(len(part) for part in parts))]

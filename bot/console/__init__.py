@@ -2,4 +2,13 @@ from flask import Blueprint
 
 bp = Blueprint("console", __name__, url_prefix="/admin")
 
-from bot.console import auth, bookings, directory, filters, privacy, threads, whatsapp  # noqa: E402,F401
+from bot.console import (  # noqa: E402,F401
+    audit,
+    auth,
+    bookings,
+    directory,
+    filters,
+    privacy,
+    threads,
+    whatsapp,
+)

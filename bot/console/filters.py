@@ -56,6 +56,11 @@ def _action(value: str) -> str:
     return name("action", value, STAFF)
 
 
+@bp.app_template_filter("audit_action")
+def _audit_action(value: str) -> str:
+    return name("audit_action", value, STAFF)
+
+
 @bp.app_template_filter("message_kind")
 def _message_kind(value: str) -> str:
     return name("message_kind", value, STAFF)
@@ -76,4 +81,5 @@ def _names() -> dict:
     """The declared names templates compare with, instead of copies of their values, and
     the words of each page."""
     return {"Role": Role, "Event": Event, "page": page,
-            "case_status": lambda value: name("case", value)}
+            "case_status": lambda value: name("case", value),
+            "audit_actions": names("audit_action", STAFF)}

@@ -21,7 +21,7 @@ from bot.inbound.context import context
 from bot.inbound.effects import carry_out
 from bot.lifecycle import Acting
 from bot.meetings import MeetingNeeded, Prepared, with_meetings
-from flows.admin import Command, Mistyped, Verb, read_command
+from flows.admin import CHANGES, Command, Mistyped, Verb, read_command
 from flows.catalogue import say, staff
 from flows.chat import yes_no
 from flows.conversation import handle, in_menu, takes_a_slot
@@ -31,6 +31,7 @@ from flows.model import Chat, Incoming
 from flows.phone import normalize_phone
 from flows.prompts import Prompt
 from flows.words import clean_text, number
+from storage.audit import WHATSAPP, record
 from storage.contents import usable_sid
 from storage.conversations import load_chat, lock_conversation, record_inbound, save_chat, touch
 from storage.directory import admin_phones, expert_by_phone
@@ -130,6 +131,17 @@ def _take_meant(conversation: Conversation) -> dict | None:
     return meant
 
 
+def _run_admin(act: Acting, command: Command | Mistyped) -> list[str]:
+    """An administrator's command by WhatsApp, in its own savepoint; what changes something
+    or sends a message goes in the audit log with the administrator's number."""
+    with act.session.begin_nested():
+        texts = admin.run(act, command)
+        if isinstance(command, Command) and command.verb in CHANGES:
+            record(act.session, act.now, act.who, WHATSAPP, command.verb,
+                   command.code or command.phone or "", texts[0] if texts else "")  # fmt: skip
+    return texts
+
+
 def _staff(act: Acting, conversation: Conversation, chat: Chat, incoming: Incoming,
            meant: dict | None = None) -> list[str] | None:  # fmt: skip
     """An administrator's command or an expert's; None for anything else. A near miss of a
@@ -140,11 +152,9 @@ def _staff(act: Acting, conversation: Conversation, chat: Chat, incoming: Incomi
         offered = datetime.fromisoformat(meant["at"])
         command = read_command(meant["text"], act.now, in_menu=True)
         if act.now - offered <= MEANT_FOR and isinstance(command, Command):
-            with act.session.begin_nested():
-                return admin.run(act, command)
+            return _run_admin(act, command)
     if is_admin and (command := _admin_command(chat, incoming, act.now)):
-        with act.session.begin_nested():
-            texts = admin.run(act, command)
+        texts = _run_admin(act, command)
         if isinstance(command, Mistyped) and command.meant:
             conversation.scratch = {**(conversation.scratch or {}),
                                     "meant": {"text": command.meant, "at": act.now.isoformat()}}
@@ -167,8 +177,7 @@ def _answer_quoted(act: Acting, chat: Chat, incoming: Incoming) -> str | None:
         return None
     if (phone := notice_about(act.session, incoming.quoted, act.who)) is None:
         return None
-    with act.session.begin_nested():
-        return admin.run(act, Command(Verb.REPLY, phone=phone, text=incoming.text.strip()))[0]
+    return _run_admin(act, Command(Verb.REPLY, phone=phone, text=incoming.text.strip()))[0]
 
 
 def _converse(

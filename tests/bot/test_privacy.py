@@ -14,7 +14,14 @@ from sqlmodel import select
 from bot.console.auth import hash_password
 from bot.retention import Retention
 from storage.db import transaction
-from storage.models import Booking, Conversation, Cooperative, InboundMessage, OutboundMessage
+from storage.models import (
+    AuditEntry,
+    Booking,
+    Conversation,
+    Cooperative,
+    InboundMessage,
+    OutboundMessage,
+)
 from storage.users import save_user
 from tests.helpers import (
     ADMIN,
@@ -148,6 +155,11 @@ def test_the_console_exports_and_erases_with_a_confirmation(chat, engine, consol
     assert "dihapus" in done.get_data(as_text=True)
     with transaction(engine) as session:
         assert session.exec(select(Booking.phone)).one() == "erased"
+        log = session.exec(select(AuditEntry)).all()
+    assert {entry.action for entry in log} >= {"login", "privacy_export", "privacy_erase"}
+    assert not [e for e in log if COOP_PHONE in e.target + e.detail]  # the number is gone
+    [erasure] = [e for e in log if e.detail.startswith("Data pribadi erased dihapus")]
+    assert erasure.target == "erased" and erasure.who == "admin@dinas.go.id"
 
 
 def test_retention_empties_old_message_texts_once_a_day(chat, engine) -> None:
