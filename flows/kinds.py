@@ -173,6 +173,8 @@ KINDS_IN_ORDER = (
          on=_on(C, "decline")),
     Kind("admin_reply", "admin_reply", "ADMIN_REPLY", ("text",),
          "an administrator's answer (BALAS, the console)"),
+    Kind("announcement", "announcement", "ANNOUNCEMENT", ("text",),
+         "an announcement to a group of cooperatives"),
     Kind("no_show", "no_show", "NO_SHOW", ("code", "start"),
          "the expert did not meet the cooperative", on=_on(C, "no_show"),
          while_status=frozenset({Status.NO_SHOW})),
@@ -275,7 +277,8 @@ SAMPLES = {"code": "EK-0042", "start": "Senin, 30 November 2026 pukul 10.00 WIB"
                        "https://zoom.us/j/1234567890",
            "coop": "Koperasi Maju Bersama", "waiting": "3", "today": "2",
            "failed": "0",
-           "text": "Baik, berkas RAT bisa dikirim lewat WhatsApp ini sebelum Jumat."}  # fmt: skip
+           "text": "Pelatihan RAT untuk pengurus koperasi pada Kamis, 10 Desember 2026 pukul "
+                   "09.00 WIB di aula Dinas."}  # fmt: skip
 WHOLE_TEXT_SAMPLE = "Pendaftaran baru EK-0042 dari Koperasi Maju Bersama, Senin 30 November 10.00"
 
 

@@ -302,6 +302,22 @@ class OutboundMessage(SQLModel, table=True):
     about_phone: str | None = Field(default=None, max_length=20)
     # An administrator's answer or announcement: who wrote it (console e-mail or number).
     author: str | None = Field(default=None, max_length=254)
+    announcement_id: int | None = Field(default=None, foreign_key="announcement.id", index=True)
+
+
+class Announcement(SQLModel, table=True):
+    """One message from the administrators to a group of cooperatives; its outbox rows (one
+    per number) say how far each one got."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+    author: str = Field(max_length=254)
+    text: str = Field(max_length=4096)
+    audience: str = Field(max_length=20)  # flows.announcements.Audience
+    audience_value: str = Field(default="", max_length=80)  # a kecamatan, or "from..to"
+    recipients: int = 0
+    skipped_stop: int = 0  # numbers that said STOP
+    skipped_window: int = 0  # outside the 24-hour window with no approved template
 
 
 class AdminThread(SQLModel, table=True):
@@ -336,6 +352,7 @@ class WhatsAppContent(SQLModel, table=True):
 
 __all__ = [
     "AdminThread",
+    "Announcement",
     "AuditEntry",
     "Administrator",
     "Booking",

@@ -3,6 +3,7 @@ from flask import Blueprint
 bp = Blueprint("console", __name__, url_prefix="/admin")
 
 from bot.console import (  # noqa: E402,F401
+    announcements,
     audit,
     auth,
     bookings,

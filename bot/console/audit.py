@@ -2,7 +2,7 @@
 that took it (what WhatsApp commands do is logged where they run: bot/inbound/receive.py and
 bot/commands/expert.py), and the audit page lists the log with filters.
 
-A console action is any POST a logged-in person makes that the console accepts; its entry
+A console action is any form a logged-in person sends that the console acts on; its entry
 names the action, what it was about (a booking code, a number, a day) and what the console
 answered (the lines it flashed)."""
 
@@ -42,6 +42,7 @@ ACTIONS = {
     "console.privacy_export": "privacy_export",
     "console.privacy_erase": "privacy_erase",
     "console.whatsapp_refresh": "whatsapp_refresh",
+    "console.announcements_page": "announce",
     "console.login": "login",
     "console.logout": "logout",
 }
@@ -74,8 +75,12 @@ def _count_flashes() -> None:
 
 @bp.after_request
 def _audit(response: Response) -> Response:
-    """One entry per accepted POST of a logged-in person (a log-in: once it succeeded)."""
-    if request.method != "POST" or response.status_code >= 400 or not request.endpoint:
+    """One entry per form a logged-in person sent that the console acted on: it answered with
+    a redirect (the console's way after every action) or a download; a page shown again (a
+    preview, a form to correct) is no action yet. A log-in: once it succeeded."""
+    acted = response.status_code in (302, 303) or "attachment" in response.headers.get(
+        "Content-Disposition", "")  # fmt: skip
+    if request.method != "POST" or not acted or not request.endpoint:
         return response
     if request.endpoint == "console.login":
         user_id = session.get("user_id")
