@@ -14,7 +14,7 @@ from typing import Any
 from dotenv import load_dotenv
 
 from bot.meetings import MeetingLinks, make_meeting_links
-from flows.calendar import ClinicHours
+from flows.calendar import ClinicHours, read_breaks
 from flows.kinds import MessageTimes
 from flows.links import DEFAULT_HOSTS, allowed_hosts
 from flows.phone import normalize_phone
@@ -62,6 +62,7 @@ class Config:
     CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "")
     CLINIC_FIRST_START = os.environ.get("CLINIC_FIRST_START", "08:00")
     CLINIC_LAST_START = os.environ.get("CLINIC_LAST_START", "15:00")
+    CLINIC_BREAKS = os.environ.get("CLINIC_BREAKS", "")  # e.g. 12:00-13:00 (lunch)
     SESSION_MINUTES = int(os.environ.get("SESSION_MINUTES", "60"))
     BOOKING_HORIZON_DAYS = int(os.environ.get("BOOKING_HORIZON_DAYS", "60"))
     ZOOM_ACCOUNT_ID = os.environ.get("ZOOM_ACCOUNT_ID", "")
@@ -148,6 +149,7 @@ def clinic_hours(config: Mapping[str, Any]) -> ClinicHours:
         last_start=time.fromisoformat(config["CLINIC_LAST_START"]),
         session_minutes=int(config["SESSION_MINUTES"]),
         horizon_days=int(config["BOOKING_HORIZON_DAYS"]),
+        breaks=read_breaks(config.get("CLINIC_BREAKS") or ""),
     )
 
 

@@ -19,6 +19,29 @@ class ClinicHours:
     session_minutes: int = 60
     weekdays: frozenset[int] = frozenset(range(5))  # Monday..Friday
     horizon_days: int = 60
+    # CLINIC_BREAKS=12:00-13:00: no session may start in, or run into, a break
+    breaks: tuple[tuple[time, time], ...] = ()
+
+    def in_break(self, start: time) -> tuple[time, time] | None:
+        """The break a session starting at `start` would fall in or run into."""
+        begin = start.hour * 60 + start.minute
+        end = begin + self.session_minutes
+        for first, last in self.breaks:
+            if begin < last.hour * 60 + last.minute and first.hour * 60 + first.minute < end:
+                return first, last
+        return None
+
+
+def read_breaks(text: str) -> tuple[tuple[time, time], ...]:
+    """CLINIC_BREAKS: "12:00-13:00", several separated by commas; ValueError when unreadable."""
+    found = []
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        first, _dash, last = part.partition("-")
+        begin, end = time.fromisoformat(first.strip()), time.fromisoformat(last.strip())
+        if end <= begin:
+            raise ValueError(f"a break ends before it starts: {part}")
+        found.append((begin, end))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -84,7 +107,8 @@ class ClinicCalendar:
         last = datetime.combine(day, self.hours.last_start, WIB)
         starts = []
         while start <= last:
-            starts.append(start)
+            if not self.hours.in_break(start.time()):
+                starts.append(start)
             start += step
         return starts
 
@@ -104,6 +128,8 @@ class ClinicCalendar:
             return Refusal("before_open")
         if clock > self.hours.last_start:
             return Refusal("after_close")
+        if found := self.hours.in_break(clock):
+            return Refusal("break", f"{format_clock(found[0])}–{format_clock(found[1])}")
         if local not in self.day_starts(local.date()):
             return Refusal("off_grid")
         if not self.is_free(local, topic, exclude):

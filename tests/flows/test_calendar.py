@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 import pytest
 
 from flows.availability import Hold, Pool
-from flows.calendar import ClinicCalendar, ClinicHours, format_day, format_start
+from flows.calendar import ClinicCalendar, ClinicHours, format_day, format_start, read_breaks
 from flows.dates import WIB
 
 TODAY = date(2026, 11, 27)  # Friday
@@ -105,3 +105,32 @@ def test_dates_read_naturally_in_indonesian_and_in_wib() -> None:
     utc = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
     assert format_start(utc) == "Senin, 30 November 2026 pukul 10.00 WIB"
     assert format_start(utc, "en") == "Monday, 30 November 2026 at 10.00 WIB"
+
+
+LUNCH = ClinicHours(breaks=read_breaks("12:00-13:00"))
+
+
+def test_a_break_is_never_a_session_start() -> None:
+    starts = ClinicCalendar(LUNCH).day_starts(date(2026, 11, 30))
+    assert [s.hour for s in starts] == [8, 9, 10, 11, 13, 14, 15]
+    refusal = ClinicCalendar(LUNCH).slot_refusal(datetime(2026, 11, 30, 12, tzinfo=WIB), TODAY)
+    assert (refusal.reason, refusal.detail) == ("break", "12.00–13.00")
+
+
+def test_a_session_that_would_run_into_a_break_is_refused_too() -> None:
+    hours = ClinicHours(session_minutes=90, breaks=read_breaks("12:00-13:00"))
+    calendar = ClinicCalendar(hours)
+    assert calendar.slot_refusal(datetime(2026, 11, 30, 11, tzinfo=WIB), TODAY).reason == "break"
+    nearest = calendar.nearest(datetime(2026, 11, 30, 12, tzinfo=WIB), TODAY, count=2)
+    assert all(not hours.in_break(start.time()) for start in nearest)
+
+
+@pytest.mark.parametrize("text", ["12:00", "13:00-12:00", "siang"])
+def test_unreadable_breaks_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        read_breaks(text)
+
+
+def test_several_breaks() -> None:
+    assert read_breaks(" 12:00-13:00, 15:00-15:30 ") == (
+        (time(12), time(13)), (time(15), time(15, 30)))
