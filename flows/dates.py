@@ -369,3 +369,40 @@ def iso_day(text: str) -> date | None:
     except ValueError:
         return None
     return day if DAY_RANGE[0] <= day <= DAY_RANGE[1] else None
+
+
+_NUMERIC_DAY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
+_YEAR = re.compile(r"\b\d{4}\b")
+
+
+def read_day(text: str, now: datetime, past: bool = False) -> date | None:
+    """A day typed in a console field as Indonesians write it: "24/12/2026" (day first),
+    "24 Desember 2026", "24 des", "besok", or 2026-12-24; None when empty or unreadable.
+    Without a year, a day is the next one to come, or (`past`: a filter of what happened)
+    the last one that came."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if (day := iso_day(text)) is not None:
+        return day
+    if found := _NUMERIC_DAY.match(text):
+        try:
+            day = date(int(found[3]), int(found[2]), int(found[1]))
+        except ValueError:
+            return None
+        return day if DAY_RANGE[0] <= day <= DAY_RANGE[1] else None
+    when = parse_when(text, now)
+    if when is None or when.date is None:
+        return None
+    day, today = when.date, now.astimezone(WIB).date()
+    if past and day > today and not _YEAR.search(text):
+        try:
+            day = day.replace(year=day.year - 1)
+        except ValueError:  # 29 February
+            day = day.replace(year=day.year - 1, day=28)
+    return day
+
+
+def shown_day(day: date | None) -> str:
+    """How a console field shows a day back: 24/12/2026."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else ""

@@ -51,6 +51,18 @@ def earlier_sessions(session: Session, booking: Booking) -> list[Booking]:
     return list(session.exec(query).all())
 
 
+def requests_between(session: Session, start: datetime, end: datetime) -> list[Booking]:
+    """Requests still waiting for the administrators whose asked time is in [start, end)."""
+    query = (
+        select(Booking)
+        .options(selectinload(Booking.cooperative))
+        .where(Booking.status == Status.WAITING, col(Booking.requested_start) >= start,
+               col(Booking.requested_start) < end)  # fmt: skip
+        .order_by(col(Booking.requested_start), col(Booking.id))
+    )
+    return list(session.exec(query).all())
+
+
 def waiting_requests(session: Session) -> list[Booking]:
     """Requests waiting for the administrators, oldest first."""
     query = (

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import case
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
+from flows.lifecycle import Status
 from storage.models import (
     Booking,
     BookingEvent,
@@ -27,12 +29,17 @@ class Filters:
 
 def read_inbox(session: Session, filters: Filters, expert_id: int | None = None,
           limit: int = 200) -> list[Booking]:  # fmt: skip
-    """Bookings, newest activity first; an expert's own sessions only when `expert_id`."""
+    """Bookings: requests waiting for an administrator first (oldest first: who has waited
+    longest), then the rest, newest activity first; an expert's own sessions only when
+    `expert_id`."""
+    waiting = Booking.status == Status.WAITING
     query = (
         select(Booking)
         .options(selectinload(Booking.cooperative))
         .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
-        .order_by(col(Booking.updated_at).desc(), col(Booking.id).desc())
+        .order_by(case((waiting, 0), else_=1),
+                  case((waiting, col(Booking.created_at)), else_=None),
+                  col(Booking.updated_at).desc(), col(Booking.id).desc())  # fmt: skip
     )
     if filters.status:
         query = query.where(Booking.status == filters.status)

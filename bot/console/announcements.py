@@ -14,7 +14,7 @@ from bot.lifecycle import Acting
 from bot.lifecycle.announcements import KIND, Plan, announce, plan
 from bot.meetings import Prepared
 from flows.announcements import Audience, read_group
-from flows.dates import iso_day
+from flows.dates import read_day
 from flows.kecamatan import KECAMATAN
 from flows.kinds import MessageStatus
 from flows.lifecycle import Actor
@@ -69,8 +69,8 @@ def announcements_page():
         return _page({"audience": Audience.ALL})
     form = {key: request.form.get(key, "") for key in
             ("text", "audience", "kecamatan", "since", "until")}  # fmt: skip
-    group = read_group(form["audience"], form["kecamatan"], iso_day(form["since"]),
-                       iso_day(form["until"]))  # fmt: skip
+    group = read_group(form["audience"], form["kecamatan"], read_day(form["since"], _now(), True),
+                       read_day(form["until"], _now(), True))  # fmt: skip
     if isinstance(group, str):
         return _page(form, problem=page("announcements")[group])
     sending = request.form.get("send") == "1"

@@ -14,7 +14,7 @@ from flask.wrappers import Response
 
 from bot.console import bp
 from bot.console.auth import login_required
-from flows.dates import WIB, iso_day
+from flows.dates import WIB, read_day
 from flows.phone import normalize_phone
 from flows.words import number
 from storage.audit import CONSOLE, AuditFilters, entries, people, record
@@ -107,7 +107,8 @@ def _audit(response: Response) -> Response:
 @login_required(Role.ADMIN)
 def audit():
     args = request.args
-    since, until = iso_day(args.get("since", "")), iso_day(args.get("until", ""))
+    since = read_day(args.get("since", ""), current_app.extensions["clock"](), past=True)
+    until = read_day(args.get("until", ""), current_app.extensions["clock"](), past=True)
     filters = AuditFilters(
         who=args.get("who", "")[:254],
         action=args.get("action", "")[:40],

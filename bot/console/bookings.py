@@ -4,7 +4,8 @@ Every action runs the same code as the matching WhatsApp command, so it sends ex
 same messages; which actions a page offers is read from the lifecycle table.
 """
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from sqlmodel import Session
@@ -15,23 +16,25 @@ from bot.console import bp
 from bot.console.auth import login_required
 from bot.console.threads import waiting_banner
 from bot.lifecycle import Acting, refusal
+from bot.lifecycle.facts import case_line
 from bot.lifecycle.sessions import Refused, change
 from bot.meetings import Prepared, with_meetings
 from flows.admin import Command, Mistyped, Verb, with_reason
-from flows.calendar import ClinicCalendar, format_day, format_start
+from flows.calendar import Refusal, format_clock, format_date, format_start
 from flows.catalogue import names, staff
 from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS
-from flows.dates import WIB, iso_day, parse_when
+from flows.dates import WIB, iso_day, parse_when, read_day
 from flows.kecamatan import KECAMATAN
 from flows.lifecycle import Actor, CaseStatus, NotAllowed, allowed
 from flows.links import is_meeting_link
 from flows.words import number
-from storage.agenda import sessions_between
+from storage.agenda import requests_between, sessions_between
 from storage.bookings import booking_by_code
 from storage.console import Filters, booking_file, read_inbox
 from storage.db import transaction
 from storage.directory import active_experts
-from storage.schedule import lock_schedule
+from storage.models import Booking
+from storage.schedule import lock_schedule, working_calendar
 from storage.users import Role
 
 
@@ -61,7 +64,7 @@ def inbox():
     chosen = {key: request.args.get(key, "") for key in ("status", "topic", "kecamatan", "date")}
     between = None
     if chosen["date"]:
-        if (day := iso_day(chosen["date"])) is None:
+        if (day := read_day(chosen["date"], _now())) is None:
             flash(staff("console.bad_date"))
         else:
             start = datetime.combine(day, datetime.min.time(), WIB)
@@ -94,6 +97,7 @@ def booking_page(code: str):
         experts = active_experts(db)
         actor = _acting(db).actor
         can = allowed(booking.status, actor, booking.requested_start, _now())
+        follow_up = case_line(db, booking, "admin_follow_up").strip()
     return render_template(
         "console/booking.html",
         booking=booking,
@@ -108,6 +112,7 @@ def booking_page(code: str):
         area=PROBLEM_AREAS.label(booking.problem_area),
         role=ROLES.label(booking.contact_role),
         coop_kind=COOP_KINDS.label(booking.cooperative.kind) if booking.cooperative.kind else "-",
+        follow_up=follow_up,
     )
 
 
@@ -218,28 +223,51 @@ def close(code: str):
     return redirect(url_for("console.booking_page", code=code))
 
 
+def opening_week(today: date) -> date:
+    """The Monday the calendar opens on: this week's, or on a weekend the next one's."""
+    monday = today - timedelta(days=today.weekday())
+    return monday + timedelta(days=7) if today.weekday() >= 5 else monday
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    closed: str | None  # why the clinic is closed (a holiday, a closed day)
+    slots: list[tuple[str, list[Booking], list[Booking]]]  # time, sessions, waiting requests
+
+
 @bp.get("/calendar")
 @login_required()
 def calendar():
-    chosen = iso_day(request.args.get("week", "")) or _now().astimezone(WIB).date()
-    monday = chosen - timedelta(days=chosen.weekday())
+    today = _now().astimezone(WIB).date()
+    chosen = iso_day(request.args.get("week", ""))
+    monday = chosen - timedelta(days=chosen.weekday()) if chosen else opening_week(today)
+    days = [monday + timedelta(days=n) for n in range(5)]
+    picked = iso_day(request.args.get("day", ""))
+    shown = picked if picked in days else (today if today in days else days[0])
     start = datetime.combine(monday, datetime.min.time(), WIB)
-    with _db() as db:
-        experts = active_experts(db)
-        if g.user.role == Role.EXPERT:
-            experts = [e for e in experts if e.id == g.user.expert_id]
-        sessions = sessions_between(db, start, start + timedelta(days=7), _own())
-    cells: dict[tuple[str, int], list] = {}
-    for booking in sessions:
-        local = booking.requested_start.astimezone(WIB)
-        key = (f"{format_day(local.date())} {local:%H.%M}", booking.expert_id)
-        cells.setdefault(key, []).append(booking)
+    end = start + timedelta(days=7)
     hours = current_app.extensions["settings"].hours
-    rows = [
-        f"{format_day(monday + timedelta(days=d))} {slot:%H.%M}"
-        for d in range(5)
-        for slot in ClinicCalendar(hours).day_starts(monday + timedelta(days=d))
-    ]
-    return render_template("console/calendar.html", experts=experts, rows=rows, cells=cells,
-                           monday=monday, previous=monday - timedelta(days=7),
-                           following=monday + timedelta(days=7))  # fmt: skip
+    with _db() as db:
+        sessions = sessions_between(db, start, end, _own())
+        waiting = requests_between(db, start, end) if g.user.role == Role.ADMIN else []
+        working = working_calendar(db, _now(), hours)
+        for booking in sessions:
+            _ = booking.expert, booking.cooperative
+    by_slot: dict[datetime, tuple[list, list]] = {}
+    for booking in sessions:
+        by_slot.setdefault(booking.requested_start.astimezone(WIB), ([], []))[0].append(booking)
+    for booking in waiting:
+        by_slot.setdefault(booking.requested_start.astimezone(WIB), ([], []))[1].append(booking)
+    plan = []
+    for day in days:
+        closed = None if working.is_working_day(day) else (
+            working.day_refusal(day, day) or Refusal("closed")).detail or "-"  # fmt: skip
+        starts = working.day_starts(day)
+        extra = [at for at in by_slot if at.date() == day and at not in starts]  # off-grid ones
+        slots = [(format_clock(at), *by_slot.get(at, ([], []))) for at in sorted(starts + extra)]
+        plan.append(CalendarDay(day, closed, slots))
+    return render_template("console/calendar.html", plan=plan, shown=shown, monday=monday,
+                           previous=monday - timedelta(days=7),
+                           following=monday + timedelta(days=7),
+                           week=f"{format_date(days[0])} – {format_date(days[-1])}")  # fmt: skip

@@ -10,7 +10,7 @@ from bot.console.auth import login_required
 from flows.calendar import format_day
 from flows.catalogue import staff
 from flows.choices import TOPICS
-from flows.dates import WIB, iso_day
+from flows.dates import WIB, read_day
 from flows.links import is_meeting_link
 from flows.model import NAME_LENGTH
 from flows.phone import normalize_phone
@@ -91,7 +91,8 @@ def _save_expert(form) -> None:
 @bp.post("/experts/<int:expert_id>/day-off")
 @login_required(Role.ADMIN)
 def expert_day_off(expert_id: int):
-    day, reason = iso_day(request.form.get("day", "")), request.form.get("reason", "").strip()
+    day = read_day(request.form.get("day", ""), _now())
+    reason = request.form.get("reason", "").strip()
     if day is None:
         flash(staff("console.invalid_day"))
         return redirect(url_for("console.experts"))
@@ -109,7 +110,8 @@ def expert_day_off(expert_id: int):
 @login_required(Role.ADMIN)
 def closed_days():
     if request.method == "POST":
-        day, reason = iso_day(request.form.get("day", "")), request.form.get("reason", "").strip()
+        day = read_day(request.form.get("day", ""), _now())
+        reason = request.form.get("reason", "").strip()
         if day is None or len(reason) > DAY_REASON_LENGTH:
             flash(staff("console.invalid_day") if day is None
                   else staff("console.too_long", longest=DAY_REASON_LENGTH))  # fmt: skip

@@ -1,12 +1,12 @@
 """The console's template filters and globals: names from the catalogue, never codes."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
 from bot.console import bp
-from flows.calendar import format_start
+from flows.calendar import format_day, format_start
 from flows.catalogue import STAFF, name, names
 from flows.choices import TOPICS
 from flows.lifecycle import Event
@@ -16,6 +16,18 @@ from storage.users import Role
 @bp.app_template_filter("when")
 def _when(value: datetime | None) -> str:
     return format_start(value) if value else "-"
+
+
+@bp.app_template_filter("long_day")
+def _long_day(value: date) -> str:
+    return format_day(value)
+
+
+@bp.app_template_filter("short_day")
+def _short_day(value: date) -> str:
+    """"Sen 30/11": a day tab."""
+    short = names("calendar")["days_short"][value.weekday()]
+    return f"{short} {value.day}/{value.month}"
 
 
 @bp.app_template_filter("topic")
@@ -49,6 +61,11 @@ def _whatsapp(text: str | None) -> Markup:
         at = found.end()
     parts.append(escape((text or "")[at:]))
     return Markup("").join(parts)
+
+
+@bp.app_template_filter("console_role")
+def _console_role(value: str) -> str:
+    return name("console_role", value, STAFF)
 
 
 @bp.app_template_filter("action")

@@ -55,6 +55,16 @@ def test_the_case_is_followed_until_solved(app, engine, session_ready) -> None:
     assert "resep sebelumnya: 1. Perbarui data anggota." in notice and "Jenis: " in notice
     detail = "\n".join(whatsapp.send(ADMIN, "DETAIL EK-0002"))
     assert "Lanjutan kasus #1, sesi ke-2" in detail and "Jenis: " in detail
+    from bot.console.auth import hash_password
+    from storage.users import save_user
+    from tests.helpers import PASSWORD, log_in
+
+    with transaction(engine) as session:
+        save_user(session, "admin@dinas.go.id", hash_password(PASSWORD), "admin", "Rina")
+    console = app.test_client()
+    log_in(console)
+    page = console.get("/admin/booking/EK-0002").get_data(as_text=True)
+    assert "🔁 Lanjutan kasus #1, sesi ke-2; resep sebelumnya: 1. Perbarui data anggota." in page
     whatsapp.send(ADMIN, "KONFIRMASI EK-0002")
     run_at(app, at("2026-12-02 07:00"))
     schedule = last_to(engine, SRI, "expert_schedule").body

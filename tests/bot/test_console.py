@@ -225,15 +225,40 @@ def test_a_receptionist_reads_but_does_not_act(console, engine) -> None:
     assert try_to_decline(console, code).status_code == 403
 
 
-def test_calendar_has_a_column_per_expert(console, engine) -> None:
+def test_the_calendar_shows_sessions_and_waiting_requests_by_day(console, engine) -> None:
     set_link(engine, SRI, "https://zoom.us/j/555")
     code = request(engine, COOP_PHONE, "2026-12-01 10:00", name="KSP Kalender")
+    waiting = request(engine, "+6281200000002", "2026-12-02 13:00", name="KSP Menunggu")
     log_in(console)
     post(console, f"/admin/booking/{code}/confirm", f"/admin/booking/{code}", start="",
          expert_id="", url="")  # fmt: skip
     page = console.get("/admin/calendar?week=2026-11-30").get_data(as_text=True)
-    assert "<th>Dr. Ahmad</th>" in page and "<th>Ir. Sri</th>" in page
-    assert "KSP Kalender" in page and "Selasa, 1 Desember 2026 10.00" in page
+    assert "30 November 2026 – 4 Desember 2026" in page  # Indonesian dates, never ISO
+    assert "<h2 id=\"day-2026-12-01\">Selasa, 1 Desember 2026</h2>" in page
+    assert f"{code} · KSP Kalender · Ir. Sri" in page
+    assert f'class="item request" href="/admin/booking/{waiting}"' in page
+    assert f"{waiting} · KSP Menunggu · Menunggu konfirmasi" in page
+
+
+@pytest.mark.parametrize(("today", "monday"), [
+    ("2026-11-27 10:00", "2026-11-23"),  # a Friday: its own week
+    ("2026-11-28 10:00", "2026-11-30"),  # a Saturday: the next one
+    ("2026-11-29 10:00", "2026-11-30"),  # a Sunday: the next one
+])  # fmt: skip
+def test_the_calendar_opens_on_the_current_or_next_working_week(console, app, today,
+                                                                 monday) -> None:  # fmt: skip
+    from tests.helpers import at
+
+    app.extensions["clock"] = lambda: at(today)
+    log_in(console)
+    page = console.get("/admin/calendar").get_data(as_text=True)
+    assert f'href="?week={monday}&amp;day=' in page
+
+
+def test_on_a_holiday_the_calendar_says_the_clinic_is_closed(console) -> None:
+    log_in(console)
+    page = console.get("/admin/calendar?week=2026-12-21").get_data(as_text=True)
+    assert "Klinik tutup: Hari Raya Natal" in page
 
 
 def test_experts_closed_days_and_admins_pages(console, engine) -> None:

@@ -294,9 +294,55 @@ def test_the_console_thread_answers_a_cooperative(live_server, browser, console_
     answer = page.locator(".bubble.out", has_text="cukup dikirim lewat WhatsApp ini")
     assert "Balasan admin" in answer.inner_text() and "oleh Rina" in answer.inner_text()
     _no_sideways_scroll(page, width)
-    _screenshot(page, f"console-thread-{width}.png")
+    _screenshot(page, f"console-thread-answered-{width}.png")
     page.goto(live_server + "/simulator/")
     page.fill("#phone", "0812 3456 7890")
     page.click("#pick button")
     page.locator(".msg.out", has_text="cukup dikirim lewat WhatsApp ini").wait_for(timeout=10_000)
+    page.close()
+
+
+CONSOLE_PAGES = [
+    "/admin/", "/admin/booking/EK-0001", "/admin/booking/EK-0002",
+    "/admin/calendar?week=2026-11-30", "/admin/calendar?week=2026-11-30&day=2026-12-01",
+    "/admin/threads", "/admin/thread?phone=%2B6281200000001", "/admin/announcements",
+    "/admin/audit", "/admin/experts", "/admin/closed", "/admin/admins", "/admin/numbers",
+    "/admin/privacy", "/admin/whatsapp",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_every_console_page_fits_the_screen(live_server, browser, engine, console_login,
+                                            width) -> None:  # fmt: skip
+    """No page scrolls sideways, at a desktop's width or a phone's; each has a screenshot."""
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    confirmed = request(engine, "+6281200000001", "2026-12-01 10:00",
+                        name="Koperasi Simpan Pinjam Sejahtera Bersama Pasar Kemis")  # fmt: skip
+    request(engine, "+6281200000002", "2026-12-01 13:00", topic="usaha",
+            name="KSP Maju Jaya")  # fmt: skip
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    page.goto(live_server + "/admin/login")
+    _no_sideways_scroll(page, width)
+    log_in(page, live_server + "/admin/login", console_login)
+    inbox = page.locator("table.inbox tbody tr")
+    assert "Menunggu konfirmasi" in inbox.first.inner_text()  # waiting requests first
+    page.goto(live_server + f"/admin/booking/{confirmed}")
+    page.select_option("select[name=expert_id] >> nth=0", label="Ir. Sri")
+    page.click("form:has(h2:text('Konfirmasi')) button[type=submit]")
+    page.wait_for_selector(".flash:has-text('terkonfirmasi')")
+    for path in CONSOLE_PAGES:
+        page.goto(live_server + path)
+        assert page.locator("h1").count() == 1, path
+        _no_sideways_scroll(page, width)
+        name = path.removeprefix("/admin/").split("?")[0].replace("/", "-") or "inbox"
+        if "day=" in path:
+            name += "-day"
+        _screenshot(page, f"console-{name}-{width}.png")
+    if width == 390:  # a phone sees one day at a time, and picks another
+        page.goto(live_server + "/admin/calendar?week=2026-11-30")
+        assert page.locator(".day:visible").count() == 1
+        page.click(".day-tabs a:text('Sel 1/12')")
+        assert "Selasa, 1 Desember 2026" in page.locator(".day:visible h2").inner_text()
+        assert page.locator(".day:visible .item.session").count() == 1
+        assert page.locator(".day:visible .item.request").count() == 1
     page.close()
