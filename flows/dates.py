@@ -400,7 +400,7 @@ def read_day(text: str, now: datetime, past: bool = False) -> date | None:
             day = day.replace(year=day.year - 1)
         except ValueError:  # 29 February
             day = day.replace(year=day.year - 1, day=28)
-    return day
+    return day if DAY_RANGE[0] <= day <= DAY_RANGE[1] else None
 
 
 def shown_day(day: date | None) -> str:

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, datetime
+from functools import partial
 
 from markupsafe import Markup, escape
 
@@ -63,29 +64,11 @@ def _whatsapp(text: str | None) -> Markup:
     return Markup("").join(parts)
 
 
-@bp.app_template_filter("console_role")
-def _console_role(value: str) -> str:
-    return name("console_role", value, STAFF)
-
-
-@bp.app_template_filter("action")
-def _action(value: str) -> str:
-    return name("action", value, STAFF)
-
-
-@bp.app_template_filter("audit_action")
-def _audit_action(value: str) -> str:
-    return name("audit_action", value, STAFF)
-
-
-@bp.app_template_filter("message_kind")
-def _message_kind(value: str) -> str:
-    return name("message_kind", value, STAFF)
-
-
-@bp.app_template_filter("message_status")
-def _message_status(value: str) -> str:
-    return name("message_status", value, STAFF)
+# Codes shown by name, each a filter of the same name over its staff.toml table: a console
+# role, a history action, an audit action, a message kind, a message status.
+STAFF_NAMES = ("console_role", "action", "audit_action", "message_kind", "message_status")
+for _table in STAFF_NAMES:
+    bp.add_app_template_filter(partial(name, _table, lang=STAFF), _table)
 
 
 def page(name: str):

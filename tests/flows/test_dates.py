@@ -247,3 +247,23 @@ WORDS = ["besok", "lusa", "senin", "jumat", "depan", "minggu", "jam", "pukul", "
 def test_word_salad_never_raises(words: list[str]) -> None:
     parse_when(" ".join(words), NOW)
     parse_clock(" ".join(words))
+
+
+@pytest.mark.parametrize(("typed", "past", "day"), [
+    ("24/12/2026", False, date(2026, 12, 24)),
+    ("24-12-2026", False, date(2026, 12, 24)),
+    ("24 Desember 2026", False, date(2026, 12, 24)),
+    ("2026-12-24", False, date(2026, 12, 24)),
+    ("besok", False, date(2026, 11, 28)),
+    ("1 November", True, date(2026, 11, 1)),  # a filter of what happened: the last one
+    ("1 November", False, date(2027, 11, 1)),  # a closed day to come: the next one
+    ("31/02/2026", False, None),
+    ("9999-12-31", False, None),
+    ("31/12/9999", False, None),
+    ("bukan tanggal", False, None),
+    ("", False, None),
+])  # fmt: skip
+def test_a_console_day_is_read_as_indonesians_write_it(typed, past, day) -> None:
+    from flows.dates import read_day
+
+    assert read_day(typed, datetime(2026, 11, 27, 10, tzinfo=WIB), past) == day
