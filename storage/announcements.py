@@ -14,7 +14,6 @@ from storage.models import (
     Case,
     Conversation,
     Cooperative,
-    InboundMessage,
     OutboundMessage,
 )
 from storage.privacy import ERASED
@@ -44,18 +43,6 @@ def group_numbers(session: Session, group: Group) -> tuple[list[str], list[str]]
         ).all()
     ) if numbers else set()  # fmt: skip
     return [n for n in numbers if n not in stopped], sorted(stopped)
-
-
-def last_written(session: Session, numbers: list[str]) -> dict[str, datetime]:
-    """When each number last wrote (for WhatsApp's 24-hour window), in one query."""
-    if not numbers:
-        return {}
-    rows = session.exec(
-        select(InboundMessage.phone, func.max(InboundMessage.received_at))
-        .where(col(InboundMessage.phone).in_(numbers))
-        .group_by(InboundMessage.phone)
-    ).all()
-    return {phone: at for phone, at in rows}
 
 
 def announcements(session: Session, limit: int = 20) -> list[tuple[Announcement, dict[str, int]]]:

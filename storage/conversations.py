@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -52,9 +53,25 @@ def last_inbound_at(session: Session, phone: str) -> datetime | None:
     ).first()
 
 
-def within_window(session: Session, phone: str, now: datetime) -> bool:
-    last = last_inbound_at(session, phone)
+def last_written(session: Session, numbers: list[str]) -> dict[str, datetime]:
+    """When each number last wrote, in one query (for many numbers at once)."""
+    if not numbers:
+        return {}
+    rows = session.exec(
+        select(InboundMessage.phone, func.max(InboundMessage.received_at))
+        .where(col(InboundMessage.phone).in_(numbers))
+        .group_by(InboundMessage.phone)
+    ).all()
+    return {phone: at for phone, at in rows}
+
+
+def inside_window(last: datetime | None, now: datetime) -> bool:
+    """Did a number that last wrote at `last` write within WhatsApp's 24 hours?"""
     return last is not None and now - last < WINDOW
+
+
+def within_window(session: Session, phone: str, now: datetime) -> bool:
+    return inside_window(last_inbound_at(session, phone), now)
 
 
 def load_chat(conversation: Conversation) -> Chat:

@@ -3,21 +3,18 @@ kecamatan, those with an open case, those who booked in a period), previewed fir
 many get it as text, how many as the template, how many said STOP — then queued; each past
 announcement shows how many of its messages were sent, delivered, read and failed."""
 
-from datetime import datetime
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
 from bot.console import bp
+from bot.console.acting import acting, now
 from bot.console.auth import login_required
 from bot.console.filters import page
-from bot.lifecycle import Acting
 from bot.lifecycle.announcements import KIND, Plan, announce, plan
-from bot.meetings import Prepared
 from flows.announcements import Audience, read_group
 from flows.dates import read_day
 from flows.kecamatan import KECAMATAN
 from flows.kinds import MessageStatus
-from flows.lifecycle import Actor
 from flows.templates import VARIABLE_LENGTH
 from storage.announcements import announcements
 from storage.db import transaction
@@ -34,14 +31,6 @@ PROGRESS = {
 }
 
 
-def _now() -> datetime:
-    return current_app.extensions["clock"]()
-
-
-def _acting(db) -> Acting:
-    settings = current_app.extensions["settings"]
-    return Acting(db, Actor.ADMINISTRATOR, g.user.email, _now(), settings,
-                  Prepared(settings.meetings))  # fmt: skip
 
 
 def _progress(counts: dict[str, int]) -> dict[str, int]:
@@ -69,14 +58,14 @@ def announcements_page():
         return _page({"audience": Audience.ALL})
     form = {key: request.form.get(key, "") for key in
             ("text", "audience", "kecamatan", "since", "until")}  # fmt: skip
-    group = read_group(form["audience"], form["kecamatan"], read_day(form["since"], _now(), True),
-                       read_day(form["until"], _now(), True))  # fmt: skip
+    group = read_group(form["audience"], form["kecamatan"], read_day(form["since"], now(), True),
+                       read_day(form["until"], now(), True))  # fmt: skip
     if isinstance(group, str):
         return _page(form, problem=page("announcements")[group])
     sending = request.form.get("send") == "1"
     with transaction(current_app.extensions["engine"]) as db:
-        planned = plan(_acting(db), group, form["text"])
-        count = announce(_acting(db), planned).recipients if sending and not planned.problem else 0
+        planned = plan(acting(db), group, form["text"])
+        count = announce(acting(db), planned).recipients if sending and not planned.problem else 0
     if planned.problem or not sending:
         return _page(form, planned, planned.problem)
     flash(page("announcements")["sent"].format(count=count))

@@ -13,12 +13,13 @@ from sqlmodel import Session
 from bot.commands import admin
 from bot.commands.expert import prescribe
 from bot.console import bp
+from bot.console.acting import acting, in_transaction, now
 from bot.console.auth import login_required
 from bot.console.threads import waiting_banner
-from bot.lifecycle import Acting, refusal
+from bot.lifecycle import refusal
 from bot.lifecycle.facts import case_line
 from bot.lifecycle.sessions import Refused, change
-from bot.meetings import Prepared, with_meetings
+from bot.meetings import with_meetings
 from flows.admin import Command, Mistyped, Verb, with_reason
 from flows.calendar import Refusal, format_clock, format_date, format_start
 from flows.catalogue import names, staff
@@ -31,26 +32,10 @@ from flows.words import number
 from storage.agenda import requests_between, sessions_between
 from storage.bookings import booking_by_code
 from storage.console import Filters, booking_file, read_inbox
-from storage.db import transaction
 from storage.directory import active_experts
 from storage.models import Booking
 from storage.schedule import lock_schedule, working_calendar
 from storage.users import Role
-
-
-def _db():
-    return transaction(current_app.extensions["engine"])
-
-
-def _now() -> datetime:
-    return current_app.extensions["clock"]()
-
-
-def _acting(db: Session, meetings: Prepared | None = None) -> Acting:
-    actor = Actor.EXPERT if g.user.role == Role.EXPERT else Actor.ADMINISTRATOR
-    settings = current_app.extensions["settings"]
-    meetings = meetings or Prepared(settings.meetings)
-    return Acting(db, actor, g.user.email, _now(), settings, meetings)
 
 
 def _own(expert_id: int | None = None) -> int | None:
@@ -64,13 +49,13 @@ def inbox():
     chosen = {key: request.args.get(key, "") for key in ("status", "topic", "kecamatan", "date")}
     between = None
     if chosen["date"]:
-        if (day := read_day(chosen["date"], _now())) is None:
+        if (day := read_day(chosen["date"], now())) is None:
             flash(staff("console.bad_date"))
         else:
             start = datetime.combine(day, datetime.min.time(), WIB)
             between = (start, start + timedelta(days=1))
     filters = Filters(chosen["status"], chosen["topic"], chosen["kecamatan"], between)
-    with _db() as db:
+    with in_transaction() as db:
         rows = read_inbox(db, filters, _own())
         banner = waiting_banner(db) if g.user.role == Role.ADMIN else None
     return render_template("console/inbox.html", rows=rows, statuses=names("status"),
@@ -91,12 +76,12 @@ def _booking_or_404(db: Session, code: str):
 @bp.get("/booking/<code>")
 @login_required()
 def booking_page(code: str):
-    with _db() as db:
+    with in_transaction() as db:
         booking = _booking_or_404(db, code)
         file = booking_file(db, booking)
         experts = active_experts(db)
-        actor = _acting(db).actor
-        can = allowed(booking.status, actor, booking.requested_start, _now())
+        actor = acting(db).actor
+        can = allowed(booking.status, actor, booking.requested_start, now())
         follow_up = case_line(db, booking, "admin_follow_up").strip()
     return render_template(
         "console/booking.html",
@@ -120,7 +105,7 @@ def _parse_time(text: str) -> datetime | None | str:
     """A time typed like on WhatsApp; None when left empty, or the error to show."""
     if not text.strip():
         return None
-    when = parse_when(text, _now())
+    when = parse_when(text, now())
     if when is None or when.time is None:
         return staff("console.bad_time", text=text)
     return datetime.combine(when.date, when.time, WIB)
@@ -163,7 +148,7 @@ def booking_action(code: str, action: str):
     else:
         settings = current_app.extensions["settings"]
         lines = with_meetings(current_app.extensions["engine"], settings.meetings,
-                              lambda db, meetings: admin.run(_acting(db, meetings), command))
+                              lambda db, meetings: admin.run(acting(db, meetings), command))
     for line in lines:
         flash(line)
     return redirect(url_for("console.booking_page", code=code))
@@ -176,10 +161,10 @@ def _change_session(code: str, action: str) -> list[str]:
     if action == "link" and (not url or not is_meeting_link(url, hosts)):
         return [staff("console.bad_link", hosts=", ".join(hosts))]
     expert_id = _expert_id()
-    with _db() as db:
+    with in_transaction() as db:
         lock_schedule(db)  # another expert for the session: checked and taken under the lock
         booking = _booking_or_404(db, code)
-        act = _acting(db)
+        act = acting(db)
         try:
             change(act, booking, expert_id=expert_id, url=url)
         except NotAllowed as error:
@@ -196,9 +181,9 @@ def _change_session(code: str, action: str) -> list[str]:
 def prescription(code: str):
     """The same as the expert's RESEP command, from a text area."""
     text = request.form.get("text", "").strip()
-    with _db() as db:
+    with in_transaction() as db:
         booking = _booking_or_404(db, code)
-        act = _acting(db)
+        act = acting(db)
         if not text:
             flash(staff("console.no_prescription"))
         else:
@@ -213,12 +198,12 @@ def prescription(code: str):
 @login_required(Role.ADMIN)
 def close(code: str):
     reason = request.form.get("reason", "").strip()
-    with _db() as db:
+    with in_transaction() as db:
         _booking_or_404(db, code)
         if not reason:
             flash(staff("console.no_close_reason"))
         else:  # the same reading as TUTUP on WhatsApp
-            for line in admin.run(_acting(db), with_reason(Verb.CLOSE, code, reason)):
+            for line in admin.run(acting(db), with_reason(Verb.CLOSE, code, reason)):
                 flash(line)
     return redirect(url_for("console.booking_page", code=code))
 
@@ -239,7 +224,7 @@ class CalendarDay:
 @bp.get("/calendar")
 @login_required()
 def calendar():
-    today = _now().astimezone(WIB).date()
+    today = now().astimezone(WIB).date()
     chosen = iso_day(request.args.get("week", ""))
     monday = chosen - timedelta(days=chosen.weekday()) if chosen else opening_week(today)
     days = [monday + timedelta(days=n) for n in range(5)]
@@ -248,12 +233,10 @@ def calendar():
     start = datetime.combine(monday, datetime.min.time(), WIB)
     end = start + timedelta(days=7)
     hours = current_app.extensions["settings"].hours
-    with _db() as db:
+    with in_transaction() as db:
         sessions = sessions_between(db, start, end, _own())
         waiting = requests_between(db, start, end) if g.user.role == Role.ADMIN else []
-        working = working_calendar(db, _now(), hours)
-        for booking in sessions:
-            _ = booking.expert, booking.cooperative
+        working = working_calendar(db, now(), hours)
     by_slot: dict[datetime, tuple[list, list]] = {}
     for booking in sessions:
         by_slot.setdefault(booking.requested_start.astimezone(WIB), ([], []))[0].append(booking)

@@ -1,11 +1,11 @@
 """The console's directory: experts (topics, standing links, days off), the department's
 closed days, the administrators' numbers."""
 
-from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from bot.console import bp
+from bot.console.acting import in_transaction, now
 from bot.console.auth import login_required
 from flows.calendar import format_day
 from flows.catalogue import staff
@@ -16,7 +16,6 @@ from flows.model import NAME_LENGTH
 from flows.phone import normalize_phone
 from flows.words import number
 from storage.console import experts_page
-from storage.db import transaction
 from storage.directory import (
     PhoneTaken,
     UnknownTopics,
@@ -30,22 +29,14 @@ from storage.schedule import add_closed_day, list_closed_days, remove_closed_day
 from storage.users import Role
 
 
-def _db():
-    return transaction(current_app.extensions["engine"])
-
-
-def _now() -> datetime:
-    return current_app.extensions["clock"]()
-
-
 @bp.route("/experts", methods=["GET", "POST"])
 @login_required(Role.ADMIN)
 def experts():
     if request.method == "POST":
         _save_expert(request.form)
         return redirect(url_for("console.experts"))
-    with _db() as db:
-        page = experts_page(db, _now().astimezone(WIB).date())
+    with in_transaction() as db:
+        page = experts_page(db, now().astimezone(WIB).date())
     return render_template("console/experts.html", experts=page.experts, topics=page.topics,
                            all_topics={key: TOPICS.label(key) for key in TOPICS},
                            days_off=page.days_off)  # fmt: skip
@@ -68,7 +59,7 @@ def _save_expert(form) -> None:
         flash(staff("console.bad_link", hosts=", ".join(hosts)))
         return
     active = "active" not in form or "on" in form.getlist("active")
-    with _db() as db:
+    with in_transaction() as db:
         expert_id = form.get("expert_id", "")
         expert = Expert(name=name, phone=phone)
         if number(expert_id) is not None:
@@ -91,7 +82,7 @@ def _save_expert(form) -> None:
 @bp.post("/experts/<int:expert_id>/day-off")
 @login_required(Role.ADMIN)
 def expert_day_off(expert_id: int):
-    day = read_day(request.form.get("day", ""), _now())
+    day = read_day(request.form.get("day", ""), now())
     reason = request.form.get("reason", "").strip()
     if day is None:
         flash(staff("console.invalid_day"))
@@ -100,7 +91,7 @@ def expert_day_off(expert_id: int):
         flash(staff("console.too_long", longest=DAY_REASON_LENGTH))
         return redirect(url_for("console.experts"))
     off = request.form.get("off", "1") == "1"
-    with _db() as db:
+    with in_transaction() as db:
         set_day_off(db, expert_id, day, reason, off=off)
     flash(staff("console.day_off" if off else "console.day_on", day=format_day(day)))
     return redirect(url_for("console.experts"))
@@ -110,13 +101,13 @@ def expert_day_off(expert_id: int):
 @login_required(Role.ADMIN)
 def closed_days():
     if request.method == "POST":
-        day = read_day(request.form.get("day", ""), _now())
+        day = read_day(request.form.get("day", ""), now())
         reason = request.form.get("reason", "").strip()
         if day is None or len(reason) > DAY_REASON_LENGTH:
             flash(staff("console.invalid_day") if day is None
                   else staff("console.too_long", longest=DAY_REASON_LENGTH))  # fmt: skip
             return redirect(url_for("console.closed_days"))
-        with _db() as db:
+        with in_transaction() as db:
             if request.form.get("remove"):
                 remove_closed_day(db, day)
                 flash(staff("console.reopened", day=format_day(day)))
@@ -126,8 +117,8 @@ def closed_days():
             else:
                 flash(staff("console.closed_no_reason"))
         return redirect(url_for("console.closed_days"))
-    with _db() as db:
-        days = list_closed_days(db, _now().astimezone(WIB).date())
+    with in_transaction() as db:
+        days = list_closed_days(db, now().astimezone(WIB).date())
     return render_template("console/closed.html", days=days)
 
 
@@ -136,7 +127,7 @@ def closed_days():
 def admins():
     if request.method == "POST":
         phone = normalize_phone(request.form.get("phone", ""))
-        with _db() as db:
+        with in_transaction() as db:
             if phone is None:
                 flash(staff("console.bad_phone"))
             elif request.form.get("remove"):
@@ -148,7 +139,7 @@ def admins():
                 add_admin(db, phone, name)
                 flash(staff("console.admin_added", phone=phone))
         return redirect(url_for("console.administrators"))
-    with _db() as db:
+    with in_transaction() as db:
         numbers = administrators(db)
     configured = current_app.extensions["settings"].admin_numbers
     return render_template("console/admins.html", admins=numbers, configured=configured)

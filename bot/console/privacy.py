@@ -6,19 +6,15 @@ import json
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 
 from bot.console import bp
+from bot.console.acting import in_transaction
 from bot.console.auth import login_required
 from flows.catalogue import staff
 from flows.phone import normalize_phone
 from flows.words import number
 from storage.bookings import decide_link, pending_links
-from storage.db import transaction
 from storage.models import Link
 from storage.privacy import erase, export
 from storage.users import Role
-
-
-def _db():
-    return transaction(current_app.extensions["engine"])
 
 
 @bp.route("/numbers", methods=["GET", "POST"])
@@ -31,13 +27,13 @@ def numbers():
         if phone is None or cooperative_id is None or choice is None:
             flash(staff("console.incomplete"))
             return redirect(url_for("console.numbers"))
-        with _db() as db:
+        with in_transaction() as db:
             decided = decide_link(db, cooperative_id, phone, choice, g.user.email,
                                   current_app.extensions["clock"]())  # fmt: skip
         flash(staff(f"console.number_{choice}", phone=phone) if decided
               else staff("console.incomplete"))  # fmt: skip
         return redirect(url_for("console.numbers"))
-    with _db() as db:
+    with in_transaction() as db:
         waiting = pending_links(db)
     return render_template("console/numbers.html", waiting=waiting)
 
@@ -60,7 +56,7 @@ def _phone_or_back() -> str | None:
 def privacy_export():
     if (phone := _phone_or_back()) is None:
         return redirect(url_for("console.privacy"))
-    with _db() as db:
+    with in_transaction() as db:
         data = export(db, phone)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
@@ -77,7 +73,7 @@ def privacy_erase():
     if request.form.get("confirm") != phone:
         flash(staff("console.erase_unconfirmed"))
         return redirect(url_for("console.privacy"))
-    with _db() as db:
+    with in_transaction() as db:
         counts = erase(db, phone)
     flash(staff("console.erased", phone=phone, bookings=counts["bookings"],
                 messages=counts["messages_received"] + counts["messages_sent"]))  # fmt: skip

@@ -6,36 +6,24 @@ TANGANI on WhatsApp."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from bot.commands import admin
 from bot.console import bp
+from bot.console.acting import acting, in_transaction, now
 from bot.console.auth import login_required
 from bot.console.filters import page
-from bot.lifecycle import Acting
-from bot.meetings import Prepared
+from bot.lifecycle.threads import KIND, Route, way_to
 from flows.admin import Command, Verb
 from flows.calendar import format_start, format_waited
-from flows.kinds import KINDS
-from flows.lifecycle import Actor
 from flows.phone import normalize_phone
 from flows.templates import VARIABLE_LENGTH, bodies
 from storage.bookings import history_of_cooperatives
-from storage.contents import template_sid
-from storage.conversations import WINDOW, is_opted_out, last_inbound_at
-from storage.db import transaction
+from storage.conversations import WINDOW
 from storage.directory import admin_phones, person_name
 from storage.models import Case
 from storage.threads import find_threads, standing_of, thread, waiting_threads
 from storage.users import Role
-
-
-def _db():
-    return transaction(current_app.extensions["engine"])
-
-
-def _now() -> datetime:
-    return current_app.extensions["clock"]()
 
 
 @dataclass(frozen=True)
@@ -69,7 +57,7 @@ def waiting_banner(db) -> str | None:
     count, oldest = waiting_threads(db, limit=1)
     if not count:
         return None
-    waited = format_waited(_now() - oldest[0].waiting_since)
+    waited = format_waited(now() - oldest[0].waiting_since)
     return page("threads")["inbox_waiting"].format(count=count, waited=waited)
 
 
@@ -78,13 +66,13 @@ def waiting_banner(db) -> str | None:
 def threads():
     search, waiting = request.args.get("q", "")[:100], request.args.get("waiting") == "1"
     settings = current_app.extensions["settings"]
-    with _db() as db:
+    with in_transaction() as db:
         staff_numbers = tuple(admin_phones(db, settings.admin_numbers))
         rows = find_threads(db, search, waiting, not_staff=staff_numbers)
         takers = {row.phone: person_name(db, row.standing.taken_by)
                   for row in rows if row.standing and row.standing.taken_by}  # fmt: skip
-    now = _now()
-    waited = {row.phone: format_waited(now - row.standing.waiting_since)
+    moment = now()
+    waited = {row.phone: format_waited(moment - row.standing.waiting_since)
               for row in rows if row.standing and row.standing.waiting_since}  # fmt: skip
     return render_template("console/threads.html", rows=rows, search=search, waiting=waiting,
                            waited=waited, takers=takers)  # fmt: skip
@@ -98,25 +86,25 @@ def _phone() -> str:
 
 
 def _window_note(db, phone: str) -> tuple[str, bool]:
-    """How an answer would go now, and whether it can go at all."""
-    words, now = page("thread"), _now()
-    if is_opted_out(db, phone):
-        return words["stopped"], False
-    last = last_inbound_at(db, phone)
-    if last is not None and now - last < WINDOW:
-        return words["inside"].format(until=format_start(last + WINDOW)), True
-    template = KINDS["admin_reply"].template
-    if not template_sid(db, current_app.extensions["settings"].templates, template):
+    """How an answer would go now (the same decision as BALAS), and whether it can go."""
+    words, template = page("thread"), KIND.template
+    way = way_to(acting(db), phone)
+    if way.route == Route.TEXT:
+        return words["inside"].format(until=format_start(way.last_written + WINDOW)), True
+    if way.route == Route.TEMPLATE:
+        body = bodies()[template].replace("{{1}}", "…")
+        return words["outside"].format(template=template, body=body,
+                                       longest=VARIABLE_LENGTH), True  # fmt: skip
+    if way.route == Route.NO_TEMPLATE:
         return words["outside_no_template"].format(template=template), False
-    body = bodies()[template].replace("{{1}}", "…")
-    return words["outside"].format(template=template, body=body, longest=VARIABLE_LENGTH), True
+    return words["stopped"], False  # an unknown number has no thread to show
 
 
 @bp.get("/thread")
 @login_required(Role.ADMIN)
 def thread_page():
     phone = _phone()
-    with _db() as db:
+    with in_transaction() as db:
         inbound, outbound = thread(db, phone)
         if not inbound and not outbound:
             abort(404)
@@ -128,7 +116,7 @@ def thread_page():
         standing = standing_of(db, phone)
         taker = person_name(db, standing.taken_by) if standing and standing.taken_by else None
         note, can_answer = _window_note(db, phone)
-    waited = (format_waited(_now() - standing.waiting_since)
+    waited = (format_waited(now() - standing.waiting_since)
               if standing and standing.waiting_since else None)  # fmt: skip
     return render_template("console/thread.html", phone=phone, entries=entries,
                            bookings=bookings, cooperatives=cooperatives, cases=cases,
@@ -137,11 +125,8 @@ def thread_page():
 
 
 def _run(command: Command) -> list[str]:
-    settings = current_app.extensions["settings"]
-    with _db() as db:
-        act = Acting(db, Actor.ADMINISTRATOR, g.user.email, _now(), settings,
-                     Prepared(settings.meetings))  # fmt: skip
-        return admin.run(act, command)
+    with in_transaction() as db:
+        return admin.run(acting(db), command)
 
 
 @bp.post("/thread/answer")

@@ -10,9 +10,9 @@ from flows.announcements import ANNOUNCEMENT_LENGTH, Group
 from flows.catalogue import names
 from flows.kinds import KINDS
 from flows.templates import VARIABLE_LENGTH, one_line
-from storage.announcements import group_numbers, last_written
+from storage.announcements import group_numbers
 from storage.contents import template_sid
-from storage.conversations import WINDOW, language_of
+from storage.conversations import inside_window, language_of, last_written
 from storage.models import Announcement
 from storage.outbox import enqueue
 
@@ -47,7 +47,7 @@ def plan(act: Acting, group: Group, text: str) -> Plan:
     words, text = names("page.announcements", "staff"), text.strip()
     reachable, stopped = group_numbers(act.session, group)
     written = last_written(act.session, reachable)
-    inside = [n for n in reachable if n in written and act.now - written[n] < WINDOW]
+    inside = [n for n in reachable if inside_window(written.get(n), act.now)]
     outside = [n for n in reachable if n not in inside]
     ready = bool(template_sid(act.session, act.settings.templates, KIND.template))
     shortest, longest = ANNOUNCEMENT_LENGTH

@@ -8,22 +8,61 @@ the approved template, and the administrator is told which. An administrator tak
 caller's transaction.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
 from bot.lifecycle import Acting
 from flows.catalogue import name, staff
 from flows.kinds import KINDS
 from flows.templates import VARIABLE_LENGTH, bodies, fill, one_line, render
 from storage.bookings import latest_booking
 from storage.contents import template_sid
-from storage.conversations import is_opted_out, language_of, within_window
+from storage.conversations import inside_window, is_opted_out, language_of, last_inbound_at
 from storage.directory import person_name
-from storage.models import Conversation
+from storage.models import Booking, Conversation
 from storage.outbox import enqueue, enqueue_for_admins
 from storage.threads import mark_answered, mark_waiting, take
 
 
-def who_is(act: Acting, phone: str) -> str:
+class Route(StrEnum):
+    """How an administrator's answer to a number can go now."""
+
+    UNKNOWN = "unknown"  # the number never wrote nor booked
+    STOPPED = "stopped"  # it said STOP
+    TEXT = "text"  # it wrote within WhatsApp's 24 hours
+    TEMPLATE = "template"  # outside them, as the approved ADMIN_REPLY template
+    NO_TEMPLATE = "no_template"  # outside them, and the template is not approved
+
+
+@dataclass(frozen=True)
+class Way:
+    route: Route
+    last_written: datetime | None
+    booking: Booking | None  # the number's latest booking
+
+
+KIND = KINDS["admin_reply"]
+
+
+def way_to(act: Acting, phone: str) -> Way:
+    """How an answer to `phone` would go now (BALAS, and the console's note beside its form)."""
+    booking, last = latest_booking(act.session, phone), last_inbound_at(act.session, phone)
+    if booking is None and act.session.get(Conversation, phone) is None:
+        route = Route.UNKNOWN
+    elif is_opted_out(act.session, phone):
+        route = Route.STOPPED
+    elif inside_window(last, act.now):
+        route = Route.TEXT
+    elif template_sid(act.session, act.settings.templates, KIND.template):
+        route = Route.TEMPLATE
+    else:
+        route = Route.NO_TEMPLATE
+    return Way(route, last, booking)
+
+
+def who_is(booking: Booking | None) -> str:
     """The cooperative of the number's latest booking, with its code and status."""
-    booking = latest_booking(act.session, phone)
     if booking is None:
         return staff("thread_new_number")
     return staff("thread_who", coop=booking.cooperative.name, code=booking.code,
@@ -33,37 +72,33 @@ def who_is(act: Acting, phone: str) -> str:
 def forward(act: Acting, text: str) -> None:
     """The cooperative's message to every administrator; its thread now waits."""
     mark_waiting(act.session, act.who, act.now)
-    facts = {"phone": act.who, "who": who_is(act, act.who), "text": text}
+    who = who_is(latest_booking(act.session, act.who))
+    facts = {"phone": act.who, "who": who, "text": text}
     enqueue_for_admins(act.session, act.settings.admin_numbers, KINDS["admin_message"], act.now,
                        facts, about=act.who)  # fmt: skip
 
 
-def _unreachable(act: Acting, phone: str) -> str | None:
-    if act.session.get(Conversation, phone) is None and latest_booking(act.session, phone) is None:
-        return staff("admin_reply_unknown", phone=phone)
-    if is_opted_out(act.session, phone):
-        return staff("admin_reply_stopped", phone=phone)
-    return None
+# What the administrator is told when an answer cannot go at all, by route.
+REFUSED = {Route.UNKNOWN: "admin_reply_unknown", Route.STOPPED: "admin_reply_stopped"}
 
 
 def answer(act: Acting, phone: str, text: str) -> str:
     """An administrator's answer to the number; what the administrator is told."""
-    if why := _unreachable(act, phone):
-        return why
-    kind, who = KINDS["admin_reply"], who_is(act, phone)
-    inside = within_window(act.session, phone, act.now)
-    template = kind.template
-    if not inside and not template_sid(act.session, act.settings.templates, template):
+    way = way_to(act, phone)
+    if way.route in REFUSED:
+        return staff(REFUSED[way.route], phone=phone)
+    who, template = who_is(way.booking), KIND.template
+    if way.route == Route.NO_TEMPLATE:
         return staff("admin_reply_held", who=who, phone=phone, template=template)
-    if not inside and len(one_line(text)) > VARIABLE_LENGTH:  # a template carries no more
+    if way.route == Route.TEMPLATE and len(one_line(text)) > VARIABLE_LENGTH:  # no more fits
         return staff("admin_reply_too_long", who=who, phone=phone, longest=VARIABLE_LENGTH,
                      length=len(one_line(text)))  # fmt: skip
-    rows = enqueue(act.session, kind, phone, act.now, {"text": text},
+    rows = enqueue(act.session, KIND, phone, act.now, {"text": text},
                    lang=language_of(act.session, phone))  # fmt: skip
     for row in rows:
         row.author = act.who
     mark_answered(act.session, phone, act.who, act.now)
-    if inside:
+    if way.route == Route.TEXT:
         return staff("admin_reply_sent", who=who, phone=phone)
     body = bodies()[template]
     shown = render(body, fill(body, rows[0].variables or {}))
@@ -72,10 +107,11 @@ def answer(act: Acting, phone: str, text: str) -> str:
 
 def take_over(act: Acting, phone: str) -> str:
     """`act.who` handles the number's thread from now on."""
-    if why := _unreachable(act, phone):
-        return why
+    way = way_to(act, phone)
+    if way.route in REFUSED:
+        return staff(REFUSED[way.route], phone=phone)
     before = take(act.session, phone, act.who, act.now)
-    told = staff("admin_took", who=who_is(act, phone), phone=phone)
+    told = staff("admin_took", who=who_is(way.booking), phone=phone)
     if before:
         told += " " + staff("admin_took_from", before=person_name(act.session, before))
     return told
