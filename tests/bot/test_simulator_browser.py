@@ -69,6 +69,13 @@ def engine(sqlite_url):
     engine.dispose()
 
 
+def open_number(page, typed: str, shown: str) -> None:
+    """Chat as a number typed as people type it, once the simulator shows it (E.164)."""
+    page.fill("#phone", typed)
+    page.click("#pick button")
+    page.wait_for_selector(f"#who:text('{shown}')")
+
+
 def say(page, text: str) -> None:
     count = page.locator(".msg.out").count()
     page.fill("#text", text)
@@ -82,9 +89,7 @@ def test_book_in_the_simulator_and_see_the_admins_notice(live_server, browser) -
     page = browser.new_page()
     page.goto(live_server + "/")
     assert page.title().startswith("Simulator WhatsApp")
-    page.fill("#phone", "0812 3456 7890")
-    page.click("#pick button")
-    page.wait_for_selector("#who:text('+6281234567890')")
+    open_number(page, "0812 3456 7890", "+6281234567890")
     for text in ["halo", "1", "Koperasi Maju Bersama", "belum ada", "1", "Cikupa",
                  "Siti, bendahara", "3", "3", "Banyak anggota menunggak pinjaman.",
                  "senin jam 10"]:  # fmt: skip
@@ -110,9 +115,7 @@ def test_book_in_the_simulator_and_see_the_admins_notice(live_server, browser) -
 def test_a_photo_from_the_simulator_gets_a_friendly_answer(live_server, browser) -> None:
     page = browser.new_page()
     page.goto(live_server + "/simulator/")
-    page.fill("#phone", "081299998888")
-    page.click("#pick button")
-    page.wait_for_selector("#who:text('+6281299998888')")
+    open_number(page, "081299998888", "+6281299998888")
     say(page, "halo")
     count = page.locator(".msg.out").count()
     page.click("#attach")
@@ -140,9 +143,7 @@ def tap(page, option_id: str) -> None:
 def test_a_whole_booking_by_taps_on_a_phone_screen(live_server, browser) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(live_server + "/simulator/")
-    page.fill("#phone", "0812 7777 1234")
-    page.click("#pick button")
-    page.wait_for_selector("#who:text('+6281277771234')")
+    open_number(page, "0812 7777 1234", "+6281277771234")
     say(page, "halo")
     assert page.locator(".msg.out .list-open").count() == 1  # the menu as a list
     tap(page, "menu:1")
@@ -248,9 +249,7 @@ def test_an_administrator_answers_by_replying_to_the_notice_in_the_simulator(
 ) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(live_server + "/simulator/")
-    page.fill("#phone", "0812 3456 7890")
-    page.click("#pick button")
-    page.wait_for_selector("#who:text('+6281234567890')")
+    open_number(page, "0812 3456 7890", "+6281234567890")
     say(page, "hubungi admin")
     say(page, "Kapan pelatihan RAT berikutnya?")
     page.click(f"#phones li:has-text('{ADMIN}')")
@@ -275,9 +274,7 @@ def test_the_console_thread_answers_a_cooperative(live_server, browser, console_
                                                  width) -> None:  # fmt: skip
     page = browser.new_page(viewport={"width": width, "height": 844})
     page.goto(live_server + "/simulator/")
-    page.fill("#phone", "0812 3456 7890")
-    page.click("#pick button")
-    page.wait_for_selector("#who:text('+6281234567890')")
+    open_number(page, "0812 3456 7890", "+6281234567890")
     say(page, "hubungi admin")
     say(page, "Apakah berkas RAT perlu dibawa saat konsultasi?")
     log_in(page, live_server + "/admin/login", console_login)
@@ -296,8 +293,7 @@ def test_the_console_thread_answers_a_cooperative(live_server, browser, console_
     _no_sideways_scroll(page, width)
     _screenshot(page, f"console-thread-answered-{width}.png")
     page.goto(live_server + "/simulator/")
-    page.fill("#phone", "0812 3456 7890")
-    page.click("#pick button")
+    open_number(page, "0812 3456 7890", "+6281234567890")
     page.locator(".msg.out", has_text="cukup dikirim lewat WhatsApp ini").wait_for(timeout=10_000)
     page.close()
 
