@@ -6,6 +6,7 @@ import sys
 import uuid
 from datetime import UTC, date, datetime
 from functools import partial
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -16,22 +17,32 @@ from bot.config import UnsafeSettings
 from bot.console.auth import hash_password, password_problem
 from bot.inbound.receive import receive
 from bot.inbound.spool import replay_spool
+from bot.lifecycle import Acting
+from bot.lifecycle.sessions import Refused
+from bot.lifecycle.visits import import_past, register
+from bot.meetings import Prepared
 from bot.outbound.scheduler import run as run_scheduler
 from bot.outbound.scheduler import tick
+from bot.records import BadFile, read_records
 from bot.retention import Retention
 from flows.calendar import format_day
+from flows.catalogue import staff
 from flows.dates import WIB
+from flows.lifecycle import Actor
 from flows.links import is_meeting_link
 from flows.phone import normalize_phone
+from flows.services import Unreadable, read_service, row_fields
 from storage.db import transaction
 from storage.directory import add_admin, add_expert, ensure_topics, expert_by_phone
 from storage.migrate import upgrade
 from storage.models import Expert
 from storage.privacy import erase, export
 from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
+from storage.services import set_target
 from storage.threads import last_outbound_id, outbound_after
 from storage.users import ROLES, EmailTaken, Role, deactivate, save_user, user_by_email
 
+CLI_ACTOR = "cli"  # who the history names for what the command line did
 cli = FlaskGroup(create_app=create_app, help="E-Klinik Koperasi: the WhatsApp booking bot.")
 
 
@@ -284,8 +295,10 @@ def scheduler_run(interval: float) -> None:
 def _chores() -> list:
     """What every scheduler pass does before sending: replay the webhook's spool."""
     extensions = current_app.extensions
-    return [partial(replay_spool, extensions["spool"], _engine(), extensions["settings"]),
-            Retention(_engine(), int(current_app.config["RETENTION_DAYS"]))]
+    return [
+        partial(replay_spool, extensions["spool"], _engine(), extensions["settings"]),
+        Retention(_engine(), int(current_app.config["RETENTION_DAYS"])),
+    ]
 
 
 @scheduler.command("tick")
@@ -365,6 +378,82 @@ def privacy_erase(phone: str, yes: bool) -> None:
     with transaction(_engine()) as session:
         counts = erase(session, number)
     click.echo("erased: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
+
+
+def _acting(session) -> Acting:
+    settings = current_app.extensions["settings"]
+    now = current_app.extensions["clock"]()
+    return Acting(
+        session, Actor.ADMINISTRATOR, CLI_ACTOR, now, settings, Prepared(settings.meetings)
+    )
+
+
+@cli.group()
+def visit() -> None:
+    """Face-to-face services: walk-ins, and past years from the paper records."""
+
+
+@visit.command("add")
+@click.option("--cooperative", required=True, help="the cooperative's name")
+@click.option("--kecamatan", required=True)
+@click.option("--topic", required=True, help="kelembagaan, pendampingan, keuangan or usaha")
+@click.option("--problem", required=True, help="the problem, as told")
+@click.option("--expert-phone", required=True, help="the expert who receives the cooperative")
+@click.option("--phone", default="", help="the cooperative's WhatsApp number, if given")
+@click.option("--nik", default="", help="Nomor Induk Koperasi (16 digits)")
+@click.option("--type", "kind", default="", help="ksp, konsumen, produsen, … (jenis koperasi)")
+@click.option("--area", default="", help="problem area: keanggotaan, manajemen, keuangan, …")
+@click.option("--contact", default="", help="the contact person's name")
+@click.option("--role", default="", help="their role: ketua, bendahara, …")
+@click.option("--at", "at", default="", help="ISO-8601 (default: now)")
+def visit_add(**options: str) -> None:
+    """Register a walk-in; prints its code."""
+    fields = {**options, "expert_phone": options.pop("expert_phone")}
+    with transaction(_engine()) as session:
+        act = _acting(session)
+        try:
+            booking = register(act, read_service(fields, act.now))
+        except Unreadable as error:
+            raise click.UsageError(" ".join(error.problems)) from error
+        except Refused as error:
+            raise click.UsageError(str(error)) from error
+        code = booking.code
+    click.echo(code)
+
+
+@visit.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def visit_import(file: Path) -> None:
+    """Load past services from a CSV or Excel file (docs/import-layanan.csv): all or nothing."""
+    try:
+        rows = read_records(file)
+    except BadFile as error:
+        raise click.UsageError(str(error)) from error
+    if not rows:
+        raise click.UsageError(staff("import.nothing"))
+    with transaction(_engine()) as session:
+        done = import_past(_acting(session), ((line, row_fields(row)) for line, row in rows))
+    for line, problems in done.bad:
+        click.echo(staff("import.bad_row", line=line, problems=" ".join(problems)), err=True)
+    if done.bad:
+        raise click.ClickException(staff("import.refused", count=len(done.bad)))
+    click.echo(staff("import.done", count=len(done.codes), first=done.codes[0],
+                     last=done.codes[-1]))  # fmt: skip
+
+
+@cli.group()
+def target() -> None:
+    """The department's yearly target."""
+
+
+@target.command("set")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100))
+@click.option("--services", required=True, type=click.IntRange(1, 1_000_000))
+def target_set(year: int, services: int) -> None:
+    """Services to deliver in the year (sessions held and visits, both channels)."""
+    with transaction(_engine()) as session:
+        set_target(session, year, services, CLI_ACTOR, current_app.extensions["clock"]())
+    click.echo(f"target {year}: {services} services")
 
 
 def main() -> None:

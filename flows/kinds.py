@@ -193,6 +193,9 @@ KINDS_IN_ORDER = (
          on={"confirm": E, "accept": E, "update": E, "move": To.NEW_EXPERT,
              "accept_move": To.NEW_EXPERT},
          while_status=CONFIRMED, with_session=True),
+    Kind("expert_visit", "expert_visit", "EXPERT_VISIT", ("code", "coop", "topic"),
+         "a walk-in sent to an expert at the office", audience=E, on=_on(E, "visit"),
+         while_status=CONFIRMED),
     Kind("expert_moved", "expert_moved", "EXPERT_MOVED", ONE_LINE,
          "an expert's session moved", audience=E,
          on=_on(To.SAME_EXPERT, "move", "accept_move"), while_status=CONFIRMED,
@@ -263,7 +266,7 @@ def sent_on(step: str) -> list[tuple[Kind, To]]:
 VARIABLE_NAMES = {"code": "code", "start": "date and time", "old": "the old date and time",
                   "expert": "expert", "link": "link", "clock": "time (HH.MM)", "day": "day",
                   "count": "number of sessions", "sessions": "the sessions in one line",
-                  "coop": "cooperative", "waiting": "waiting",
+                  "coop": "cooperative", "topic": "topic", "waiting": "waiting",
                   "today": "sessions today", "failed": "failed",
                   "text": "the administrator's text"}  # fmt: skip
 
@@ -275,7 +278,8 @@ SAMPLES = {"code": "EK-0042", "start": "Senin, 30 November 2026 pukul 10.00 WIB"
            "day": "Senin, 30 November 2026", "count": "2",
            "sessions": "10.00 WIB Koperasi Maju Bersama (Manajemen dan Keuangan) EK-0042 "
                        "https://zoom.us/j/1234567890",
-           "coop": "Koperasi Maju Bersama", "waiting": "3", "today": "2",
+           "coop": "Koperasi Maju Bersama", "topic": "Manajemen dan Keuangan", "waiting": "3",
+           "today": "2",
            "failed": "0",
            "text": "Pelatihan RAT untuk pengurus koperasi pada Kamis, 10 Desember 2026 pukul "
                    "09.00 WIB di aula Dinas."}  # fmt: skip

@@ -46,6 +46,7 @@ class Event(StrEnum):
     HOLD = "held"
     NO_SHOW = "no-show"
     PRESCRIBE = "prescription"
+    VISIT = "walk-in"  # a cooperative received at the office, registered by the receptionist
 
 
 class Note(StrEnum):
@@ -55,11 +56,27 @@ class Note(StrEnum):
     SOLVED = "solved"
     NOT_SOLVED = "not solved"
     CASE_CLOSED = "case closed"
+    IMPORTED = "imported"  # a past service recorded on paper, loaded afterwards
 
 
 class CaseStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+
+
+class Channel(StrEnum):
+    """How a service is given: the clinic's two channels."""
+
+    ONLINE = "online"  # E-Klinik, over Zoom
+    OFFICE = "office"  # face to face at the office
+
+
+class Origin(StrEnum):
+    """Where a booking came from."""
+
+    CHAT = "chat"  # booked by WhatsApp
+    WALK_IN = "walk_in"  # received at the office and registered by the receptionist
+    IMPORT = "import"  # a past service recorded on paper (`eklinik visit import`)
 
 
 class Outcome(StrEnum):
@@ -125,6 +142,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _row("no_show", {S.CONFIRMED, S.DONE}, Event.NO_SHOW, S.NO_SHOW, {A.EXPERT}, started),
     _row("prescribe", {S.CONFIRMED, S.DONE}, Event.PRESCRIBE, S.DONE,
          {A.EXPERT, A.ADMINISTRATOR}, started),
+    # a walk-in is a session from the moment it is registered; the expert records the rest
+    _row("visit", set(), Event.VISIT, S.CONFIRMED, {A.ADMINISTRATOR}),
 )  # fmt: skip
 
 

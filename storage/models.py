@@ -8,7 +8,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
 from flows.kinds import MessageStatus
-from flows.lifecycle import ON_THE_CALENDAR, CaseStatus, Status
+from flows.lifecycle import ON_THE_CALENDAR, CaseStatus, Channel, Origin, Status
 from flows.model import NAME_LENGTH, PROBLEM_LENGTH, Home
 
 # Named constraints, so migrations can alter them on every backend (SQLite included).
@@ -203,12 +203,43 @@ class Booking(SQLModel, table=True):
     # Answers to booking questions that have no column of their own (storage.bookings.COLUMNS).
     details: dict | None = Field(default=None, sa_column=Column(JSON))
     status: str = Field(default=Status.WAITING, max_length=20, index=True)
+    channel: str = Field(default=Channel.ONLINE, max_length=10,
+                         sa_column_kwargs={"server_default": Channel.ONLINE.value})
+    origin: str = Field(default=Origin.CHAT, max_length=10,
+                        sa_column_kwargs={"server_default": Origin.CHAT.value})
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
 
     cooperative: Cooperative = Relationship()
     expert: Expert | None = Relationship()
     case: Case | None = Relationship()
+
+
+class SkmAnswer(SQLModel, table=True):
+    """One questionnaire of the public satisfaction survey (flows/skm.py) about one service:
+    each of the nine elements 1–4, or None when skipped, and a free comment."""
+
+    booking_id: int = Field(foreign_key="booking.id", primary_key=True)
+    persyaratan: int | None = None
+    prosedur: int | None = None
+    waktu: int | None = None
+    biaya: int | None = None
+    produk: int | None = None
+    kompetensi: int | None = None
+    perilaku: int | None = None
+    pengaduan: int | None = None
+    sarana: int | None = None
+    comment: str | None = Field(default=None, max_length=1000)
+    answered_at: datetime = Field(sa_column=_ts(nullable=False, index=True))
+
+
+class ServiceTarget(SQLModel, table=True):
+    """The department's target for a year: services to deliver (sessions held and visits)."""
+
+    year: int = Field(primary_key=True)
+    services: int
+    set_by: str = Field(default="", max_length=254)
+    set_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
 
 
 class BookingEvent(SQLModel, table=True):

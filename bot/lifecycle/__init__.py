@@ -101,6 +101,12 @@ def _prescribe(act: Acting, booking: Booking, change: Change) -> None:
     booking.prescription_pending = not within_window(act.session, booking.phone, act.now)
 
 
+def _visit(act: Acting, booking: Booking, change: Change) -> None:
+    """A walk-in: stored with its code, a session with its expert from its own time."""
+    save_new(act.session, booking)
+    _session(act, booking, change)
+
+
 def _request(act: Acting, booking: Booking, change: Change) -> None:
     """A new request, made from the conversation's answers: stored, with its EK- code."""
     save_new(act.session, booking)
@@ -112,7 +118,7 @@ CHANGES = {
     "accept_move": _session, "update": _update, "propose": _propose, "propose_move": _propose,
     "lapse": _lapse, "counter": _back_to_request, "reschedule": _back_to_request,
     "cancel": _back_to_request, "decline": _decline, "hold": _held, "no_show": _no_show,
-    "prescribe": _prescribe,
+    "prescribe": _prescribe, "visit": _visit,
 }  # fmt: skip
 
 
@@ -171,7 +177,7 @@ def _recipients(act: Acting, booking: Booking, before: Before, to: To) -> list[s
     now_with, had = booking.expert, before.expert
     same = now_with is not None and had is not None and now_with.id == had.id
     if to == To.COOPERATIVE:
-        return [booking.phone]
+        return [booking.phone] if booking.phone else []  # a walk-in may leave no number
     if to == To.ADMINISTRATORS:
         return admin_phones(act.session, act.settings.admin_numbers)
     expert = {

@@ -1,10 +1,13 @@
 """The `eklinik` command as an administrator runs it: a real process on a real database."""
 
+from datetime import datetime
+
 import pytest
 from sqlmodel import select
 
 from storage.db import make_engine, transaction
-from storage.models import Administrator, Expert, OutboundMessage
+from storage.models import Administrator, Booking, Expert, OutboundMessage
+from storage.services import target_of
 from tests.helpers import eklinik
 
 
@@ -105,3 +108,75 @@ def test_expert_day_off_and_back(url) -> None:
     assert on.returncode == 0 and "available on 2026-12-01" in on.stdout
     unknown = eklinik(url, "expert", "off", "--phone", "081299990000", "--date", "2026-12-01")
     assert unknown.returncode == 2 and "no expert with phone" in unknown.stderr
+
+
+def test_visit_add_prints_the_code_and_explains_bad_input(url) -> None:
+    eklinik(url, "expert", "add", "--name", "Ir. Sri", "--phone", "081100000003",
+            "--topics", "keuangan,usaha")  # fmt: skip
+    added = eklinik(url, "visit", "add", "--cooperative", "Koperasi Maju", "--kecamatan",
+                    "pasar kemis", "--topic", "keuangan", "--problem", "Kas selalu selisih tiap "
+                    "bulan.", "--expert-phone", "0811 0000 0003", "--phone", "081234567890",
+                    "--nik", "3603999988887777", "--type", "ksp",
+                    "--at", "2026-01-05T10:00:00+07:00")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    code = added.stdout.strip()
+    engine = make_engine(url)
+    with transaction(engine) as session:
+        booking = session.exec(select(Booking).where(Booking.code == code)).one()
+        assert (booking.channel, booking.origin, booking.cooperative.nik) == (
+            "office", "walk_in", "3603999988887777")
+    engine.dispose()
+    bad = eklinik(url, "visit", "add", "--cooperative", "X", "--kecamatan", "Bandung",
+                  "--topic", "3", "--problem", "rugi", "--expert-phone", "0811")  # fmt: skip
+    assert bad.returncode == 2 and 'Kecamatan "Bandung" tidak dikenal' in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_visit_import_reads_the_template_and_refuses_bad_rows(url, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    from tests.helpers import ROOT
+
+    done = eklinik(url, "visit", "import", str(ROOT / "docs" / "import-layanan.csv"))
+    assert done.returncode == 0, done.stderr
+    assert "2 layanan diimpor" in done.stdout
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Tanggal", "Saluran", "Koperasi", "Kecamatan", "Topik", "Masalah", "Kepuasan"])
+    sheet.append([datetime(2023, 2, 1), "zoom", "KSP Harapan", "Legok", "usaha",
+                  "Produk sulit dipasarkan ke luar desa.", 3])  # fmt: skip
+    sheet.append([datetime(2023, 2, 2), "kantor", "", "Legok", "usaha", "Pendek", 7])
+    sheet.append([None] * 7)
+    sheet.append([datetime(2023, 2, 3), "faks", "KSP Lain", "Legok", "topik?", "Sudah cukup "
+                  "panjang uraiannya.", None])  # fmt: skip
+    path = tmp_path / "lama.xlsx"
+    book.save(path)
+    refused = eklinik(url, "visit", "import", str(path))
+    assert refused.returncode == 1 and "Tidak ada yang diimpor: 2 baris" in refused.stderr
+    assert "Baris 3: Nama koperasi wajib diisi." in refused.stderr
+    assert "Kepuasan \"7\" harus angka 1–5" in refused.stderr
+    assert "Baris 5: " in refused.stderr and "Saluran \"faks\" tidak dikenal" in refused.stderr
+    book = Workbook()
+    book.active.append(["tanggal", "saluran", "koperasi", "kecamatan", "topik", "warna"])
+    book.save(tmp_path / "salah.xlsx")
+    wrong = eklinik(url, "visit", "import", str(tmp_path / "salah.xlsx"))
+    assert wrong.returncode == 2 and "Kolom tidak dikenal: warna" in wrong.stderr
+    (tmp_path / "bukan.xlsx").write_text("bukan excel")
+    broken = eklinik(url, "visit", "import", str(tmp_path / "bukan.xlsx"))
+    assert broken.returncode == 2 and "tidak dapat dibaca" in broken.stderr
+    engine = make_engine(url)
+    with transaction(engine) as session:
+        imported = session.exec(select(Booking).where(Booking.origin == "import")).all()
+        assert sorted(b.cooperative.name for b in imported) == ["KUD Mekar Sari",
+                                                                "Koperasi Karyawan Sentosa"]
+    engine.dispose()
+
+
+def test_target_set(url) -> None:
+    assert eklinik(url, "target", "set", "--year", "2026", "--services", "120").returncode == 0
+    assert eklinik(url, "target", "set", "--year", "2026", "--services", "150").returncode == 0
+    assert eklinik(url, "target", "set", "--year", "2026", "--services", "0").returncode == 2
+    engine = make_engine(url)
+    with transaction(engine) as session:
+        assert target_of(session, 2026) == 150
+    engine.dispose()

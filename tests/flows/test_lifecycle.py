@@ -44,6 +44,7 @@ EXPECTED = {
     Event.HOLD: {C: (D, {E}), D: (D, {E})},
     Event.NO_SHOW: {C: (NS, {E}), D: (NS, {E})},
     Event.PRESCRIBE: {C: (D, {E, A}), D: (D, {E, A})},
+    Event.VISIT: {None: (C, {A})},
 }
 # Events that wait for the session to begin, and those that must come before it.
 ONLY_ONCE_STARTED = {Event.HOLD, Event.NO_SHOW, Event.PRESCRIBE}
