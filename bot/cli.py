@@ -24,6 +24,7 @@ from bot.meetings import Prepared
 from bot.outbound.scheduler import run as run_scheduler
 from bot.outbound.scheduler import tick
 from bot.records import BadFile, read_records
+from bot.reports import FORMATS, export_report
 from bot.retention import Retention
 from flows.calendar import format_day
 from flows.catalogue import staff
@@ -454,6 +455,24 @@ def target_set(year: int, services: int) -> None:
     with transaction(_engine()) as session:
         set_target(session, year, services, CLI_ACTOR, current_app.extensions["clock"]())
     click.echo(f"target {year}: {services} services")
+
+
+@cli.command("report")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100))
+@click.option("--format", "kind", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="write to this file (default: standard output; xlsx and pdf need --out)")
+def report(year: int, kind: str, out: Path | None) -> None:
+    """The year's services against its target, in JSON, CSV, Excel or PDF."""
+    if out is None and kind in ("xlsx", "pdf"):
+        raise click.UsageError(f"--format {kind} writes a binary file: give --out FILE")
+    with transaction(_engine()) as session:
+        data = export_report(session, year, kind, current_app.extensions["clock"]())
+    if out is None:
+        click.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        out.write_bytes(data)
+        click.echo(f"{out} ({len(data):,} bytes)", err=True)
 
 
 def main() -> None:

@@ -70,7 +70,15 @@ def index(answers: Iterable[Mapping[str, int | None]]) -> Index:
         for key, value in given.items():
             sums[key] += value
             counts[key] += 1
-    nrr = {key: Fraction(sums[key], counts[key]) for key in ELEMENTS if counts[key]}
+    return index_of_totals(respondents, sums, counts)
+
+
+def index_of_totals(respondents: int, sums: Mapping[str, int], counts: Mapping[str, int]) -> Index:
+    """The index from each element's sum and number of answers (as a database adds them up)."""
+    if unknown := (set(sums) | set(counts)) - set(ELEMENTS):
+        raise ValueError(f"not an element of the survey: {sorted(unknown)}")
+    nrr = {key: Fraction(int(sums[key]), int(counts[key])) for key in ELEMENTS
+           if counts.get(key)}  # fmt: skip
     if len(nrr) < len(ELEMENTS):
         return Index(respondents, nrr, None, None)
     ikm = ikm_of(nrr)

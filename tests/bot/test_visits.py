@@ -53,7 +53,8 @@ def test_a_walk_in_is_a_session_and_its_prescription_reaches_the_cooperative(app
         linked = session.get(CooperativeNumber, (booking.cooperative_id, COOP_PHONE))
         assert linked is not None and linked.status == "linked"
     [notice] = messages_to(engine, SRI, "expert_visit")
-    assert "Tamu tatap muka *EK-0001*" in notice.body and "Koperasi Sejahtera Bersama" in notice.body
+    assert "Tamu tatap muka *EK-0001*" in notice.body
+    assert "Koperasi Sejahtera Bersama" in notice.body
     assert "RESEP EK-0001" in notice.body
     assert messages_to(engine, COOP_PHONE) == []  # the cooperative is at the office
 
@@ -96,7 +97,8 @@ def test_an_expert_in_another_session_is_refused_and_nothing_is_stored(app, engi
     with transaction(engine) as session:
         assert len(session.exec(select(Booking)).all()) == 1
         names = session.exec(select(Cooperative.name)).all()
-        assert names == ["Koperasi Sejahtera Bersama"] and len(session.exec(select(Case)).all()) == 1
+        assert names == ["Koperasi Sejahtera Bersama"]
+        assert len(session.exec(select(Case)).all()) == 1
     with pytest.raises(Refused, match="Tidak ada tenaga ahli aktif"):
         walk_in(app, engine, expert_phone="081299998888")
 
