@@ -244,7 +244,7 @@ def as_pdf(report: dict[str, Any], made: datetime) -> bytes:
     story += [chart, Spacer(1, 0.3 * cm)]
     for section in sections(report):
         rows = [list(section.header)] if any(section.header) else []
-        rows += [[_pdf_cell(cell) for cell in row] for row in section.rows]
+        rows += [[shown_cell(cell) for cell in row] for row in section.rows]
         table = Table(rows, hAlign="LEFT", colWidths=[9 * cm] + [2.6 * cm] * (len(rows[0]) - 1))
         table.setStyle([("FONTSIZE", (0, 0), (-1, -1), 8),
                         ("GRID", (0, 0), (-1, -1), 0.25, colors.lightgrey),
@@ -257,9 +257,10 @@ def as_pdf(report: dict[str, Any], made: datetime) -> bytes:
     return out.getvalue()
 
 
-def _pdf_cell(cell: Cell) -> str:
+def shown_cell(cell: Cell) -> str:
+    """A figure as Indonesian writes it (3,5, never 3.5); none as a dash: the page and the PDF."""
     if cell is None:
-        return ""
+        return word("dash")
     if isinstance(cell, float):
         return f"{cell:g}".replace(".", ",")
     return str(cell)

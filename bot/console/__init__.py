@@ -10,6 +10,8 @@ from bot.console import (  # noqa: E402,F401
     directory,
     filters,
     privacy,
+    reports,
     threads,
+    visits,
     whatsapp,
 )

@@ -43,6 +43,9 @@ ACTIONS = {
     "console.privacy_erase": "privacy_erase",
     "console.whatsapp_refresh": "whatsapp_refresh",
     "console.announcements_page": "announce",
+    "console.visit_new": "visit",
+    "console.skm_form": "skm",
+    "console.report_target": "target",
     "console.login": "login",
     "console.logout": "logout",
 }

@@ -13,6 +13,7 @@ from flows.catalogue import staff
 from storage.db import transaction
 from storage.models import User
 from storage.users import (
+    Role,
     end_sessions,
     login_blocked,
     login_failed,
@@ -61,6 +62,11 @@ def load_user() -> None:
         session.clear()  # revoked (log-out elsewhere, a new password, deactivated)
 
 
+def home_of(role: str) -> str:
+    """Where an account lands after logging in: the report for leaders, else the inbox."""
+    return "console.report" if role == Role.LEADERSHIP else "console.inbox"
+
+
 def login_required(*roles: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -104,7 +110,7 @@ def login():
             session["user_id"], session["epoch"] = user.id, user.session_epoch
             target = request.args.get("next", "")
             safe = target.startswith("/admin") and not target.startswith("/admin//")
-            return redirect(target if safe else url_for("console.inbox"))
+            return redirect(target if safe else url_for(home_of(user.role)))
         with transaction(engine) as db:
             login_failed(db, keys, now)
         flash(staff("console.wrong_login"))

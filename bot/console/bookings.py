@@ -35,7 +35,7 @@ from storage.console import Filters, booking_file, read_inbox
 from storage.directory import active_experts
 from storage.models import Booking
 from storage.schedule import lock_schedule, working_calendar
-from storage.users import Role
+from storage.users import CLINIC_ROLES, Role
 
 
 def _own(expert_id: int | None = None) -> int | None:
@@ -44,7 +44,7 @@ def _own(expert_id: int | None = None) -> int | None:
 
 
 @bp.get("/")
-@login_required()
+@login_required(*CLINIC_ROLES)
 def inbox():
     chosen = {key: request.args.get(key, "") for key in ("status", "topic", "kecamatan", "date")}
     between = None
@@ -74,7 +74,7 @@ def _booking_or_404(db: Session, code: str):
 
 
 @bp.get("/booking/<code>")
-@login_required()
+@login_required(*CLINIC_ROLES)
 def booking_page(code: str):
     with in_transaction() as db:
         booking = _booking_or_404(db, code)
@@ -222,7 +222,7 @@ class CalendarDay:
 
 
 @bp.get("/calendar")
-@login_required()
+@login_required(*CLINIC_ROLES)
 def calendar():
     today = now().astimezone(WIB).date()
     chosen = iso_day(request.args.get("week", ""))

@@ -7,6 +7,7 @@ from functools import partial
 from markupsafe import Markup, escape
 
 from bot.console import bp
+from bot.reports import shown_cell
 from flows.calendar import format_day, format_start
 from flows.catalogue import STAFF, name, names
 from flows.choices import TOPICS
@@ -50,6 +51,9 @@ def _status(value: str) -> str:
 _FORMATTED = re.compile(r"\*([^*\n]+)\*|_([^_\n]+)_")
 
 
+bp.add_app_template_filter(shown_cell, "report_cell")
+
+
 @bp.app_template_filter("whatsapp")
 def _whatsapp(text: str | None) -> Markup:
     """A message as WhatsApp shows it: *bold* and _italic_, never the asterisks; everything
@@ -66,7 +70,8 @@ def _whatsapp(text: str | None) -> Markup:
 
 # Codes shown by name, each a filter of the same name over its staff.toml table: a console
 # role, a history action, an audit action, a message kind, a message status.
-STAFF_NAMES = ("console_role", "action", "audit_action", "message_kind", "message_status")
+STAFF_NAMES = ("console_role", "action", "audit_action", "message_kind", "message_status",
+               "channel")
 for _table in STAFF_NAMES:
     bp.add_app_template_filter(partial(name, _table, lang=STAFF), _table)
 
