@@ -38,6 +38,7 @@ class BookingView:
     prescription: str | None = None
     survey_at: datetime | None = None  # when the satisfaction question went out
     solved: bool | None = None
+    satisfaction: int | None = None  # the 1–5 it was given, once rated
     case_id: int | None = None
     case_open: bool = True
     problem_area: str = ""
@@ -98,6 +99,7 @@ class Scratch:
     prompt: str | None = None  # the last question that could be tapped: its prompt's name
     rating_for: str | None = None  # a session answered SUDAH / BELUM whose 1–5 is still asked
     meant: dict[str, str] | None = None  # an administrator's near miss offered for YA
+    survey: dict[str, Any] | None = None  # the SKM under way: code, question, levels so far
 
     def to_json(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value not in (None, [])}
@@ -185,6 +187,15 @@ class CaseAnswer:
     solved: bool
 
 
+@dataclass(frozen=True)
+class SaveSurvey:
+    """The public satisfaction survey's answers about one session (None: skipped)."""
+
+    code: str
+    levels: dict[str, int | None]
+    comment: str = ""
+
+
 Effect = (
     SubmitBooking
     | ForwardToAdmins
@@ -194,6 +205,7 @@ Effect = (
     | RejectProposal
     | RateSession
     | CaseAnswer
+    | SaveSurvey
 )
 
 

@@ -27,6 +27,7 @@ def context(session: Session, phone: str, now: datetime, settings: Settings) -> 
             prescription=b.prescription,
             survey_at=asked.get(b.id),
             solved=b.solved,
+            satisfaction=b.satisfaction,
             case_id=b.case_id,
             case_open=b.case_id in open_cases,
             problem_area=b.problem_area,

@@ -5,6 +5,7 @@ message to someone else is an outbox row written with the change.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 
 from bot.lifecycle import Acting, Change, apply, cases, refusal, threads
@@ -22,12 +23,14 @@ from flows.model import (
     RateSession,
     RejectProposal,
     RescheduleBooking,
+    SaveSurvey,
     SubmitBooking,
 )
 from storage.bookings import booking_by_code, link_of, new_booking, own_booking
 from storage.models import Booking, Link
 from storage.outbox import enqueue_for_admins
 from storage.schedule import lock_schedule
+from storage.skm import AlreadyAnswered, save_answers
 
 
 def _submit(act: Acting, effect: SubmitBooking, lang: str) -> list[str]:
@@ -56,6 +59,15 @@ def _rate(act: Acting, effect: RateSession, lang: str) -> list[str]:
 def _case_answer(act: Acting, effect: CaseAnswer, lang: str) -> list[str]:
     if booking := booking_by_code(act.session, effect.code):
         cases.answer(act, booking, effect.solved)
+    return []
+
+
+def _survey(act: Acting, effect: SaveSurvey, lang: str) -> list[str]:
+    """The cooperative's own session only; a second questionnaire about it is not kept."""
+    booking = booking_by_code(act.session, effect.code)
+    if booking is not None and booking.phone == act.who:
+        with suppress(AlreadyAnswered):
+            save_answers(act.session, booking.id, effect.levels, effect.comment, act.now)
     return []
 
 
@@ -108,6 +120,7 @@ def _on_own(run: Callable[[Acting, Booking, Effect, str], list[str]], takes_slot
 
 EFFECTS: dict[type, Callable[[Acting, Effect, str], list[str]]] = {
     SubmitBooking: _submit,
+    SaveSurvey: _survey,
     ForwardToAdmins: _forward,
     RateSession: _rate,
     CaseAnswer: _case_answer,

@@ -15,7 +15,7 @@ from enum import StrEnum
 from flows.catalogue import names
 from flows.chat import plain, yes_no
 from flows.choices import MAIN_MENU
-from flows.conversation import aftercare, booking, manage, menu
+from flows.conversation import aftercare, booking, manage, menu, survey
 from flows.conversation.anytime import BACK, CANCEL, HELP, MENU, START, STOP, detect_lang
 from flows.conversation.talk import State, Talk
 from flows.model import MESSAGE_LENGTH, Chat, Context, Home, Incoming, Reply
@@ -28,7 +28,7 @@ STALE_AFTER = timedelta(hours=24)
 
 def states() -> dict[str, State]:
     """Every state of every part, read from the parts' tables."""
-    return {**menu.STATES, **booking.states(), **manage.STATES}
+    return {**menu.STATES, **booking.states(), **manage.STATES, **survey.STATES}
 
 
 S = StrEnum("S", {state.upper(): state for state in states()})  # every state, by name

@@ -4,6 +4,7 @@ still open and the new time."""
 
 from flows.chat import number_in, plain
 from flows.choices import MAIN_MENU
+from flows.conversation import survey
 from flows.conversation.booking import KNOWN_FIELDS, B
 from flows.conversation.talk import Talk
 from flows.model import BookingView, CaseAnswer, Home, RateSession, Scratch
@@ -72,8 +73,8 @@ def late_score(talk: Talk, text: str) -> bool:
         return False  # a longer reply is an answer to the question at hand, not a score
     talk.effects.append(RateSession(code, score))
     talk.say("survey_thanks_only", score=score)
-    if talk.state == Home.MENU:
-        talk.menu()
+    if talk.state == Home.MENU:  # rated after SUDAH: the public survey next
+        survey.invite(talk, code)
     else:
         talk.ask()  # a follow-up booking's question, asked again after the thanks
     return True
@@ -104,12 +105,13 @@ def survey_answer(talk: Talk, text: str) -> bool:
             talk.offer(from_words("solved", talk.texts[-1], talk.lang))
     if solved is True:
         talk.effects.append(CaseAnswer(booking.code, solved=True))
-        if score is None:  # "sudah": the score is still to come
+        if score is None and booking.satisfaction is None:  # "sudah": the score is to come
             talk.scratch.rating_for = booking.code
             talk.say("case_solved_ask_score", code=booking.code)
             talk.offer(rating(talk.texts[-1], talk.lang))
-        else:
+        else:  # rated in this reply, or in the one before ("5", then "sudah")
             talk.say("case_solved", code=booking.code)
+            survey.invite(talk, booking.code)
     elif solved is False:
         talk.effects.append(CaseAnswer(booking.code, solved=False))
         known = talk.ctx.known or {}
@@ -119,9 +121,10 @@ def survey_answer(talk: Talk, text: str) -> bool:
             "problem_area": booking.problem_area,
             "case_id": booking.case_id,
         }
-        talk.scratch = Scratch(rating_for=booking.code if score is None else None)
+        unrated = score is None and booking.satisfaction is None
+        talk.scratch = Scratch(rating_for=booking.code if unrated else None)
         talk.say("follow_up_intro")
-        if score is None:
+        if unrated:
             talk.say("ask_score_too")
         talk.go(B.FOLLOW_UP)
     return True

@@ -14,7 +14,14 @@ from bot.meetings import Prepared
 from flows.lifecycle import Actor
 from flows.services import Unreadable, read_service, row_fields
 from storage.db import transaction
-from storage.models import Booking, BookingEvent, Case, Cooperative, CooperativeNumber
+from storage.models import (
+    Booking,
+    BookingEvent,
+    Case,
+    Cooperative,
+    CooperativeNumber,
+    SkmAnswer,
+)
 from storage.services import find_cooperatives
 from tests.helpers import COOP_PHONE, NOW, SRI, WhatsApp, at, messages_to, run_at
 
@@ -75,9 +82,19 @@ def test_a_walk_in_is_a_session_and_its_prescription_reaches_the_cooperative(app
     assert survey.status == "delivered" and "EK-0001" in survey.body
     clock["now"] = at("2026-11-30 10:05")
     assert "5/5" in whatsapp.send(COOP_PHONE, "5")[0]
+    assert "Survei Kepuasan Masyarakat" in "\n".join(whatsapp.send(COOP_PHONE, "sudah"))
+    assert "*Survei 1/9.*" in whatsapp.send(COOP_PHONE, "ya")[0]
+    for answer in ["4", "3", "sangat cepat", "gratis", "4", "lewati", "4", "3"]:
+        whatsapp.send(COOP_PHONE, answer)
+    assert "saran atau masukan" in whatsapp.send(COOP_PHONE, "sangat baik")[0]
+    whatsapp.send(COOP_PHONE, "Parkir kantor penuh")
     with transaction(engine) as session:
         booking = session.exec(select(Booking)).one()
-        assert booking.status == "done" and booking.satisfaction == 5
+        assert booking.status == "done" and booking.satisfaction == 5 and booking.solved
+        answer = session.get(SkmAnswer, booking.id)
+        assert (answer.persyaratan, answer.waktu, answer.kompetensi, answer.sarana) == (4, 4,
+                                                                                       None, 4)
+        assert answer.comment == "Parkir kantor penuh"
 
 
 def test_a_walk_in_without_a_number_sends_the_cooperative_nothing(app, engine) -> None:

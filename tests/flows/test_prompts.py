@@ -121,8 +121,8 @@ def test_a_bare_sudah_closes_the_case_and_asks_the_score_once() -> None:
     assert "kami tutup" in reply and "seberapa puas" in reply
     assert user.last.prompt.name == "rating"
     reply = user.says("4")
-    assert _scores(user) == [4] and "4/5" in reply and "Silakan pilih" in reply
-    user.says("5")  # asked once: the next number is the menu's again
+    assert _scores(user) == [4] and "4/5" in reply and "Survei Kepuasan Masyarakat" in reply
+    user.says("5")  # asked once: the next number is the menu's again (the survey set aside)
     assert _scores(user) == [4]
 
 
