@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from sqlmodel import Session
 
@@ -140,21 +141,20 @@ CSV_HEADER = ("kode", "tanggal", "saluran", "asal", "status", "koperasi", "nomor
               "teratasi", *(f"skm_{element}" for element in ELEMENTS), "skm_komentar")  # fmt: skip
 
 
-def _service_line(booking, cooperative, expert, skm) -> list[Cell]:
-    local = booking.requested_start.astimezone(WIB)
-    solved = {True: "ya", False: "tidak"}.get(booking.solved, "")
-    expert_name = expert.name if expert else (booking.details or {}).get("expert_name", "")
-    return [booking.code, local.strftime("%Y-%m-%d %H:%M"), booking.channel, booking.origin,
-            booking.status, cooperative.name, cooperative.nik or "", cooperative.kind,
-            cooperative.kecamatan, booking.topic_key, booking.problem_area, expert_name,
-            "ya" if booking.prescription else "tidak", booking.satisfaction, solved,
-            *((getattr(skm, element) if skm else None) for element in ELEMENTS),
-            skm.comment if skm and skm.comment else ""]  # fmt: skip
+def _service_line(row) -> list[Cell]:
+    (code, start, channel, origin, status, coop, nik, kind, kecamatan, topic, area, expert,
+     details, prescribed, satisfaction, solved, *skm) = row  # fmt: skip
+    *levels, comment = skm
+    return [code, start.astimezone(WIB).strftime("%Y-%m-%d %H:%M"), channel, origin, status,
+            coop, nik or "", kind, kecamatan, topic, area,
+            expert or (details or {}).get("expert_name", ""), "ya" if prescribed else "tidak",
+            satisfaction, {True: "ya", False: "tidak"}.get(solved, ""), *levels,
+            comment or ""]  # fmt: skip
 
 
 def service_lines(session: Session, year: int) -> Iterable[list[Cell]]:
-    for booking, cooperative, expert, skm in service_rows(session, year):
-        yield _service_line(booking, cooperative, expert, skm)
+    for row in service_rows(session, year):
+        yield _service_line(row)
 
 
 def as_csv(session: Session, year: int) -> bytes:
@@ -166,27 +166,29 @@ def as_csv(session: Session, year: int) -> bytes:
 
 
 def as_xlsx(session: Session, report: dict[str, Any], made: datetime) -> bytes:
-    """Several sheets, each under the department's heading; numbers stay numbers."""
-    book = Workbook()
-    book.remove(book.active)
-    bold = Font(bold=True)
+    """Several sheets, each under the department's heading; numbers stay numbers. Written
+    row by row (openpyxl's write-only mode): a year of services never sits in memory."""
+    book = Workbook(write_only=True)
     sheets: dict[str, Any] = {}
+
+    def bold(sheet, value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = Font(bold=True)
+        return cell
 
     def sheet(title: str):
         if title not in sheets:
-            sheets[title] = book.create_sheet(title[:31])
-            sheets[title].append([word("department")])
-            sheets[title].append([word("title", year=report["year"])])
-            sheets[title].append([word("made", day=format_day(made.astimezone(WIB).date()))])
-            for row in (1, 2):
-                sheets[title].cell(row=row, column=1).font = bold
+            new = sheets[title] = book.create_sheet(title[:31])
+            new.column_dimensions["A"].width = 48
+            new.append([bold(new, word("department"))])
+            new.append([bold(new, word("title", year=report["year"]))])
+            new.append([word("made", day=format_day(made.astimezone(WIB).date()))])
         return sheets[title]
 
     for section in sections(report):
         target = sheet(section.sheet or word("breakdown_sheet"))
         target.append([])
-        target.append([section.title])
-        target.cell(row=target.max_row, column=1).font = bold
+        target.append([bold(target, section.title)])
         if any(section.header):
             target.append(list(section.header))
         for row in section.rows:
@@ -196,8 +198,6 @@ def as_xlsx(session: Session, report: dict[str, Any], made: datetime) -> bytes:
     services.append(list(CSV_HEADER))
     for line in service_lines(session, report["year"]):
         services.append(line)
-    for each in book.worksheets:
-        each.column_dimensions["A"].width = 48
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
