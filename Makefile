@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.fuzzy
 	$(BIN)/python -m bench.webhook
 	$(BIN)/python -m bench.dispatch
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis

@@ -284,10 +284,12 @@ def export_report(session: Session, year: int, kind: str, made: datetime) -> byt
 def cumulative_chart(report: dict[str, Any]) -> Markup:
     """The services, cumulative by month, against the straight target line: an SVG made of
     numbers the server computed (nothing of the user's in it but escaped words)."""
-    width, height, left, bottom, top = 640, 260, 44, 30, 14
+    width, height, left, bottom, top = 480, 240, 40, 30, 14
     plot_w, plot_h = width - left - 12, height - bottom - top
     monthly = report["monthly"]
-    highest = max([report["target"] or 0, *(row["cumulative"] for row in monthly), 1])
+    largest = max([report["target"] or 0, *(row["cumulative"] for row in monthly), 1])
+    step = -(-largest // 4)  # whole numbers on the axis: 4 steps up to the largest figure
+    highest = step * 4
 
     def x(month: float) -> float:
         return round(left + plot_w * month / 12, 1)
@@ -297,14 +299,14 @@ def cumulative_chart(report: dict[str, Any]) -> Markup:
 
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(word("monthly"))}" xmlns="http://www.w3.org/2000/svg">']
-    for step in range(5):
-        value = highest * step / 4
+    for tick in range(5):
+        value = step * tick
         parts.append(f'<line class="grid" x1="{left}" x2="{width - 12}" y1="{y(value)}" '
                      f'y2="{y(value)}"/><text class="axis" x="{left - 6}" y="{y(value) + 4}" '
-                     f'text-anchor="end">{round(value)}</text>')  # fmt: skip
+                     f'text-anchor="end">{value}</text>')  # fmt: skip
     short = names("calendar")["months_short"]
     for month in range(1, 13):
-        parts.append(f'<text class="axis" x="{x(month - 0.5)}" y="{height - 10}" '
+        parts.append(f'<text class="axis" x="{x(month)}" y="{height - 10}" '
                      f'text-anchor="middle">{escape(short[month - 1])}</text>')  # fmt: skip
     if report["target"]:
         parts.append(f'<line class="target" x1="{x(0)}" y1="{y(0)}" x2="{x(12)}" '

@@ -303,7 +303,7 @@ CONSOLE_PAGES = [
     "/admin/calendar?week=2026-11-30", "/admin/calendar?week=2026-11-30&day=2026-12-01",
     "/admin/threads", "/admin/thread?phone=%2B6281200000001", "/admin/announcements",
     "/admin/audit", "/admin/experts", "/admin/closed", "/admin/admins", "/admin/numbers",
-    "/admin/privacy", "/admin/whatsapp",
+    "/admin/privacy", "/admin/whatsapp", "/admin/visits/new", "/admin/report?year=2026",
 ]  # fmt: skip
 
 
@@ -341,4 +341,84 @@ def test_every_console_page_fits_the_screen(live_server, browser, engine, consol
         assert "Selasa, 1 Desember 2026" in page.locator(".day:visible h2").inner_text()
         assert page.locator(".day:visible .item.session").count() == 1
         assert page.locator(".day:visible .item.request").count() == 1
+    page.close()
+
+
+def _past_services(sqlite_url: str) -> None:
+    """Four services of 2026 and one no-show, as the paper records would bring them."""
+    from bot.lifecycle import Acting
+    from bot.lifecycle.visits import import_past
+    from bot.meetings import Prepared
+    from flows.lifecycle import Actor
+    from flows.services import row_fields
+    from storage.db import make_engine, transaction
+    from storage.services import set_target
+
+    settings = create_app({"DATABASE_URL": sqlite_url, "DEMO": True}).extensions["settings"]
+    rows = [
+        ("2026-02-10", "e-klinik", "KSP Sejahtera Bersama", "Cikupa", "keuangan", "hadir", "4"),
+        ("2026-03-03", "tatap muka", "KUD Mekar Sari", "Cisoka", "kelembagaan", "hadir", "5"),
+        ("2026-06-15", "e-klinik", "Kopkar Sentosa", "Legok", "usaha", "tidak hadir", ""),
+        ("2026-09-07", "tatap muka", "KSP Sejahtera Bersama", "Cikupa", "usaha", "hadir", "3"),
+        ("2026-10-05", "tatap muka", "Koperasi Tani Makmur", "Balaraja", "usaha", "hadir", ""),
+    ]
+    engine = make_engine(sqlite_url)
+    with transaction(engine) as session:
+        act = Acting(session, Actor.ADMINISTRATOR, "test", NOW, settings,
+                     Prepared(settings.meetings))  # fmt: skip
+        fields = [(n, row_fields({"tanggal": day, "saluran": channel, "koperasi": coop,
+                                  "kecamatan": kecamatan, "topik": topic, "hasil": outcome,
+                                  "kepuasan": score, "masalah": "Masalah yang dibahas."}))
+                  for n, (day, channel, coop, kecamatan, topic, outcome, score)
+                  in enumerate(rows, 2)]  # fmt: skip
+        assert import_past(act, fields).codes
+        set_target(session, 2026, 10, "test", NOW)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_the_report_page_at_desktop_and_phone_width(live_server, browser, sqlite_url,
+                                                    console_login, width) -> None:  # fmt: skip
+    _past_services(sqlite_url)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    log_in(page, live_server + "/admin/login", console_login)
+    page.goto(live_server + "/admin/report?year=2026")
+    assert page.locator("[data-figure=services]").inner_text() == "4"
+    assert page.locator("[data-figure=target]").inner_text() == "10"
+    assert page.locator("[data-figure=realisation]").inner_text() == "40,0%"
+    chart = page.locator("svg.chart")
+    assert chart.is_visible() and chart.locator("circle.done").count() == 12
+    assert chart.bounding_box()["width"] <= width
+    channel = page.locator("section:has(h2:text('Per saluran'))").inner_text()
+    assert "E-Klinik (Zoom)\t1" in channel and "Tatap muka\t3" in channel
+    _no_sideways_scroll(page, width)
+    _screenshot(page, f"console-report-chart-{width}.png")
+    with page.expect_download() as download:
+        page.click("a:text('Excel')")
+    assert download.value.suggested_filename == "laporan-klinik-koperasi-2026.xlsx"
+    page.close()
+
+
+def test_the_receptionist_registers_a_walk_in_on_a_phone(live_server, browser, engine) -> None:
+    from bot.console.auth import hash_password
+    from storage.db import transaction
+    from storage.users import save_user
+
+    with transaction(engine) as session:
+        save_user(session, "dewi@dinas.go.id", hash_password("rahasia-sekali"), "receptionist",
+                  "Dewi")  # fmt: skip
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    log_in(page, live_server + "/admin/login", ("dewi@dinas.go.id", "rahasia-sekali"))
+    page.click("header a:text('Kunjungan')")
+    page.fill("input[name=cooperative]", "Koperasi Tani Makmur")
+    page.select_option("select[name=kecamatan]", "Balaraja")
+    page.select_option("select[name=topic]", label="Pengembangan Usaha")
+    page.fill("textarea[name=problem]", "Harga gabah jatuh, anggota menjual ke tengkulak.")
+    page.select_option("select[name=expert_phone]", label="Ir. Sri")
+    page.fill("input[name=phone]", "0813 7777 8888")
+    _no_sideways_scroll(page, 390)
+    page.click("button:text('Catat kunjungan')")
+    page.wait_for_selector(".flash:has-text('Kunjungan EK-0001 dicatat')")
+    assert "Tatap muka" in page.locator("dl").inner_text()
+    _screenshot(page, "console-walk-in-390.png")
     page.close()
