@@ -59,3 +59,11 @@ def test_skipped_answers_count_for_nothing_and_an_unanswered_element_leaves_no_i
 def test_an_answer_outside_the_survey_is_refused(bad) -> None:
     with pytest.raises(ValueError):
         index([bad])
+
+
+def test_a_published_report_disdukcapil_tulang_bawang_barat_2023_semester_1() -> None:
+    """e-smile.tubaba.go.id/main/skm/laporan/online: one respondent answered 4 to all nine
+    elements; NRR 4 each, IKM 100, "A (Sangat Baik)"."""
+    found = index([dict.fromkeys(ELEMENTS, 4)])
+    assert (found.respondents, found.ikm, found.grade) == (1, Decimal("100.00"), "A")
+    assert set(found.nrr.values()) == {4}
