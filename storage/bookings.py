@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from flows.kinds import KINDS
-from flows.lifecycle import CaseStatus, Status
+from flows.lifecycle import CaseStatus, Channel, Status
 from storage.models import (
     Booking,
     BookingEvent,
@@ -23,7 +23,7 @@ from storage.models import (
 # The answers that have a column of their own; any others are kept in booking.details.
 COLUMNS = frozenset({"coop_name", "nik", "coop_kind", "kecamatan", "in_regency", "contact_name",
                      "contact_role", "topic", "problem_area", "problem_text", "start",
-                     "case_id"})  # fmt: skip
+                     "case_id", "channel"})  # fmt: skip
 
 
 # What a number not linked to the cooperative said about it, kept on its booking instead.
@@ -99,6 +99,7 @@ def new_booking(session: Session, phone: str, answers: dict[str, Any]) -> Bookin
         problem_area=answers["problem_area"],
         problem_text=answers["problem_text"],
         requested_start=datetime.fromisoformat(answers["start"]),
+        channel=answers.get("channel", Channel.ONLINE),
         details={**{key: answers[key] for key in answers if key not in COLUMNS}, **given}
         or None,
     )

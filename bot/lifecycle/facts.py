@@ -10,7 +10,7 @@ from flows.calendar import ClinicHours, day_seen_from, format_clock, format_star
 from flows.catalogue import STAFF, name, names, say, staff
 from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS
 from flows.dates import WIB
-from flows.lifecycle import held_at
+from flows.lifecycle import Channel, held_at
 from flows.words import shorten
 from storage.agenda import earlier_sessions
 from storage.models import Booking, Expert
@@ -76,6 +76,8 @@ def facts(
     start = held_at(booking.status, booking.requested_start, booking.proposed_start)
     kecamatan = coop.kecamatan if coop.in_regency else staff("outside", kecamatan=coop.kecamatan)
     problem = booking.problem_text
+    link = booking.meeting_link or (expert.meeting_link if expert else None) or "-"
+    place = address or say("clinic_address", words)
     return {
         "code": booking.code or "",
         "start": format_start(start, words),
@@ -84,7 +86,9 @@ def facts(
         "session_day": day_seen_from(start.astimezone(WIB).date(),
                                      (due or start).astimezone(WIB).date(), words),
         "expert": expert.name if expert else "-",
-        "link": booking.meeting_link or (expert.meeting_link if expert else None) or "-",
+        "link": link,
+        "place": say("place_office", words, address=place) if booking.channel == Channel.OFFICE
+        else say("place_online", words, link=link),
         "prepare": names("prepare", words).get(booking.topic_key, ""),
         "coop": coop.name,
         "coop_nik": staff("coop_with_nik", name=coop.name, nik=coop.nik) if coop.nik else coop.name,
@@ -101,6 +105,6 @@ def facts(
         "text": booking.prescription or "",
         "text_short": shorten(booking.prescription or "", 200),
         "why": name("why", step, STAFF) if step else "",
-        "address": address or say("clinic_address", words),
+        "address": place,
         **{key: str(value) for key, value in hours_params(hours).items()},
     }

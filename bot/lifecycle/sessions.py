@@ -19,7 +19,7 @@ from flows.catalogue import say, staff
 from flows.choices import TOPICS
 from flows.conversation.when import refusal_line
 from flows.dates import WIB
-from flows.lifecycle import HOLDS_A_TIME, Event, Transition, check, held_at
+from flows.lifecycle import HOLDS_A_TIME, Channel, Event, Transition, check, held_at
 from flows.links import is_meeting_link
 from flows.words import fold
 from storage.bookings import sessions_in_week
@@ -125,12 +125,14 @@ def take(act: Acting, booking: Booking, event: Event, start: datetime,
     expert = choose_expert(act, booking, start, expert_name, expert_id)
     same = booking.expert is not None and booking.expert.id == expert.id
     standing = booking.meeting_link if same and booking.meeting_link else expert.meeting_link
-    minutes = act.settings.hours.session_minutes
-    request = MeetingRequest(f"E-Klinik {booking.code}: {TOPICS.label(booking.topic_key)}",
-                             start, minutes)  # fmt: skip
-    link = act.meetings.link_for(url, request, standing)
-    if not link:
-        raise Refused(staff("admin_no_link", expert=expert.name, code=booking.code))
+    link = None  # face to face at the office: the address, never a meeting
+    if booking.channel != Channel.OFFICE:
+        minutes = act.settings.hours.session_minutes
+        request = MeetingRequest(f"E-Klinik {booking.code}: {TOPICS.label(booking.topic_key)}",
+                                 start, minutes)  # fmt: skip
+        link = act.meetings.link_for(url, request, standing)
+        if not link:
+            raise Refused(staff("admin_no_link", expert=expert.name, code=booking.code))
     return _held_by(act, booking, event, Change(start=start, expert=expert, link=link))
 
 

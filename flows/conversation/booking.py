@@ -25,7 +25,13 @@ from flows.conversation.parsers import (
 )
 from flows.conversation.steps import Accept, Confirm, Outcome, Reject, Step, choice
 from flows.conversation.talk import State, Talk
-from flows.conversation.when import offer_nearest, parse_start, refusal_line, slot_topic
+from flows.conversation.when import (
+    channel_in,
+    offer_nearest,
+    parse_start,
+    refusal_line,
+    slot_topic,
+)
 from flows.dates import WIB
 from flows.model import Draft, Home, Pending, Scratch, SubmitBooking
 from flows.words import fold, longest_within, shorten
@@ -122,6 +128,8 @@ SUMMARY = (
     Line("problem", _problem),
     Line("start", _answered("start", lambda value, lang: format_start(
         datetime.fromisoformat(value), lang))),
+    Line("channel", lambda answers, lang: name("channel", answers.get("channel", "online"),
+                                               lang) if "start" in answers else None),
 )  # fmt: skip
 
 
@@ -177,6 +185,20 @@ def store(talk: Talk, state: str, outcome: Accept) -> None:
 
 def _read_step(state: str) -> Callable[[Talk, str], None]:
     return lambda talk, text: answer(talk, state, STEPS[state].parse(talk.turn(text)))
+
+
+def _read_when(talk: Talk, text: str) -> None:
+    """The time, and where to meet when the answer says so ("senin jam 10 tatap muka"): that
+    stays with the booking until said otherwise ("zoom aja")."""
+    channel, rest = channel_in(text)
+    if channel is not None:
+        talk.answers["channel"] = channel
+        if not rest:
+            talk.say(f"channel_noted.{channel}")
+            talk.ask()
+            return
+        text = rest
+    answer(talk, B.WHEN, STEPS[B.WHEN].parse(talk.turn(text)))
 
 
 def _ask_step(step: Step) -> Callable[[Talk], None]:
@@ -327,14 +349,15 @@ def _help_kecamatan(talk: Talk) -> None:
 
 
 HELP: dict[str, Callable[[Talk], None]] = {B.KECAMATAN: _help_kecamatan}
+READERS: dict[str, Callable[[Talk, str], None]] = {B.WHEN: _read_when}
 
 
 def states() -> dict[str, State]:
     """The booking's states: one per question of STEPS, then the rest (read from the tables
     each time, so a new row of STEPS is a new question)."""
     questions = {
-        state: State(_ask_step(step), _read_step(state), HELP.get(state, step.help),
-                     booking=True, resumable=True)
+        state: State(_ask_step(step), READERS.get(state, _read_step(state)),
+                     HELP.get(state, step.help), booking=True, resumable=True)
         for state, step in STEPS.items()
     }  # fmt: skip
     return {**questions, **OTHER_STATES}

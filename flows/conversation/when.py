@@ -18,8 +18,40 @@ from flows.catalogue import say
 from flows.conversation.steps import Accept, Outcome, Reject
 from flows.conversation.talk import Turn
 from flows.dates import WIB, When, parse_clock, parse_when, weekday_mismatch
+from flows.lifecycle import Channel
 from flows.model import Offer
 from flows.words import fold
+
+# How people say where they want to meet, within their answer about the time.
+CHANNEL_WORDS = {
+    Channel.OFFICE: ("tatap muka", "tatapmuka", "tatap muka di kantor", "di kantor", "ke kantor",
+                     "di kantor dinas", "ke kantor dinas", "datang langsung", "datang ke kantor",
+                     "langsung ke kantor", "ketemu langsung", "bertemu langsung", "offline",
+                     "luring", "face to face", "in person", "at the office"),
+    Channel.ONLINE: ("zoom", "lewat zoom", "via zoom", "pakai zoom", "online", "daring",
+                     "e klinik", "eklinik"),
+}  # fmt: skip
+_CHANNEL_FILLER = frozenset({"aja", "saja", "ya", "yah", "mau", "ingin", "dong", "pak", "bu",
+                             "secara", "konsultasi", "konsul", "lewat", "via", "di", "ke",
+                             "kantor", "dinas", "yang", "please", "by", "in", "kak", "deh"})
+
+
+def channel_in(text: str) -> tuple[str | None, str]:
+    """Where the cooperative wants to meet, said with the time ("senin jam 10 tatap muka",
+    "rabu jam 9 di kantor aja", "zoom aja"), and the rest of the answer; (None, text) when
+    the answer says nothing of it. Nothing left but filler: the rest is empty."""
+    said = f" {fold(text)} "
+    found = None
+    for channel, phrases in CHANNEL_WORDS.items():
+        for phrase in sorted(phrases, key=len, reverse=True):
+            if f" {phrase} " in said:
+                found = found or channel
+                said = said.replace(f" {phrase} ", " ")
+    if found is None:
+        return None, text
+    rest = [word for word in said.split()]
+    return found, "" if all(word in _CHANNEL_FILLER for word in rest) else " ".join(rest)
+
 
 MORE = {"lain", "lainnya", "yang lain", "more", "other", "others", "next"}
 PART_HOURS = {"pagi": (0, 11), "siang": (11, 14), "sore": (14, 24), "malam": (17, 24)}
