@@ -14,6 +14,7 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
 from flows.kinds import MessageStatus
+from flows.skm import ELEMENTS
 from storage.models import (
     AdminThread,
     AuditEntry,
@@ -25,6 +26,7 @@ from storage.models import (
     CooperativeNumber,
     InboundMessage,
     OutboundMessage,
+    SkmAnswer,
 )
 
 ERASED = "erased"  # what an erased number reads as, everywhere it was
@@ -75,6 +77,7 @@ def export(session: Session, phone: str) -> dict[str, Any]:
                 "expert": b.expert.name if b.expert else None, "meeting_link": b.meeting_link,
                 "prescription": b.prescription, "satisfaction": b.satisfaction,
                 "solved": b.solved, "details": b.details, "created_at": _when(b.created_at),
+                "channel": b.channel, "survey": _survey(session.get(SkmAnswer, b.id)),
                 "history": [
                     {"at": _when(e.at), "action": e.action, "by": e.actor, "detail": e.detail}
                     for e in session.exec(select(BookingEvent).where(
@@ -93,6 +96,13 @@ def export(session: Session, phone: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _survey(answer: SkmAnswer | None) -> dict | None:
+    if answer is None:
+        return None
+    return {**{element: getattr(answer, element) for element in ELEMENTS},
+            "comment": answer.comment, "answered_at": _when(answer.answered_at)}  # fmt: skip
+
+
 def erase(session: Session, phone: str) -> dict[str, int]:
     """Remove the number's personal data, keep the counts; how many rows were touched."""
     bookings = session.exec(select(Booking).where(Booking.phone == phone)).all()
@@ -100,6 +110,8 @@ def erase(session: Session, phone: str) -> dict[str, int]:
     for booking in bookings:
         booking.phone, booking.contact_name, booking.problem_text = ERASED, "", ""
         booking.details = None
+        if (survey := session.get(SkmAnswer, booking.id)) is not None:
+            survey.comment = None  # the free comment may say who wrote it; the levels stay
     for case_id in case_ids:
         if (case := session.get(Case, case_id)) is not None:
             shared = session.exec(select(Booking.id).where(

@@ -16,14 +16,21 @@ from storage.agenda import earlier_sessions
 from storage.models import Booking, Expert
 
 
+def _where(booking: Booking) -> str:
+    """A session's link in an expert's day, or that it is at the office."""
+    if booking.channel == Channel.OFFICE:
+        return name("channel", Channel.OFFICE, STAFF)
+    return booking.meeting_link or "-"
+
+
 def schedule_line(booking: Booking) -> str:
     """One session in an expert's day (JADWAL, and the schedule at 07:00)."""
     problem = f"{PROBLEM_AREAS.label(booking.problem_area)}: {booking.problem_text}"
     return staff("schedule_line", clock=format_clock(booking.requested_start.astimezone(WIB)),
                  code=booking.code, coop=booking.cooperative.name,
                  kecamatan=booking.cooperative.kecamatan, topic=TOPICS.label(booking.topic_key),
-                 problem=shorten(problem, 160), phone=booking.phone,
-                 link=booking.meeting_link)  # fmt: skip
+                 problem=shorten(problem, 160), phone=booking.phone or "-",
+                 link=_where(booking))  # fmt: skip
 
 
 def case_line(session: Session, booking: Booking, key: str = "schedule_case") -> str:
@@ -41,7 +48,7 @@ def schedule_item(booking: Booking) -> str:
     """One session in the line a template carries: time, cooperative, topic, code, link."""
     return staff("schedule_item", clock=format_clock(booking.requested_start.astimezone(WIB)),
                  code=booking.code, coop=booking.cooperative.name,
-                 topic=TOPICS.label(booking.topic_key), link=booking.meeting_link or "-")
+                 topic=TOPICS.label(booking.topic_key), link=_where(booking))
 
 
 @dataclass(frozen=True)

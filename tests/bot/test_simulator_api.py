@@ -54,7 +54,7 @@ def test_outside_the_window_a_template_is_shown_and_a_message_without_one_is_hel
     extensions["send_policy"].templates.pop("CONFIRMATION")  # as if it were not approved
     with transaction(engine) as session:
         enqueue(session, KINDS["confirmation"], "+6281299990000",
-                NOW, dict.fromkeys(["code", "start", "expert", "link", "prepare"], "x"))
+                NOW, dict.fromkeys(["code", "start", "expert", "place", "prepare"], "x"))
     tick(extensions["engine"], extensions["messenger"], NOW, extensions["settings"],
          extensions["send_policy"])  # fmt: skip
     [held] = _thread(client, "+6281299990000")

@@ -179,3 +179,30 @@ def test_past_services_are_imported_all_or_nothing(app, engine) -> None:
         assert first.solved is True and first.details == {"expert_name": "Pak Darto"}
         assert (second.status, second.channel, second.expert.phone) == ("no_show", "online", SRI)
         assert first.case.status == "closed" and first.cooperative_id == second.cooperative_id
+
+
+def test_the_experts_day_shows_a_walk_in_at_the_office(app, engine) -> None:
+    app.extensions["clock"] = lambda: NOW
+    walk_in(app, engine)
+    reply = WhatsApp(app.test_client()).send(SRI, "JADWAL")[0]
+    assert "EK-0001 Koperasi Sejahtera Bersama" in reply and "Tatap muka" in reply
+    assert "None" not in reply
+
+
+def test_erasing_the_number_keeps_the_survey_levels_and_drops_its_comment(app, engine) -> None:
+    from storage.privacy import erase, export
+    from storage.skm import save_answers
+
+    walk_in(app, engine)
+    with transaction(engine) as session:
+        booking = session.exec(select(Booking)).one()
+        save_answers(session, booking.id, {"waktu": 4, "sarana": 2}, "Saya Rini, bendahara",
+                     NOW)  # fmt: skip
+    with transaction(engine) as session:
+        held = export(session, COOP_PHONE)
+        assert held["bookings"][0]["survey"]["comment"] == "Saya Rini, bendahara"
+        assert held["bookings"][0]["channel"] == "office"
+        erase(session, COOP_PHONE)
+    with transaction(engine) as session:
+        answer = session.exec(select(SkmAnswer)).one()
+        assert (answer.waktu, answer.sarana, answer.comment) == (4, 2, None)
