@@ -4,7 +4,7 @@ public satisfaction survey handed over on a tablet after a face-to-face service.
 
 from contextlib import suppress
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from bot.console import bp
 from bot.console.acting import acting, in_transaction, now
@@ -109,8 +109,7 @@ def skm_form(code: str):
     questions = [(element, words[element]["question"],
                   list(zip(LEVELS, words[element]["levels"], strict=True)))
                  for element in ELEMENTS]  # fmt: skip
-    return render_template("console/skm.html", questions=questions, done=done, shown=shown,
-                           tablet=g.user.role == Role.RECEPTIONIST)  # fmt: skip
+    return render_template("console/skm.html", questions=questions, done=done, shown=shown)
 
 
 def _level(value: str) -> int | None:

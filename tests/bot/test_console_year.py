@@ -85,6 +85,7 @@ def test_the_receptionist_registers_a_walk_in_and_the_prescription_reaches_it(ap
     # the survey on the tablet: nine questions in the regulation's words, one may be skipped
     survey = client.get("/admin/skm/EK-0001").get_data(as_text=True)
     assert survey.count('type="radio"') == 36 and "Sangat sesuai" in survey and "Gratis" in survey
+    assert "Permintaan</a>" not in survey and "Keluar" not in survey  # no menu on the tablet
     answers = {element: "4" for element in ("persyaratan", "prosedur", "waktu", "biaya",
                                             "produk", "kompetensi", "perilaku", "sarana")}
     thanks = post(client, "/admin/skm/EK-0001", "/admin/skm/EK-0001", comment="Membantu sekali",
