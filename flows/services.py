@@ -14,7 +14,7 @@ from datetime import datetime, time
 
 from flows.catalogue import staff
 from flows.choices import COOP_KINDS, PROBLEM_AREAS, ROLES, TOPICS, Choices
-from flows.dates import WIB, read_day
+from flows.dates import WIB, parse_clock, parse_when, read_day
 from flows.kecamatan import match_kecamatan
 from flows.lifecycle import Channel, Outcome
 from flows.model import NAME_LENGTH, PROBLEM_LENGTH
@@ -132,8 +132,15 @@ def _when(text: str, now: datetime, day_only: bool) -> datetime | None:
         found = None
     if found is not None:
         return found if found.tzinfo else found.replace(tzinfo=WIB)
-    if day_only and (day := read_day(text, now, past=True)) is not None:
-        return datetime.combine(day, VISIT_CLOCK, WIB)
+    if day_only:
+        day = read_day(text, now, past=True)
+        return datetime.combine(day, VISIT_CLOCK, WIB) if day else None
+    # the receptionist's words: "09.30", "jam 9.30" (today), "tadi pagi jam 8", "kemarin jam 14"
+    if (clock := parse_clock(text)) is not None:
+        return datetime.combine(now.astimezone(WIB).date(), clock, WIB)
+    when = parse_when(text, now)
+    if when is not None and when.time is not None:  # a later time is refused as not yet past
+        return datetime.combine(when.date, when.time, WIB)
     return None
 
 

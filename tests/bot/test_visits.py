@@ -144,12 +144,23 @@ def test_the_same_cooperative_is_found_by_nik_name_or_number(app, engine) -> Non
     ({"phone": "12"}, 'Nomor telepon "12"'),
     ({"at": "kemarin sore"}, 'Waktu "kemarin sore"'),
     ({"at": "2026-11-28T10:00"}, "belum lewat"),
+    ({"at": "besok jam 10"}, "belum lewat"),
+    ({"at": "jam 11"}, "belum lewat"),
     ({"expert_phone": ""}, "Pilih tenaga ahli"),
 ])  # fmt: skip
 def test_what_staff_write_is_read_or_refused_clearly(changes, says) -> None:
     with pytest.raises(Unreadable) as refused:
         read_service({**WALK_IN, **changes}, NOW)
     assert any(says in problem for problem in refused.value.problems), refused.value.problems
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("09.30", "2026-11-27 09:30"), ("jam 8", "2026-11-27 08:00"),
+    ("kemarin jam 14", "2026-11-26 14:00"), ("2026-11-27T07:15", "2026-11-27 07:15"),
+    ("2026-11-27T00:15:00+00:00", "2026-11-27 07:15"),
+])  # fmt: skip
+def test_the_receptionist_writes_the_time_as_people_say_it(typed, meant) -> None:
+    assert read_service({**WALK_IN, "at": typed}, NOW).at == at(meant)
 
 
 PAST = {"tanggal": "12/03/2024", "saluran": "Tatap muka", "koperasi": "KUD Mekar",
