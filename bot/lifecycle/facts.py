@@ -25,7 +25,8 @@ def _where(booking: Booking) -> str:
 
 def schedule_line(booking: Booking) -> str:
     """One session in an expert's day (JADWAL, and the schedule at 07:00)."""
-    problem = f"{PROBLEM_AREAS.label(booking.problem_area)}: {booking.problem_text}"
+    area = PROBLEM_AREAS.label(booking.problem_area) if booking.problem_area else ""
+    problem = f"{area}: {booking.problem_text}" if area else booking.problem_text
     return staff("schedule_line", clock=format_clock(booking.requested_start.astimezone(WIB)),
                  code=booking.code, coop=booking.cooperative.name,
                  kecamatan=booking.cooperative.kecamatan, topic=TOPICS.label(booking.topic_key),
@@ -102,7 +103,8 @@ def facts(
         "kind": COOP_KINDS.label(coop.kind, words) if coop.kind else "-",
         "kecamatan": kecamatan,
         "topic": TOPICS.label(booking.topic_key, words),
-        "area": PROBLEM_AREAS.label(booking.problem_area, words),
+        "area": PROBLEM_AREAS.label(booking.problem_area, words) if booking.problem_area
+        else staff("report.unrecorded"),
         "problem": problem,
         "problem_short": shorten(problem, 300),
         "contact": booking.contact_name,

@@ -66,6 +66,7 @@ def test_the_receptionist_registers_a_walk_in_and_the_prescription_reaches_it(ap
     page = done.get_data(as_text=True)
     assert "Kunjungan EK-0001 dicatat; Ir. Sri diberi tahu lewat WhatsApp." in page
     assert "Tatap muka" in page and "kunjungan langsung" in page
+    assert "<dd>Ekonomi (eksternal) — Harga gabah jatuh" in page
     [notice] = messages_to(engine, SRI, "expert_visit")
     assert "Koperasi Tani Makmur" in notice.body
 

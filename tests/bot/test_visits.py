@@ -99,7 +99,9 @@ def test_a_walk_in_is_a_session_and_its_prescription_reaches_the_cooperative(app
 
 def test_a_walk_in_without_a_number_sends_the_cooperative_nothing(app, engine) -> None:
     app.extensions["clock"] = lambda: NOW + timedelta(minutes=30)
-    walk_in(app, engine, phone="")
+    walk_in(app, engine, phone="", area="")
+    [notice] = messages_to(engine, SRI, "expert_visit")
+    assert "Masalah: tidak dicatat — Laporan keuangan" in notice.body
     WhatsApp(app.test_client()).send(SRI, "RESEP EK-0001 Bentuk tim penagihan dan catat kas.")
     with transaction(engine) as session:
         booking = session.exec(select(Booking)).one()
