@@ -185,7 +185,7 @@ class Booking(SQLModel, table=True):
     topic_key: str = Field(foreign_key="topic.key")
     problem_area: str = Field(max_length=20)
     problem_text: str = Field(max_length=PROBLEM_LENGTH[1])
-    requested_start: datetime = Field(sa_column=_ts(nullable=False))
+    requested_start: datetime = Field(sa_column=_ts(nullable=False, index=True))
     expert_id: int | None = Field(default=None, foreign_key="expert.id", index=True)
     ends_at: datetime | None = Field(default=None, sa_column=_ts())
     meeting_link: str | None = Field(default=None, max_length=500)
@@ -208,7 +208,7 @@ class Booking(SQLModel, table=True):
     origin: str = Field(default=Origin.CHAT, max_length=10,
                         sa_column_kwargs={"server_default": Origin.CHAT.value})
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False, index=True))
 
     cooperative: Cooperative = Relationship()
     expert: Expert | None = Relationship()
@@ -305,7 +305,7 @@ class OutboundMessage(SQLModel, table=True):
     kind: str = Field(default="reply", max_length=30)
     channel: str = Field(default="rest", max_length=10)
     status: str = Field(default=MessageStatus.PENDING, max_length=20)
-    booking_id: int | None = Field(default=None, foreign_key="booking.id")
+    booking_id: int | None = Field(default=None, foreign_key="booking.id", index=True)
     due_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     claimed_until: datetime | None = Field(default=None, sa_column=_ts())
     claimed_by: str | None = Field(default=None, max_length=80)  # the sending process
