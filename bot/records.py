@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from flows.catalogue import staff
 from flows.services import COLUMNS, column_key
 
@@ -72,6 +70,8 @@ def _csv(data: bytes) -> list[Row]:
 
 
 def _xlsx(data: bytes) -> list[Row]:
+    from openpyxl import load_workbook  # only for an Excel file: ~150 ms at import
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several kinds for a file that is not xlsx
