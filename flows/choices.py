@@ -34,6 +34,10 @@ class Choices:
             return f"{text} ({name(GROUPS, group, lang)})"
         return text
 
+    def labels(self, lang: str = "id") -> dict[str, str]:
+        """Every key with its name, in the list's order (a form's options)."""
+        return {key: self.label(key, lang) for key in self.words}
+
     def numbered(self, lang: str = "id") -> str:
         """ "1. …" per line, under a "_Heading:_" line wherever a new group starts."""
         labels, lines, heading = names(f"choice.{self.table}", lang), [], None

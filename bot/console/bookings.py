@@ -60,7 +60,7 @@ def inbox():
         banner = waiting_banner(db) if g.user.role == Role.ADMIN else None
     return render_template("console/inbox.html", rows=rows, statuses=names("status"),
                            waiting_banner=banner,
-                           topics={key: TOPICS.label(key) for key in TOPICS},
+                           topics=TOPICS.labels(),
                            kecamatans=KECAMATAN, chosen=chosen)  # fmt: skip
 
 

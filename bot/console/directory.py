@@ -38,7 +38,7 @@ def experts():
     with in_transaction() as db:
         page = experts_page(db, now().astimezone(WIB).date())
     return render_template("console/experts.html", experts=page.experts, topics=page.topics,
-                           all_topics={key: TOPICS.label(key) for key in TOPICS},
+                           all_topics=TOPICS.labels(),
                            days_off=page.days_off)  # fmt: skip
 
 

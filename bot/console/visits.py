@@ -32,10 +32,10 @@ DESK = (Role.ADMIN, Role.RECEPTIONIST)
 
 def _choices() -> dict:
     return {
-        "kinds": {key: COOP_KINDS.label(key) for key in COOP_KINDS.words},
-        "roles": {key: ROLES.label(key) for key in ROLES.words},
-        "topics": {key: TOPICS.label(key) for key in TOPICS.words},
-        "areas": {key: PROBLEM_AREAS.label(key) for key in PROBLEM_AREAS.words},
+        "kinds": COOP_KINDS.labels(),
+        "roles": ROLES.labels(),
+        "topics": TOPICS.labels(),
+        "areas": PROBLEM_AREAS.labels(),
         "kecamatans": KECAMATAN,
     }
 
