@@ -57,12 +57,10 @@ def month_name(month: int) -> str:
 def sections(report: dict[str, Any]) -> list[Section]:
     """Every table of the report, in the order the page and the files show them."""
     target = report["target"]
-    percent = report["realisation_percent"]
     summary = Section(word("title", year=report["year"]), ("", ""), [
         (word("target"), target if target is not None else word("no_target")),
         (word("services"), report["services"]),
-        (word("realisation"), f"{percent:.1f}%".replace(".", ",") if percent is not None
-         else word("dash")),
+        (word("realisation"), percent_text(report["realisation_percent"])),
         (word("cooperatives"), report["cooperatives"]),
     ], sheet=word("summary_sheet"))  # fmt: skip
     monthly = Section(word("monthly"), (word("month"), word("count"), word("cumulative"),
@@ -257,6 +255,11 @@ def as_pdf(report: dict[str, Any], made: datetime) -> bytes:
                                    table, Spacer(1, 0.2 * cm)]))  # fmt: skip
     document.build(story)
     return out.getvalue()
+
+
+def percent_text(value: float | None) -> str:
+    """The realisation as Indonesian writes it: 40,0%; none (no target) as a dash."""
+    return f"{value:.1f}%".replace(".", ",") if value is not None else word("dash")
 
 
 def shown_cell(cell: Cell) -> str:

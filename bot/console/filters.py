@@ -7,7 +7,7 @@ from functools import partial
 from markupsafe import Markup, escape
 
 from bot.console import bp
-from bot.reports import shown_cell
+from bot.reports import percent_text, shown_cell
 from flows.calendar import format_day, format_start
 from flows.catalogue import STAFF, name, names
 from flows.choices import TOPICS
@@ -52,6 +52,7 @@ _FORMATTED = re.compile(r"\*([^*\n]+)\*|_([^_\n]+)_")
 
 
 bp.add_app_template_filter(shown_cell, "report_cell")
+bp.add_app_template_filter(percent_text, "percent")
 
 
 @bp.app_template_filter("whatsapp")
