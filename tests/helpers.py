@@ -379,6 +379,22 @@ class User:
         return self.chat.answers
 
 
+def surveyed() -> User:
+    """A number at the menu whose session EK-0001 was done yesterday and whose satisfaction
+    question went out an hour ago, still unanswered."""
+    from datetime import timedelta
+
+    from flows.conversation import S
+    from flows.model import BookingView, Context
+
+    done = BookingView("EK-0001", "done", NOW - timedelta(days=1), "keuangan", "KSP A",
+                       survey_at=NOW - timedelta(hours=1), case_id=1,
+                       prescription="Rapat.")  # fmt: skip
+    user = User(Context(now=NOW, bookings=(done,)))
+    user.chat = type(user.chat)(state=S.MENU)
+    return user
+
+
 def booked_up_to(state: str, user: User | None = None) -> User:
     """A user who answered every question before `state`."""
     from flows.conversation import S

@@ -5,7 +5,7 @@ import pytest
 
 from flows.conversation import S
 from flows.prompts import content_types, every_prompt, problems, tapped
-from tests.helpers import User, booked_up_to
+from tests.helpers import User, booked_up_to, surveyed
 
 
 @pytest.mark.parametrize("prompt", every_prompt(), ids=lambda prompt: prompt.content)
@@ -80,20 +80,6 @@ def test_a_question_without_choices_has_nothing_to_tap() -> None:
     assert user.last.prompt is None and user.chat.scratch.prompt is None
 
 
-def _surveyed() -> User:
-    from datetime import timedelta
-
-    from flows.model import BookingView, Context
-    from tests.helpers import NOW
-
-    done = BookingView("EK-0001", "done", NOW - timedelta(days=1), "keuangan", "KSP A",
-                       survey_at=NOW - timedelta(hours=1), case_id=1,
-                       prescription="Rapat.")  # fmt: skip
-    user = User(Context(now=NOW, bookings=(done,)))
-    user.chat = type(user.chat)(state=S.MENU)
-    return user
-
-
 def _scores(user: User) -> list[int]:
     from flows.model import RateSession
 
@@ -101,7 +87,7 @@ def _scores(user: User) -> list[int]:
 
 
 def test_the_rating_list_of_the_survey_is_tapped_then_solved_with_a_button() -> None:
-    user = _surveyed()
+    user = surveyed()
     reply = user.says("4 ⭐", tap="rating:4")  # the survey went by the scheduler, not a reply
     assert _scores(user) == [4]
     assert "4/5" in reply and user.last.prompt.name == "solved"
@@ -110,13 +96,13 @@ def test_the_rating_list_of_the_survey_is_tapped_then_solved_with_a_button() -> 
 
 
 def test_both_answers_at_once_are_thanked_and_nothing_is_asked_again() -> None:
-    user = _surveyed()
+    user = surveyed()
     reply = user.says("5 pak, sdh jelas 🙏")
     assert _scores(user) == [5] and "teratasi?" not in reply and "kami tutup" in reply
 
 
 def test_a_bare_sudah_closes_the_case_and_asks_the_score_once() -> None:
-    user = _surveyed()
+    user = surveyed()
     reply = user.says("udh")
     assert "kami tutup" in reply and "seberapa puas" in reply
     assert user.last.prompt.name == "rating"
@@ -127,7 +113,7 @@ def test_a_bare_sudah_closes_the_case_and_asks_the_score_once() -> None:
 
 
 def test_a_bare_belum_books_the_follow_up_and_a_long_answer_is_never_taken_for_a_score() -> None:
-    user = _surveyed()
+    user = surveyed()
     reply = user.says("belum")
     assert "1*–*5" in reply and user.state == S.FOLLOW_UP
     user.says("Masih ada 4 anggota yang menunggak pinjaman sejak Januari.")
@@ -135,7 +121,7 @@ def test_a_bare_belum_books_the_follow_up_and_a_long_answer_is_never_taken_for_a
 
 
 def test_a_score_after_belum_is_taken_and_the_follow_up_asked_again() -> None:
-    user = _surveyed()
+    user = surveyed()
     user.says("belum")
     reply = user.says("3")
     assert _scores(user) == [3] and user.state == S.FOLLOW_UP and "3/5" in reply

@@ -1,24 +1,13 @@
 """The public satisfaction survey by WhatsApp (pure): offered after the rating and a solved
 problem, nine questions one at a time in the regulation's words, skippable, a comment."""
 
-from datetime import timedelta
-
 import pytest
 
 from flows.conversation import S
 from flows.conversation.survey import level_in
-from flows.model import BookingView, Context, SaveSurvey
+from flows.model import SaveSurvey
 from flows.skm import ELEMENTS
-from tests.helpers import NOW, User
-
-
-def surveyed() -> User:
-    done = BookingView("EK-0001", "done", NOW - timedelta(days=1), "keuangan", "KSP A",
-                       survey_at=NOW - timedelta(hours=1), case_id=1,
-                       prescription="Rapat.")  # fmt: skip
-    user = User(Context(now=NOW, bookings=(done,)))
-    user.chat = type(user.chat)(state=S.MENU)
-    return user
+from tests.helpers import User, surveyed
 
 
 def saved(user: User) -> list[SaveSurvey]:
