@@ -26,6 +26,7 @@ ELEMENTS = (
     "sarana",  # facilities and infrastructure
 )
 LEVELS = (1, 2, 3, 4)
+COMMENT_LENGTH = 1000  # the questionnaire's free comment, as stored
 CONVERSION = 25
 # (lowest IKM, grade), highest first: A 88.31–100, B 76.61–88.30, C 65.00–76.60, D 25.00–64.99
 GRADES = ((Decimal("88.31"), "A"), (Decimal("76.61"), "B"), (Decimal("65.00"), "C"),

@@ -10,6 +10,7 @@ from sqlmodel import Field, Relationship, SQLModel
 from flows.kinds import MessageStatus
 from flows.lifecycle import ON_THE_CALENDAR, CaseStatus, Channel, Origin, Status
 from flows.model import NAME_LENGTH, PROBLEM_LENGTH, Home
+from flows.skm import COMMENT_LENGTH
 
 # Named constraints, so migrations can alter them on every backend (SQLite included).
 SQLModel.metadata.naming_convention = {
@@ -229,7 +230,7 @@ class SkmAnswer(SQLModel, table=True):
     perilaku: int | None = None
     pengaduan: int | None = None
     sarana: int | None = None
-    comment: str | None = Field(default=None, max_length=1000)
+    comment: str | None = Field(default=None, max_length=COMMENT_LENGTH)
     answered_at: datetime = Field(sa_column=_ts(nullable=False, index=True))
 
 

@@ -6,10 +6,8 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from flows.skm import ELEMENTS, LEVELS
+from flows.skm import COMMENT_LENGTH, ELEMENTS, LEVELS
 from storage.models import SkmAnswer
-
-COMMENT_LENGTH = 1000
 
 
 class AlreadyAnswered(Exception):

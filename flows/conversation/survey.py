@@ -11,10 +11,9 @@ from flows.choices import MAIN_MENU
 from flows.conversation import menu
 from flows.conversation.talk import State, Talk
 from flows.model import Home, SaveSurvey
-from flows.skm import ELEMENTS, LEVELS
+from flows.skm import COMMENT_LENGTH, ELEMENTS, LEVELS
 from flows.words import fold
 
-COMMENT_LENGTH = 1000
 SKIP = frozenset({"lewati", "lewat", "skip", "lompat", "tidak tahu", "tidak tau", "gak tau",
                   "ga tau", "gatau", "entah", "next", "lanjut"})  # fmt: skip
 
