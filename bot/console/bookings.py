@@ -16,6 +16,7 @@ from bot.console import bp
 from bot.console.acting import acting, in_transaction, now
 from bot.console.auth import login_required
 from bot.console.threads import waiting_banner
+from bot.console.visits import tablet_survey
 from bot.lifecycle import refusal
 from bot.lifecycle.facts import case_line
 from bot.lifecycle.sessions import Refused, change
@@ -98,6 +99,7 @@ def booking_page(code: str):
         role=ROLES.label(booking.contact_role),
         coop_kind=COOP_KINDS.label(booking.cooperative.kind) if booking.cooperative.kind else "-",
         follow_up=follow_up,
+        tablet_survey=tablet_survey(booking),
     )
 
 

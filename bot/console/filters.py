@@ -11,7 +11,7 @@ from bot.reports import percent_text, shown_cell
 from flows.calendar import format_day, format_start
 from flows.catalogue import STAFF, name, names
 from flows.choices import TOPICS
-from flows.lifecycle import Event
+from flows.lifecycle import Channel, Event, Origin
 from storage.users import Role
 
 
@@ -86,6 +86,6 @@ def page(name: str):
 def _names() -> dict:
     """The declared names templates compare with, instead of copies of their values, and
     the words of each page."""
-    return {"Role": Role, "Event": Event, "page": page,
+    return {"Role": Role, "Event": Event, "Channel": Channel, "Origin": Origin, "page": page,
             "case_status": lambda value: name("case", value),
             "audit_actions": names("audit_action", STAFF)}

@@ -4,7 +4,7 @@ public satisfaction survey handed over on a tablet after a face-to-face service.
 
 from contextlib import suppress
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from bot.console import bp
 from bot.console.acting import acting, in_transaction, now
@@ -20,7 +20,7 @@ from flows.services import Unreadable, read_service
 from flows.skm import ELEMENTS, LEVELS
 from storage.bookings import booking_by_code
 from storage.directory import active_experts
-from storage.models import Cooperative
+from storage.models import Booking, Cooperative
 from storage.services import find_cooperatives, open_cases
 from storage.skm import AlreadyAnswered, answered, save_answers
 from storage.users import Role
@@ -82,9 +82,16 @@ def visit_new():
     return redirect(url_for("console.booking_page", code=code))
 
 
+def tablet_survey(booking: Booking) -> bool:
+    """Whether the desk may hand this service's survey over on a tablet: a face-to-face
+    session, under way or held, for an administrator or the receptionist."""
+    return (booking.channel == Channel.OFFICE and booking.status in SESSIONS
+            and g.user.role in DESK)  # fmt: skip
+
+
 def _survey_booking(db, code: str):
     booking = booking_by_code(db, code)
-    if booking is None or booking.channel != Channel.OFFICE or booking.status not in SESSIONS:
+    if booking is None or not tablet_survey(booking):
         abort(404)
     return booking
 

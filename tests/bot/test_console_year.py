@@ -67,6 +67,7 @@ def test_the_receptionist_registers_a_walk_in_and_the_prescription_reaches_it(ap
     assert "Kunjungan EK-0001 dicatat; Ir. Sri diberi tahu lewat WhatsApp." in page
     assert "Tatap muka" in page and "kunjungan langsung" in page
     assert "<dd>Ekonomi (eksternal) — Harga gabah jatuh" in page
+    assert 'href="/admin/skm/EK-0001"' in page  # the desk may hand the survey over
     [notice] = messages_to(engine, SRI, "expert_visit")
     assert "Koperasi Tani Makmur" in notice.body
 
