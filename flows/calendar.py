@@ -1,6 +1,6 @@
 """The clinic's working calendar: when a session may start, and the nearest times that may."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -57,11 +57,55 @@ def _public_holidays(year: int) -> Mapping[date, str]:
     return dict(holidays.country_holidays("ID", years=year, language="id"))
 
 
+# The experts, their days off and the holds between two days (inclusive), read when needed.
+PoolReader = Callable[[date, date], Pool]
+
+
+class Lazily(Mapping[date, str]):
+    """A mapping read on first use (the closed days): a message that chooses no time never
+    reads it."""
+
+    def __init__(self, read: Callable[[], Mapping[date, str]]) -> None:
+        self._read, self._data = read, None
+
+    def _loaded(self) -> Mapping[date, str]:
+        if self._data is None:
+            self._data = self._read()
+        return self._data
+
+    def __getitem__(self, day: date) -> str:
+        return self._loaded()[day]
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
 @dataclass(frozen=True)
 class ClinicCalendar:
     hours: ClinicHours = ClinicHours()
     closed_days: Mapping[date, str] = field(default_factory=dict)
     pool: Pool | None = None  # the experts and their sessions; None: every start is free
+    # Instead of `pool`: read the pool for a day when a time on it is checked, or for the whole
+    # horizon at once when the nearest free times are looked for.
+    read_pool: PoolReader | None = None
+    _read: dict[tuple[date, date], Pool] = field(
+        default_factory=dict, init=False, compare=False, repr=False, hash=False
+    )
+
+    def pool_for(self, first: date, last: date | None = None) -> Pool | None:
+        """The pool covering `first`..`last`: the one given, one read before that covers the
+        days, else read now."""
+        last = last or first
+        if self.pool is not None or self.read_pool is None:
+            return self.pool
+        for (since, until), pool in self._read.items():
+            if since <= first and last <= until:
+                return pool
+        pool = self._read[(first, last)] = self.read_pool(first, last)
+        return pool
 
     def day_refusal(self, day: date, today: date) -> Refusal | None:
         if day < today:
@@ -113,9 +157,9 @@ class ClinicCalendar:
         return starts
 
     def is_free(self, start: datetime, topic: str | None, exclude: str | None = None) -> bool:
-        if self.pool is None or topic is None:
+        if topic is None or (pool := self.pool_for(start.astimezone(WIB).date())) is None:
             return True
-        return self.pool.is_free(start, topic, exclude)
+        return pool.is_free(start, topic, exclude)
 
     def slot_refusal(
         self, start: datetime, today: date, topic: str | None = None, exclude: str | None = None
@@ -146,6 +190,8 @@ class ClinicCalendar:
     def _bookable(self, today: date, topic: str | None, exclude: str | None) -> Iterator[datetime]:
         day = self.first_bookable_day(today)
         last = today + timedelta(days=self.hours.horizon_days)
+        if topic is not None:
+            self.pool_for(day, last)  # one read for the whole horizon, not one per day
         while day <= last:
             yield from self.free_starts(day, today, topic, exclude)
             day += timedelta(days=1)

@@ -1,5 +1,6 @@
 """Bookings and the cooperatives they are for."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,6 @@ from storage.models import (
     CooperativeNumber,
     Link,
     OutboundMessage,
-    Topic,
 )
 
 # The answers that have a column of their own; any others are kept in booking.details.
@@ -48,10 +48,16 @@ def _cooperative(
             .where(Booking.phone == phone, col(Cooperative.nik).is_(None))
             .where(func.lower(Cooperative.name) == answers["coop_name"].lower())
         ).first()
-    cooperative = found or Cooperative(name=answers["coop_name"], nik=nik, kind="", kecamatan="")
-    if cooperative.id is None:
+    if found is None:  # new: stored with its details, linked to this number, nothing to look up
+        cooperative = Cooperative(name=answers["coop_name"], nik=nik, kind=answers["coop_kind"],
+                                  kecamatan=answers["kecamatan"],
+                                  in_regency=answers.get("in_regency", True))  # fmt: skip
         session.add(cooperative)
         session.flush()
+        link = CooperativeNumber(cooperative_id=cooperative.id, phone=phone, status=Link.LINKED)
+        session.add(link)
+        return cooperative, link
+    cooperative = found
     link = session.get(CooperativeNumber, (cooperative.id, phone))
     if link is None:
         others = session.exec(
@@ -76,6 +82,13 @@ def _cooperative(
 def new_booking(session: Session, phone: str, answers: dict[str, Any]) -> Booking:
     """A request from a finished conversation, not saved yet (`save_new` gives it its code):
     its cooperative, and its case (a follow-up continues the case it names)."""
+    return new_request(session, phone, answers)[0]
+
+
+def new_request(
+    session: Session, phone: str, answers: dict[str, Any]
+) -> tuple[Booking, CooperativeNumber]:
+    """new_booking, and how the number stands with the cooperative."""
     cooperative, link = _cooperative(session, phone, answers)
     given = {GIVEN[key]: answers[key] for key in GIVEN
              if link.status != Link.LINKED and answers.get(key)}  # fmt: skip
@@ -89,7 +102,7 @@ def new_booking(session: Session, phone: str, answers: dict[str, Any]) -> Bookin
         )
         session.add(case)
         session.flush()
-    return Booking(
+    booking = Booking(
         case=case,
         cooperative=cooperative,
         phone=phone,
@@ -103,6 +116,7 @@ def new_booking(session: Session, phone: str, answers: dict[str, Any]) -> Bookin
         details={**{key: answers[key] for key in answers if key not in COLUMNS}, **given}
         or None,
     )
+    return booking, link
 
 
 def save_new(session: Session, booking: Booking) -> None:
@@ -113,21 +127,7 @@ def save_new(session: Session, booking: Booking) -> None:
     session.flush()
 
 
-def bookings_of(session: Session, phone: str) -> list[tuple[Booking, Cooperative, Topic]]:
-    """This number's bookings, newest first."""
-    rows = session.exec(
-        select(Booking, Cooperative, Topic)
-        .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
-        .join(Topic, col(Booking.topic_key) == Topic.key)
-        .where(Booking.phone == phone)
-        .order_by(col(Booking.id).desc())
-    )
-    return list(rows.all())
-
-
-def history_of_cooperatives(
-    session: Session, phone: str
-) -> list[tuple[Booking, Cooperative, Topic]]:
+def _history(phone: str):
     """This number's own bookings, and every booking of the cooperatives it is linked to,
     whoever booked it: two board members of one cooperative (one NIK) share one history once
     linked. Newest first."""
@@ -135,21 +135,48 @@ def history_of_cooperatives(
         CooperativeNumber.phone == phone, CooperativeNumber.status == Link.LINKED
     )
     booker = aliased(CooperativeNumber)  # the booking's own number is linked too
-    rows = session.exec(
-        select(Booking, Cooperative, Topic)
+    return (
+        select(Booking, Cooperative)
         .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
-        .join(Topic, col(Booking.topic_key) == Topic.key)
         .outerjoin(booker, (booker.cooperative_id == Booking.cooperative_id)
                    & (booker.phone == Booking.phone))  # fmt: skip
         .where(or_(Booking.phone == phone,
                    col(Booking.cooperative_id).in_(mine) & (booker.status == Link.LINKED)))
         .order_by(col(Booking.id).desc())
     )  # fmt: skip
-    return list(rows.all())
 
 
-def link_of(session: Session, booking: Booking) -> CooperativeNumber | None:
-    return session.get(CooperativeNumber, (booking.cooperative_id, booking.phone))
+def history_of_cooperatives(session: Session, phone: str) -> list[tuple[Booking, Cooperative]]:
+    return [(booking, cooperative) for booking, cooperative in session.exec(_history(phone))]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One booking of a number's history, as its conversation sees it."""
+
+    booking: Booking
+    cooperative: Cooperative
+    survey_at: datetime | None  # when the satisfaction question went out
+    case_open: bool
+
+
+def history_seen(session: Session, phone: str) -> list[Seen]:
+    """The number's history (`history_of_cooperatives`) with when each satisfaction question
+    went out and whether each case is open: one query for every message."""
+    survey = (
+        select(func.max(OutboundMessage.sent_at))
+        .where(OutboundMessage.booking_id == Booking.id,
+               OutboundMessage.kind == KINDS["follow_up"].name)
+        .correlate(Booking)
+        .scalar_subquery()
+    )  # fmt: skip
+    query = (
+        _history(phone)
+        .add_columns(survey, Case.status)
+        .outerjoin(Case, col(Case.id) == Booking.case_id)
+    )
+    return [Seen(booking, cooperative, sent, status == CaseStatus.OPEN)
+            for booking, cooperative, sent, status in session.exec(query)]  # fmt: skip
 
 
 def pending_links(session: Session) -> list[tuple[CooperativeNumber, Cooperative]]:
@@ -171,12 +198,12 @@ def decide_link(session: Session, cooperative_id: int, phone: str, status: Link,
     return link
 
 
-def known_details(session: Session, phone: str) -> dict[str, Any] | None:
+def known_details(seen: list[Seen], phone: str) -> dict[str, Any] | None:
     """The cooperative and contact from this number's latest booking, to offer again."""
-    rows = bookings_of(session, phone)
-    if not rows:
+    own = next((one for one in seen if one.booking.phone == phone), None)
+    if own is None:
         return None
-    booking, cooperative, _topic = rows[0]
+    booking, cooperative = own.booking, own.cooperative
     given = booking.details or {}  # a number not linked: what it said, not what is stored
     return {
         "coop_name": given.get(GIVEN["coop_name"], cooperative.name),
@@ -224,27 +251,6 @@ def sessions_in_week(session: Session, expert_id: int, start: datetime, end: dat
         col(Booking.requested_start) < end,
     )
     return session.exec(query).one()
-
-
-def surveys_sent(session: Session, booking_ids: list[int]) -> dict[int, datetime]:
-    """When the satisfaction question went out, per booking (only those sent)."""
-    if not booking_ids:
-        return {}
-    rows = session.exec(
-        select(OutboundMessage.booking_id, OutboundMessage.sent_at).where(
-            col(OutboundMessage.booking_id).in_(booking_ids),
-            OutboundMessage.kind == KINDS["follow_up"].name,
-            col(OutboundMessage.sent_at).is_not(None),
-        )
-    )
-    return {booking_id: sent_at for booking_id, sent_at in rows}
-
-
-def open_case_ids(session: Session, case_ids: list[int]) -> set[int]:
-    if not case_ids:
-        return set()
-    query = select(Case.id).where(col(Case.id).in_(case_ids), Case.status == CaseStatus.OPEN)
-    return set(session.exec(query).all())
 
 
 def latest_booking(session: Session, phone: str) -> Booking | None:

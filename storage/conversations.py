@@ -2,42 +2,44 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from flows.model import Chat, Scratch
+from storage.db import upsert
 from storage.models import Conversation, InboundMessage
 
 
 def record_inbound(session: Session, message: InboundMessage) -> bool:
-    """Store an inbound message; False when its MessageSid was seen before."""
-    try:
-        with session.begin_nested():
-            session.add(message)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    """Store an inbound message, in one statement; False when its MessageSid was seen before."""
+    insert = upsert(session, InboundMessage).values(**message.model_dump())
+    insert = insert.on_conflict_do_nothing(index_elements=["sid"])
+    return session.connection().execute(insert.returning(InboundMessage.sid)).first() is not None
+
+
+def mark_failed(session: Session, sid: str, error: str) -> None:
+    """The inbound message could not be handled (it stays stored, with why)."""
+    session.connection().execute(
+        update(InboundMessage).where(col(InboundMessage.sid) == sid).values(error=error)
+    )
 
 
 def lock_conversation(session: Session, phone: str, now: datetime) -> Conversation:
-    """The number's conversation, locked until the transaction ends (created if new).
+    """The number's conversation, locked until the transaction ends (created if new), in one
+    statement: INSERT … ON CONFLICT DO UPDATE … RETURNING.
 
-    PostgreSQL holds a row lock (SELECT … FOR UPDATE); SQLite already holds the database
-    write lock from BEGIN IMMEDIATE. Two messages from one number are handled one by one.
+    On PostgreSQL the upsert holds the row's lock, as SELECT … FOR UPDATE would; SQLite already
+    holds the database write lock from BEGIN IMMEDIATE. Two messages from one number are
+    handled one by one, and two first messages from a new number create one conversation.
     """
-    query = select(Conversation).where(Conversation.phone == phone).with_for_update()
-    conversation = session.exec(query).first()
-    if conversation is not None:
-        return conversation
-    try:
-        with session.begin_nested():
-            session.add(Conversation(phone=phone, updated_at=now))
-            session.flush()
-    except IntegrityError:
-        pass  # created by a concurrent request a moment ago
-    return session.exec(query.execution_options(populate_existing=True)).one()
+    insert = upsert(session, Conversation).values(
+        **Conversation(phone=phone, updated_at=now).model_dump()
+    )
+    insert = insert.on_conflict_do_update(index_elements=["phone"],
+                                          set_={"phone": insert.excluded.phone})  # fmt: skip
+    found = session.scalars(insert.returning(Conversation),
+                            execution_options={"populate_existing": True})  # fmt: skip
+    return found.one()
 
 
 # WhatsApp's customer service window: free text only within 24 hours of the user's last message.

@@ -66,6 +66,15 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def upsert(session: Session, table: type):
+    """INSERT … ON CONFLICT for the session's database (PostgreSQL's or SQLite's, the same
+    clauses): one statement where a savepoint, an insert and a select would be three."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""

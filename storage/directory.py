@@ -1,11 +1,14 @@
 """Who is who: topics, experts and administrators."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
+from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
 from flows.choices import TOPICS
-from storage.models import Administrator, Expert, ExpertTopic, Topic, User
+from storage.contents import APPROVED, PROMPT
+from storage.models import Administrator, Expert, ExpertTopic, Topic, User, WhatsAppContent
 
 
 class UnknownTopics(ValueError):
@@ -30,6 +33,38 @@ def ensure_topics(session: Session) -> None:
 def admin_phones(session: Session, configured: Iterable[str] = ()) -> list[str]:
     """Administrators registered in the database plus those named in ADMIN_NUMBERS."""
     return list(dict.fromkeys([*configured, *session.exec(select(Administrator.phone)).all()]))
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who wrote, as one inbound message needs it: an administrator, an active expert (their
+    id), and the Content each question to tap can be sent with (storage.contents.usable_sid's
+    rule, for every name at once)."""
+
+    admin: bool = False
+    expert_id: int | None = None
+    contents: Mapping[str, str] = field(default_factory=dict)
+
+
+SEPARATOR = "\n"  # between "name sid" pairs: neither a Content's name nor its SID holds one
+
+
+def sender(session: Session, phone: str, configured: Iterable[str] = ()) -> Sender:
+    """The staff lookups and the usable Contents of one inbound message, in one query."""
+    usable = (
+        select(func.aggregate_strings(WhatsAppContent.name + " " + WhatsAppContent.sid,
+                                      SEPARATOR))  # fmt: skip
+        .where(col(WhatsAppContent.sid).is_not(None),
+               or_(WhatsAppContent.kind == PROMPT, WhatsAppContent.status == APPROVED))
+        .scalar_subquery()
+    )  # fmt: skip
+    expert = select(Expert.id).where(Expert.phone == phone, col(Expert.active).is_(True))
+    admin = exists().where(Administrator.phone == phone)
+    is_admin, expert_id, contents = session.exec(
+        select(admin, expert.limit(1).scalar_subquery(), usable)
+    ).one()
+    pairs = (pair.split(" ", 1) for pair in (contents or "").split(SEPARATOR) if pair)
+    return Sender(bool(is_admin) or phone in configured, expert_id, dict(pairs))
 
 
 def administrators(session: Session) -> list[Administrator]:

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import insert, or_, update
 from sqlmodel import Session, col, select
 
 from flows.catalogue import language, say
@@ -79,15 +79,17 @@ def record_replies(
     A part may come with the Prompt that lets it be answered with a tap: its row names the
     Content. A question longer than a Content variable takes (255) goes as text, followed by
     a short "Silakan pilih:" with the buttons."""
+    if not (by_outbox or interactive):  # one statement for them all, in order
+        rows = [OutboundMessage(to_phone=to, body=body, kind=KINDS["reply"].name,
+                                channel="twiml", status=MessageStatus.SENT, due_at=now,
+                                created_at=now, sent_at=now, reply_to=reply_to,
+                                content=prompt and prompt.content,
+                                variables=prompt and prompt.variables).model_dump(exclude={"id"})
+                for body, prompt in parts]  # fmt: skip
+        if rows:
+            session.connection().execute(insert(OutboundMessage), rows)
+        return
     for body, prompt in parts:
-        if not (by_outbox or interactive):
-            row = OutboundMessage(to_phone=to, body=body, kind=KINDS["reply"].name,
-                                  channel="twiml", status=MessageStatus.SENT, due_at=now,
-                                  created_at=now, sent_at=now, reply_to=reply_to)  # fmt: skip
-            if prompt is not None:
-                row.content, row.variables = prompt.content, prompt.variables
-            session.add(row)
-            continue
         rows = enqueue(session, KINDS["reply"], to, now, {"text": body})
         if prompt is not None and interactive and len(prompt.body) > VARIABLE_LENGTH:
             short = say("tap_choose", prompt.lang)

@@ -1,14 +1,13 @@
 """What the calendar needs from the database: closed days, experts, and who holds which time."""
 
 from collections import defaultdict
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import or_, text
 from sqlmodel import Session, col, select
 
 from flows.availability import Hold, Pool
-from flows.calendar import ClinicCalendar, ClinicHours
+from flows.calendar import ClinicCalendar, ClinicHours, Lazily
 from flows.dates import WIB
 from flows.lifecycle import HOLDS_A_TIME, held_at
 from storage.models import Booking, ClosedDay, Expert, ExpertDayOff, ExpertTopic
@@ -67,23 +66,15 @@ def expert_pool(session: Session, since: date, until: date, session_minutes: int
         days_off[off.day].add(off.expert_id)
     start = datetime.combine(since, time(0), WIB).astimezone(UTC)
     end = datetime.combine(until + timedelta(days=1), time(0), WIB).astimezone(UTC)
-    holds = [
-        Hold(
-            booking.code or "",
-            held_at(booking.status, booking.requested_start, booking.proposed_start),
-            booking.topic_key,
-            booking.expert_id,
-        )
-        for booking in session.exec(
-            select(Booking).where(
-                col(Booking.status).in_(HOLDS_A_TIME),
-                or_(
-                    col(Booking.requested_start).between(start, end),
-                    col(Booking.proposed_start).between(start, end),
-                ),
-            )
-        )
-    ]
+    rows = session.exec(
+        select(Booking.code, Booking.status, Booking.requested_start, Booking.proposed_start,
+               Booking.topic_key, Booking.expert_id)
+        .where(col(Booking.status).in_(HOLDS_A_TIME),
+               or_(col(Booking.requested_start).between(start, end),
+                   col(Booking.proposed_start).between(start, end)))
+    )  # fmt: skip
+    holds = [Hold(code or "", held_at(status, requested, proposed), topic, expert)
+             for code, status, requested, proposed, topic, expert in rows]  # fmt: skip
     return Pool(
         experts={expert: frozenset(keys) for expert, keys in topics.items()},
         days_off={day: frozenset(ids) for day, ids in days_off.items()},
@@ -108,8 +99,12 @@ def working_calendar(session: Session, now: datetime, hours: ClinicHours) -> Cli
 
 
 def clinic_calendar(session: Session, now: datetime, hours: ClinicHours) -> ClinicCalendar:
-    """The calendar as of `now`: hours, closed days, and who holds which time."""
+    """The calendar as of `now`: hours, closed days, and who holds which time, each read only
+    when a question needs it (the closed days once; the holds of the day asked about, or of
+    the whole horizon for the nearest free times)."""
     today = now.astimezone(WIB).date()
-    until = today + timedelta(days=hours.horizon_days + 1)
-    pool = expert_pool(session, today, until, hours.session_minutes)
-    return replace(working_calendar(session, now, hours), pool=pool)
+    return ClinicCalendar(
+        hours,
+        Lazily(lambda: closed_days(session, today)),
+        read_pool=lambda first, last: expert_pool(session, first, last, hours.session_minutes),
+    )

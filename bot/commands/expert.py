@@ -6,7 +6,7 @@ lifecycle's rule). A prescription written over several messages is kept in the e
 conversation (its scratch) until KIRIM, shown as a preview, and sent on YA.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from bot.commands import handler, mistyped
@@ -22,7 +22,7 @@ from flows.lifecycle import Actor, Event, NotAllowed, check
 from flows.words import fold
 from storage.agenda import sessions_on
 from storage.audit import WHATSAPP, record
-from storage.bookings import booking_by_code, bookings_of
+from storage.bookings import booking_by_code
 from storage.models import Booking, Conversation, Expert
 
 DRAFT = "prescription"  # the draft's place in the expert's conversation scratch
@@ -146,9 +146,12 @@ def _draft(act: Acting, conversation: Conversation, expert: Expert, draft: dict,
     return [staff("resep_added", length=sum(len(part) for part in parts))]
 
 
-def deliver_pending_prescriptions(act: Acting, phone: str) -> None:
-    """The cooperative wrote: prescriptions announced by template now go as text."""
-    for booking, _cooperative, _topic in bookings_of(act.session, phone):
+def deliver_pending_prescriptions(act: Acting, bookings: Iterable[Booking]) -> None:
+    """The cooperative wrote: prescriptions announced by template now go as text (the
+    number's own bookings among `bookings`)."""
+    for booking in bookings:
+        if booking.phone != act.who:
+            continue
         if booking.prescription_pending and booking.prescription and booking.expert_id:
             booking.prescription_pending = False
             send(act, KINDS["prescription"], booking.phone, booking)

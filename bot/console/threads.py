@@ -110,7 +110,7 @@ def thread_page():
             abort(404)
         authors = {m.author: person_name(db, m.author) for m in outbound if m.author}
         entries = _in_order(inbound, outbound, authors)
-        bookings = [booking for booking, _coop, _topic in history_of_cooperatives(db, phone)]
+        bookings = [booking for booking, _coop in history_of_cooperatives(db, phone)]
         cooperatives = list(dict.fromkeys(b.cooperative.name for b in bookings))
         cases = [db.get(Case, key) for key in dict.fromkeys(b.case_id for b in bookings) if key]
         standing = standing_of(db, phone)
@@ -148,5 +148,3 @@ def take():
     for line in _run(Command(Verb.TAKE, phone=phone)):
         flash(line)
     return redirect(url_for("console.thread_page", phone=phone))
-
-

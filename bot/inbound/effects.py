@@ -7,9 +7,10 @@ message to someone else is an outbox row written with the change.
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
+from datetime import datetime
 
 from bot.lifecycle import Acting, Change, apply, cases, refusal, threads
-from bot.lifecycle.sessions import Refused, has_room, take
+from bot.lifecycle.sessions import Refused, has_room, room_for, take
 from flows.calendar import format_start
 from flows.catalogue import name, say
 from flows.kinds import KINDS
@@ -26,17 +27,28 @@ from flows.model import (
     SaveSurvey,
     SubmitBooking,
 )
-from storage.bookings import booking_by_code, link_of, new_booking, own_booking
+from storage.bookings import booking_by_code, new_request, own_booking
 from storage.models import Booking, Link
 from storage.outbox import enqueue_for_admins
 from storage.schedule import lock_schedule
 from storage.skm import AlreadyAnswered, save_answers
 
 
+class TimeTaken(Exception):
+    """The time a finished conversation asked for was taken after its calendar was read: the
+    message is answered again, now under the schedule lock (bot.inbound.receive)."""
+
+
 def _submit(act: Acting, effect: SubmitBooking, lang: str) -> list[str]:
-    booking = new_booking(act.session, act.who, effect.answers)
+    """The request, if its time still has an expert free: checked again under the schedule
+    lock, the only moment a message holds it."""
+    lock_schedule(act.session)
+    start = datetime.fromisoformat(effect.answers["start"])
+    if not room_for(act, effect.answers["topic"], start):
+        raise TimeTaken
+    booking, link = new_request(act.session, act.who, effect.answers)
     apply(act, booking, Event.REQUEST)
-    if (link := link_of(act.session, booking)) and link.status == Link.PENDING:
+    if link.status == Link.PENDING:
         facts = {"phone": act.who, "code": booking.code, "nik": booking.cooperative.nik,
                  "coop": booking.cooperative.name}  # fmt: skip
         enqueue_for_admins(act.session, act.settings.admin_numbers, KINDS["admin_link"],

@@ -18,24 +18,31 @@ from sqlmodel import Session
 from bot.commands import admin, expert
 from bot.config import Settings
 from bot.inbound.context import context
-from bot.inbound.effects import carry_out
+from bot.inbound.effects import TimeTaken, carry_out
 from bot.lifecycle import Acting
 from bot.meetings import MeetingNeeded, Prepared, with_meetings
 from flows.admin import CHANGES, Command, Mistyped, Verb, read_command
 from flows.catalogue import say, staff
 from flows.chat import yes_no
-from flows.conversation import handle, in_menu, takes_a_slot
+from flows.conversation import handle, in_menu
 from flows.kinds import split_message
 from flows.lifecycle import Actor
-from flows.model import Chat, Incoming
+from flows.model import Chat, Incoming, Reply
 from flows.phone import normalize_phone
 from flows.prompts import Prompt
 from flows.words import clean_text, number
 from storage.audit import WHATSAPP, record
-from storage.contents import usable_sid
-from storage.conversations import load_chat, lock_conversation, record_inbound, save_chat, touch
-from storage.directory import admin_phones, expert_by_phone
-from storage.models import Conversation, InboundMessage
+from storage.bookings import Seen, history_seen
+from storage.conversations import (
+    load_chat,
+    lock_conversation,
+    mark_failed,
+    record_inbound,
+    save_chat,
+    touch,
+)
+from storage.directory import Sender, sender
+from storage.models import Conversation, Expert, InboundMessage
 from storage.outbox import record_replies, replies_to
 from storage.schedule import lock_schedule
 from storage.threads import notice_about
@@ -97,7 +104,8 @@ def receive(
             return [] if by_outbox else replies_to(session, sid)
         conversation = lock_conversation(session, phone, now)
         act = Acting(session, Actor.COOPERATIVE, phone, now, settings, meetings)
-        said = _converse(act, conversation, incoming, stored)
+        who = sender(session, phone, settings.admin_numbers)
+        said = _converse(act, conversation, incoming, who, sid)
         parts = []
         for text, prompt in said:  # a long text in numbered parts, the prompt with the last
             pieces = split_message(text)
@@ -105,7 +113,7 @@ def receive(
                       for n, piece in enumerate(pieces, 1)]  # fmt: skip
         # A question to tap cannot go in TwiML: with its Content at Twilio, the whole answer
         # goes through the outbox, in order.
-        interactive = any(p is not None and usable_sid(session, p.content) for _, p in parts)
+        interactive = any(p is not None and p.content in who.contents for _, p in parts)
         record_replies(session, phone, parts, now, sid, by_outbox, interactive)
         return [] if by_outbox or interactive else [part for part, _ in parts]
 
@@ -143,11 +151,11 @@ def _run_admin(act: Acting, command: Command | Mistyped) -> list[str]:
 
 
 def _staff(act: Acting, conversation: Conversation, chat: Chat, incoming: Incoming,
-           meant: dict | None = None) -> list[str] | None:  # fmt: skip
+           who: Sender, meant: dict | None = None) -> list[str] | None:  # fmt: skip
     """An administrator's command or an expert's; None for anything else. A near miss of a
     command that changes something is offered written right ("Maksud Anda TOLAK EK-0099 …?
     Balas YA"), and done only on that YA."""
-    is_admin = act.who in admin_phones(act.session, act.settings.admin_numbers)
+    is_admin = who.admin
     if meant and is_admin and yes_no(incoming.text) is True:
         offered = datetime.fromisoformat(meant["at"])
         command = read_command(meant["text"], act.now, in_menu=True)
@@ -156,15 +164,17 @@ def _staff(act: Acting, conversation: Conversation, chat: Chat, incoming: Incomi
     if is_admin and (command := _admin_command(chat, incoming, act.now)):
         texts = _run_admin(act, command)
         if isinstance(command, Mistyped) and command.meant:
-            conversation.scratch = {**(conversation.scratch or {}),
-                                    "meant": {"text": command.meant, "at": act.now.isoformat()}}
+            conversation.scratch = {
+                **(conversation.scratch or {}),
+                "meant": {"text": command.meant, "at": act.now.isoformat()},
+            }
             return [staff("mistyped.near_verb_offer", text=command.text, meant=command.meant)]
         return texts
     if is_admin and (answered := _answer_quoted(act, chat, incoming)) is not None:
         return [answered]
     if chat.opted_out or not incoming.text:
         return None
-    if (someone := expert_by_phone(act.session, act.who)) is None:
+    if who.expert_id is None or (someone := act.session.get(Expert, who.expert_id)) is None:
         return None
     with act.session.begin_nested():
         return expert.run(act, conversation, someone, incoming.text)
@@ -180,33 +190,44 @@ def _answer_quoted(act: Acting, chat: Chat, incoming: Incoming) -> str | None:
     return _run_admin(act, Command(Verb.REPLY, phone=phone, text=incoming.text.strip()))[0]
 
 
+def _answer(act: Acting, chat: Chat, incoming: Incoming,
+            seen: list[Seen]) -> tuple[Reply, list[tuple[str, Prompt | None]]]:  # fmt: skip
+    """The conversation's reply to the message and its effects, carried out in a savepoint
+    (undone if one fails); the calendar is read only if the message chooses a time."""
+    reply = handle(chat, incoming, context(act.session, act.who, act.now, act.settings, seen))
+    texts = [(text, reply.prompt if n == reply.prompt_at else None)
+             for n, text in enumerate(reply.texts)]  # fmt: skip
+    if reply.effects:
+        with act.session.begin_nested():
+            for effect in reply.effects:
+                texts.extend((text, None) for text in carry_out(act, effect, reply.chat.lang))
+    return reply, texts
+
+
 def _converse(
-    act: Acting, conversation: Conversation, incoming: Incoming, stored: InboundMessage
+    act: Acting, conversation: Conversation, incoming: Incoming, who: Sender, sid: str
 ) -> list[tuple[str, Prompt | None]]:
     """Each text to answer with, and the prompt that lets it be answered with a tap."""
     chat = None
     try:
         meant = _take_meant(conversation)
         chat = load_chat(conversation)
-        if (texts := _staff(act, conversation, chat, incoming, meant)) is not None:
+        if (texts := _staff(act, conversation, chat, incoming, who, meant)) is not None:
             touch(act.session, conversation, act.now)
             return [(text, None) for text in texts]
+        seen = history_seen(act.session, act.who)
         if not chat.opted_out:
-            expert.deliver_pending_prescriptions(act, act.who)
-        if takes_a_slot(chat):
+            expert.deliver_pending_prescriptions(act, (one.booking for one in seen))
+        try:
+            reply, texts = _answer(act, chat, incoming, seen)
+        except TimeTaken:  # since its calendar was read: answered again, the schedule locked
             lock_schedule(act.session)
-        reply = handle(chat, incoming, context(act.session, act.who, act.now, act.settings))
-        texts = [(text, reply.prompt if n == reply.prompt_at else None)
-                 for n, text in enumerate(reply.texts)]  # fmt: skip
-        with act.session.begin_nested():
-            for effect in reply.effects:
-                texts.extend((text, None) for text in carry_out(act, effect, reply.chat.lang))
+            reply, texts = _answer(act, chat, incoming, seen)
     except MeetingNeeded:
         raise  # made outside the transaction, then this message is handled again
     except Exception:  # a fault must not lose the message nor leave the user without an answer
         log.exception("conversation failed for an inbound message")
-        stored.error = "conversation failed"
-        act.session.add(stored)
+        mark_failed(act.session, sid, "conversation failed")
         return [(say("fault", chat.lang if chat else conversation.lang), None)]
     save_chat(act.session, conversation, reply.chat, act.now)
     return texts

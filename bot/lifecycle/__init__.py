@@ -131,7 +131,7 @@ def apply(act: Acting, booking: Booking, event: Event, change: Change | None = N
     before = Before.of(booking)
     with act.session.begin_nested():
         CHANGES[row.name](act, booking, change)
-        booking.status = row.target
+        booking.status, booking.updated_at = row.target, act.now  # one write, with its event
         act.session.add(booking)
         act.session.flush()  # the database's own checks: no overlapping session for an expert
         if booking.id and before.status is not None:

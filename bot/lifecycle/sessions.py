@@ -62,7 +62,12 @@ def has_room(act: Acting, booking: Booking, start: datetime) -> bool:
     """Could `booking` hold `start` beside every other hold of that day (an expert for its
     topic left for each)? The caller holds the schedule lock (storage.schedule.lock_schedule),
     so the answer stays true until its change commits."""
-    return _pool(act, start).is_free(start, booking.topic_key, exclude=booking.code)
+    return room_for(act, booking.topic_key, start, booking.code)
+
+
+def room_for(act: Acting, topic: str, start: datetime, exclude: str | None = None) -> bool:
+    """has_room for a request not made yet (or booking `exclude`, whose own hold is ignored)."""
+    return _pool(act, start).is_free(start, topic, exclude=exclude)
 
 
 def _pool(act: Acting, start: datetime) -> Pool:

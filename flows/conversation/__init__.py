@@ -25,7 +25,6 @@ from flows.words import count, fold, is_emoji_only
 STALE_AFTER = timedelta(hours=24)
 
 
-
 def states() -> dict[str, State]:
     """Every state of every part, read from the parts' tables."""
     return {**menu.STATES, **booking.states(), **manage.STATES, **survey.STATES}
@@ -35,19 +34,13 @@ S = StrEnum("S", {state.upper(): state for state in states()})  # every state, b
 # Answers that may come at any time in the menu, before the menu reads a choice.
 INTERCEPTS = (aftercare.late_score, aftercare.survey_answer, manage.proposal_answer)
 
-__all__ = ["CANCEL", "S", "handle", "in_menu", "states", "takes_a_slot"]
+__all__ = ["CANCEL", "S", "handle", "in_menu", "states"]
 
 
 def in_menu(chat_or_state: Chat | str) -> bool:
     """At the menu (or never written to): where staff commands are read without a code."""
     state = chat_or_state if isinstance(chat_or_state, str) else chat_or_state.state
     return state in (Home.START, Home.MENU)
-
-
-def takes_a_slot(chat: Chat) -> bool:
-    """The next answer may take a time slot (the caller serialises those)."""
-    state = states().get(chat.state)
-    return bool(state and state.takes_slot)
 
 
 def _media_kind(media_type: str) -> str:

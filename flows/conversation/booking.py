@@ -368,7 +368,7 @@ OTHER_STATES: dict[str, State] = {
                      _read_confirm, booking=True, resumable=True, buttons="yes_no"),
     B.SUMMARY: State(lambda talk: talk.say("summary", lines="\n".join(
         summary_lines(talk.answers, talk.lang))), _read_summary, booking=True, resumable=True,
-        takes_slot=True, buttons="summary"),
+        buttons="summary"),
     B.EDIT: State(lambda talk: talk.ask_from("edit", "ask_edit", EDIT_CHOICES),
                   _read_edit, booking=True, resumable=True),
     B.USE_KNOWN: State(lambda talk: talk.say("ask_use_known", lines="\n".join(

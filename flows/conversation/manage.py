@@ -160,8 +160,7 @@ STATES: dict[str, State] = {
                                                  options=MANAGE_ACTIONS.numbered(talk.lang)),
                            _read_action, own_words=CANCEL),
     M.MANAGE_CANCEL: State(_ask_cancel, _read_cancel, buttons="yes_no"),
-    M.MANAGE_WHEN: State(lambda talk: talk.say("ask_when"), _read_new_time, resumable=True,
-                         takes_slot=True),
+    M.MANAGE_WHEN: State(lambda talk: talk.say("ask_when"), _read_new_time, resumable=True),
     M.PROPOSAL_WHEN: State(lambda talk: talk.say("proposal_ask_when", code=talk.scratch.code),
                            _read_new_time, resumable=True),
 }  # fmt: skip

@@ -24,7 +24,6 @@ class State:
     buttons: str | None = None  # its question is answered with these buttons (flows/prompts)
     booking: bool = False  # a booking in progress: MENU or a day of silence sets it aside
     resumable: bool = False  # after a day of silence it is offered to be resumed
-    takes_slot: bool = False  # its answer may take a time (the caller locks the schedule)
     own_words: frozenset[str] = frozenset()  # global words it reads as its own answers
 
 

@@ -4,12 +4,13 @@ import threading
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import col, select
 
 from storage.db import transaction
 from storage.models import Booking, Expert
 from storage.schedule import add_closed_day, set_day_off
-from tests.helpers import BOOKING, NOW, WhatsApp
+from tests.helpers import BOOKING, NOW, WhatsApp, request
 
 TOPIC_NUMBER = {"kelembagaan": "1", "keuangan": "3"}  # Dr. Ahmad: kelembagaan; Ir. Sri: keuangan
 
@@ -106,3 +107,35 @@ def test_two_cooperatives_sending_ya_for_the_last_slot_at_once(app, engine) -> N
     with transaction(engine) as session:
         starts = session.exec(select(Booking.requested_start).where(col(Booking.id) > 0)).all()
     assert starts == [datetime(2026, 12, 3, 3, tzinfo=starts[0].tzinfo)]
+
+
+def test_a_time_taken_after_the_calendar_was_read_is_answered_under_the_lock(
+    app, engine, db_url
+) -> None:
+    """The request is checked again under the schedule lock: a booking made between the
+    conversation's reading of the calendar and that lock wins, and the cooperative hears the
+    time is full, with the nearest free ones, from the same message (PostgreSQL: SQLite lets
+    no one write in between)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite holds its write lock for the whole message")
+    app.extensions["clock"] = lambda: NOW
+    whatsapp = WhatsApp(app.test_client())
+    up_to_the_time(whatsapp, "+6281200000001", "keuangan")
+    assert "Mohon periksa" in said(whatsapp, "+6281200000001", "kamis jam 10")
+    taken: list[str] = []
+
+    def meanwhile(_conn, _cursor, statement, *_rest) -> None:
+        if "pg_advisory_xact_lock" in statement and not taken:
+            taken.append(request(engine, "+6281200000002", "2026-12-03 10:00"))
+
+    event.listen(app.extensions["engine"], "before_cursor_execute", meanwhile)
+    try:
+        answer = said(whatsapp, "+6281200000001", "ya")
+    finally:
+        event.remove(app.extensions["engine"], "before_cursor_execute", meanwhile)
+    assert taken and "sudah penuh" in answer and "Waktu terdekat yang tersedia" in answer
+    with transaction(engine) as session:
+        holding = session.exec(select(Booking.code)).all()
+    assert holding == taken
+    assert "Mohon periksa" in said(whatsapp, "+6281200000001", "1")  # a nearest time, then YA
+    assert "tercatat" in said(whatsapp, "+6281200000001", "ya")

@@ -1,0 +1,106 @@
+"""What one message costs the database, counted statement by statement through the webhook
+(both backends): an ordinary message runs at most six, whatever the history; the calendar is
+read only by a message that chooses a time, and the schedule lock is taken only around the
+final check and insert of a request."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from tests.helpers import BOOKING, COOP_PHONE, NOW, WhatsApp, request
+
+ORDINARY = 6  # the inbound row, the conversation, who wrote, the number's history, the
+# conversation again, the replies
+YA = 30  # the request: the above, the day's calendar twice (read, then checked under the
+# lock), the lock, the cooperative, its number, the case, the booking and its event, the
+# administrators' notice
+CALENDAR = ("FROM closedday", "FROM experttopic", "FROM expertdayoff")
+LOCK = "pg_advisory_xact_lock"
+
+
+class Counted:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def reads_calendar(self) -> bool:
+        return any(table in sql for sql in self.statements for table in CALENDAR)
+
+    def index(self, part: str) -> int:
+        return next(n for n, sql in enumerate(self.statements) if part in sql)
+
+
+@pytest.fixture
+def count(app):
+    """count(): the statements the app's engine runs inside the block (SQLite's BEGIN
+    IMMEDIATE left out: PostgreSQL's BEGIN is not a statement of its own either)."""
+    app.extensions["clock"] = lambda: NOW
+    engine = app.extensions["engine"]
+
+    @contextmanager
+    def counting() -> Iterator[Counted]:
+        counted = Counted()
+
+        def seen(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+            if not statement.startswith("BEGIN"):
+                counted.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            yield counted
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+
+    return counting
+
+
+def _send(whatsapp: WhatsApp, count, text: str) -> Counted:
+    with count() as counted:
+        whatsapp.send(COOP_PHONE, text)
+    return counted
+
+
+def test_every_answer_of_a_booking_costs_at_most_six_statements(app, engine, count) -> None:
+    whatsapp = WhatsApp(app.test_client())
+    for text, _expected in BOOKING[:-1]:  # every question before the time
+        counted = _send(whatsapp, count, text)
+        assert len(counted) <= ORDINARY, (text, counted.statements)
+        assert not counted.reads_calendar(), text
+        assert not any(LOCK in sql for sql in counted.statements), text
+
+
+def test_the_time_reads_the_calendar_of_that_day_and_ya_takes_the_lock_to_insert(
+    app, engine, count
+) -> None:
+    whatsapp = WhatsApp(app.test_client())
+    for text, _expected in BOOKING[:-1]:
+        whatsapp.send(COOP_PHONE, text)
+    chosen = _send(whatsapp, count, BOOKING[-1][0])
+    assert chosen.reads_calendar()
+    assert len(chosen) <= ORDINARY + 4  # the closed days, experts, days off and that day's holds
+    ya = _send(whatsapp, count, "YA")
+    assert len(ya) <= YA, ya.statements
+    assert any("INSERT INTO booking " in sql for sql in ya.statements)
+    if engine.dialect.name == "postgresql":  # SQLite is serial already: no lock to take
+        locked = ya.index(LOCK)
+        assert ya.index("INSERT INTO booking ") > locked
+        checked = [sql for sql in ya.statements[locked:] if "FROM experttopic" in sql]
+        assert checked, "the time is checked again under the lock"
+
+
+def test_a_returning_number_costs_the_same_whatever_its_history(app, engine, count) -> None:
+    whatsapp = WhatsApp(app.test_client())
+    for text, _expected in BOOKING:
+        whatsapp.send(COOP_PHONE, text)
+    whatsapp.send(COOP_PHONE, "YA")
+    for day in range(1, 6):  # more bookings of the same number, and holds on the calendar
+        request(engine, COOP_PHONE, f"2026-12-0{day} 09:00")
+        request(engine, f"+62812000001{day:02d}", f"2026-12-0{day} 13:00")
+    for text in ("halo", "2", "menu", "makasih"):
+        counted = _send(whatsapp, count, text)
+        assert len(counted) <= ORDINARY, (text, counted.statements)
+        assert not counted.reads_calendar(), text
