@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
@@ -34,6 +35,18 @@ def sessions_on(session: Session, day: date, expert_id: int | None = None) -> li
     return sessions_between(session, midnight, midnight + timedelta(days=1), expert_id)
 
 
+def experts_on(session: Session, day: date) -> set[int]:
+    """The experts with a session on `day`."""
+    midnight = datetime.combine(day, time(0), WIB)
+    query = select(Booking.expert_id).distinct().where(
+        col(Booking.status).in_(SESSIONS),
+        col(Booking.requested_start) >= midnight,
+        col(Booking.requested_start) < midnight + timedelta(days=1),
+        col(Booking.expert_id).is_not(None),
+    )
+    return set(session.exec(query).all())
+
+
 def earlier_sessions(session: Session, booking: Booking) -> list[Booking]:
     """The sessions of the booking's case before it, earliest first (none without a case)."""
     if booking.case_id is None:
@@ -63,12 +76,17 @@ def requests_between(session: Session, start: datetime, end: datetime) -> list[B
     return list(session.exec(query).all())
 
 
-def waiting_requests(session: Session) -> list[Booking]:
-    """Requests waiting for the administrators, oldest first."""
+def waiting_requests(session: Session, limit: int, offset: int = 0) -> tuple[int, list[Booking]]:
+    """How many requests wait for the administrators, and `limit` of them from `offset`,
+    oldest first (an index on status and creation serves both)."""
+    waiting = Booking.status == Status.WAITING
+    count = session.exec(select(func.count()).select_from(Booking).where(waiting)).one()
     query = (
         select(Booking)
         .options(selectinload(Booking.cooperative))
-        .where(Booking.status == Status.WAITING)
+        .where(waiting)
         .order_by(col(Booking.created_at), col(Booking.id))
+        .offset(offset)
+        .limit(limit)
     )
-    return list(session.exec(query).all())
+    return count, list(session.exec(query).all())

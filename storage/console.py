@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case
+from sqlalchemy import case, func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
@@ -28,30 +28,45 @@ class Filters:
 
 
 def read_inbox(session: Session, filters: Filters, expert_id: int | None = None,
-          limit: int = 200) -> list[Booking]:  # fmt: skip
-    """Bookings: requests waiting for an administrator first (oldest first: who has waited
-    longest), then the rest, newest activity first; an expert's own sessions only when
-    `expert_id`."""
-    waiting = Booking.status == Status.WAITING
-    query = (
-        select(Booking)
-        .options(selectinload(Booking.cooperative))
-        .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
-        .order_by(case((waiting, 0), else_=1),
-                  case((waiting, col(Booking.created_at)), else_=None),
-                  col(Booking.updated_at).desc(), col(Booking.id).desc())  # fmt: skip
-    )
+               limit: int = 50, offset: int = 0) -> tuple[int, list[Booking]]:  # fmt: skip
+    """How many bookings match, and `limit` of them from `offset`: requests waiting for an
+    administrator first (oldest first: who has waited longest), then the rest, newest
+    activity first; an expert's own sessions only when `expert_id`.
+
+    Each part is read in its own index order (status and creation; last change), a page at a
+    time, never the whole table sorted."""
+    where = []
     if filters.status:
-        query = query.where(Booking.status == filters.status)
+        where.append(Booking.status == filters.status)
     if filters.topic:
-        query = query.where(Booking.topic_key == filters.topic)
+        where.append(Booking.topic_key == filters.topic)
     if filters.kecamatan:
-        query = query.where(Cooperative.kecamatan == filters.kecamatan)
+        where.append(Cooperative.kecamatan == filters.kecamatan)
     if filters.between:
-        query = query.where(col(Booking.requested_start).between(*filters.between))
+        where.append(col(Booking.requested_start).between(*filters.between))
     if expert_id is not None:
-        query = query.where(Booking.expert_id == expert_id)
-    return list(session.exec(query.limit(limit)).all())
+        where.append(Booking.expert_id == expert_id)
+    waiting = Booking.status == Status.WAITING
+    matching = select(Booking).join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
+    count, waiting_count = session.exec(
+        select(func.count(), func.coalesce(func.sum(case((waiting, 1), else_=0)), 0))
+        .select_from(Booking)
+        .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
+        .where(*where)
+    ).one()
+    rows: list[Booking] = []
+    if offset < waiting_count:
+        rows += session.exec(
+            matching.options(selectinload(Booking.cooperative)).where(*where, waiting)
+            .order_by(col(Booking.created_at), col(Booking.id)).offset(offset).limit(limit)
+        ).all()  # fmt: skip
+    if len(rows) < limit:
+        rows += session.exec(
+            matching.options(selectinload(Booking.cooperative)).where(*where, ~waiting)
+            .order_by(col(Booking.updated_at).desc(), col(Booking.id).desc())
+            .offset(max(offset - waiting_count, 0)).limit(limit - len(rows))
+        ).all()  # fmt: skip
+    return count, rows
 
 
 @dataclass(frozen=True)

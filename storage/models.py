@@ -8,7 +8,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
 from flows.kinds import MessageStatus
-from flows.lifecycle import ON_THE_CALENDAR, CaseStatus, Channel, Origin, Status
+from flows.lifecycle import HOLDS_A_TIME, ON_THE_CALENDAR, CaseStatus, Channel, Origin, Status
 from flows.model import NAME_LENGTH, PROBLEM_LENGTH, Home
 from flows.skm import COMMENT_LENGTH
 
@@ -21,6 +21,8 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+
+HOLDING = text("status IN (" + ", ".join(f"'{status}'" for status in sorted(HOLDS_A_TIME)) + ")")
 
 DAY_REASON_LENGTH = 200  # why an expert is off, why the clinic is closed
 
@@ -175,7 +177,12 @@ class Booking(SQLModel, table=True):
             sqlite_where=text(f"status = '{ON_THE_CALENDAR}'"),
             postgresql_where=text(f"status = '{ON_THE_CALENDAR}'"),
         ),
-    )
+        # The calendar reads only the bookings holding a time on the days it looks at.
+        *(Index(f"ix_booking_holding_{column}", column, sqlite_where=HOLDING,
+                postgresql_where=HOLDING) for column in ("requested_start", "proposed_start")),
+        # DAFTAR, the digest and the inbox: the waiting requests, oldest first, a page at a time.
+        Index("ix_booking_status_created_at", "status", "created_at"),
+    )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
     code: str | None = Field(default=None, max_length=12, unique=True)
@@ -399,3 +406,12 @@ __all__ = [
     "WhatsAppContent",
     "utcnow",
 ]
+
+
+class SendLease(SQLModel, table=True):
+    """Which scheduler process sends from a sender number, until when: one at a time, so
+    TWILIO_MPS holds for the number however many processes run (bot.outbound.sender)."""
+
+    sender: str = Field(primary_key=True, max_length=40)
+    owner: str = Field(max_length=80)
+    until: datetime = Field(sa_column=_ts(nullable=False))

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from flows.catalogue import language, say
@@ -188,18 +188,24 @@ def record_status(session: Session, sid: str, new: str, error_code: int | None) 
         message.error = f"Twilio error {error_code}"
 
 
-def problems_since(session: Session, since: datetime) -> list[OutboundMessage]:
-    """Messages that failed, were not delivered or are held, created since then."""
-    return list(
-        session.exec(
-            select(OutboundMessage)
-            .where(
-                col(OutboundMessage.status).in_(PROBLEMS),
-                col(OutboundMessage.created_at) >= since,
-            )
-            .order_by(col(OutboundMessage.id))
-        ).all()
-    )
+def problems_since(
+    session: Session, since: datetime, limit: int
+) -> tuple[int, list[OutboundMessage]]:
+    """How many messages failed, were not delivered or are held since then, and the first
+    `limit` of them."""
+    where = (col(OutboundMessage.status).in_(PROBLEMS), col(OutboundMessage.created_at) >= since)
+    count = session.exec(select(func.count()).select_from(OutboundMessage).where(*where)).one()
+    query = select(OutboundMessage).where(*where).order_by(col(OutboundMessage.id)).limit(limit)
+    return count, list(session.exec(query).all())
+
+
+def existing(session: Session, dedupe_keys: Iterable[str]) -> set[str]:
+    """Which of these once-only keys some message holds already, in one query."""
+    keys = list(dedupe_keys)
+    if not keys:
+        return set()
+    query = select(OutboundMessage.dedupe_key).where(col(OutboundMessage.dedupe_key).in_(keys))
+    return {key for key in session.exec(query).all() if key}
 
 
 def exists(session: Session, dedupe_key: str) -> bool:

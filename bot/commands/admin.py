@@ -16,6 +16,7 @@ from flows.calendar import format_start
 from flows.catalogue import STAFF, name, names, staff
 from flows.choices import TOPICS
 from flows.lifecycle import Actor, Event, NotAllowed, Status, check
+from flows.pages import page_within, pages_of
 from storage.agenda import waiting_requests
 from storage.bookings import booking_by_code, history
 from storage.models import Booking, BookingEvent
@@ -40,17 +41,19 @@ def _help(act: Acting, command: Command, _booking: Booking | None) -> list[str]:
 
 
 def _list(act: Acting, command: Command, _booking: Booking | None) -> list[str]:
-    rows = waiting_requests(act.session)
-    if not rows:
+    count, rows = waiting_requests(act.session, PAGE, (max(command.page, 1) - 1) * PAGE)
+    if not count:
         return [staff("admin_list_empty")]
-    pages = (len(rows) + PAGE - 1) // PAGE
-    page = min(max(command.page, 1), pages)
+    page = page_within(command.page, count, PAGE)
+    if not rows:  # past the last page: the last one
+        count, rows = waiting_requests(act.session, PAGE, (page - 1) * PAGE)
     lines = [
         staff("admin_list_line", code=b.code, coop=b.cooperative.name,
               topic=TOPICS.label(b.topic_key), start=format_start(b.requested_start))
-        for b in rows[(page - 1) * PAGE : page * PAGE]
+        for b in rows
     ]  # fmt: skip
-    return [staff("admin_list", total=len(rows), page=page, pages=pages, lines="\n".join(lines))]
+    return [staff("admin_list", total=count, page=page, pages=pages_of(count, PAGE),
+                  lines="\n".join(lines))]  # fmt: skip
 
 
 def _detail(act: Acting, command: Command, booking: Booking | None) -> list[str]:

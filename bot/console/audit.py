@@ -15,6 +15,7 @@ from flask.wrappers import Response
 from bot.console import bp
 from bot.console.auth import login_required
 from flows.dates import WIB, read_day
+from flows.pages import pages_of
 from flows.phone import normalize_phone
 from flows.words import number
 from storage.audit import CONSOLE, AuditFilters, entries, people, record
@@ -125,7 +126,7 @@ def audit():
     with transaction(current_app.extensions["engine"]) as db:
         count, rows = entries(db, filters, PAGE, (page - 1) * PAGE)
         everyone = {who: person_name(db, who) for who in people(db)}
-    pages = max((count + PAGE - 1) // PAGE, 1)
+    pages = pages_of(count, PAGE)
     chosen = {key: args.get(key, "") for key in ("who", "action", "channel", "since", "until", "q")}
     return render_template("console/audit.html", rows=rows, count=count, current=min(page, pages),
                            pages=pages, everyone=everyone, chosen=chosen)  # fmt: skip

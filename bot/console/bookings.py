@@ -29,6 +29,7 @@ from flows.dates import WIB, iso_day, parse_when, read_day
 from flows.kecamatan import KECAMATAN
 from flows.lifecycle import Actor, CaseStatus, NotAllowed, allowed
 from flows.links import is_meeting_link
+from flows.pages import page_within, pages_of
 from flows.words import number
 from storage.agenda import requests_between, sessions_between
 from storage.bookings import booking_by_code
@@ -37,6 +38,8 @@ from storage.directory import active_experts
 from storage.models import Booking
 from storage.schedule import lock_schedule, working_calendar
 from storage.users import CLINIC_ROLES, Role
+
+INBOX_PAGE = 50
 
 
 def _own(expert_id: int | None = None) -> int | None:
@@ -56,12 +59,17 @@ def inbox():
             start = datetime.combine(day, datetime.min.time(), WIB)
             between = (start, start + timedelta(days=1))
     filters = Filters(chosen["status"], chosen["topic"], chosen["kecamatan"], between)
+    asked = number(request.args.get("page", "1")) or 1
     with in_transaction() as db:
-        rows = read_inbox(db, filters, _own())
+        count, rows = read_inbox(db, filters, _own(), INBOX_PAGE, (max(asked, 1) - 1) * INBOX_PAGE)
+        current = page_within(asked, count, INBOX_PAGE)
+        if not rows and count:  # past the last page: the last one
+            count, rows = read_inbox(db, filters, _own(), INBOX_PAGE, (current - 1) * INBOX_PAGE)
         banner = waiting_banner(db) if g.user.role == Role.ADMIN else None
     return render_template("console/inbox.html", rows=rows, statuses=names("status"),
                            waiting_banner=banner,
-                           topics=TOPICS.labels(),
+                           topics=TOPICS.labels(), count=count, current=current,
+                           pages=pages_of(count, INBOX_PAGE),
                            kecamatans=KECAMATAN, chosen=chosen)  # fmt: skip
 
 

@@ -6,7 +6,7 @@ second scheduler inserting the same key is refused by the database and moves on.
 """
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -19,12 +19,14 @@ from flows.catalogue import staff
 from flows.dates import WIB
 from flows.kinds import KINDS, MESSAGE_PART
 from flows.templates import BODY_LENGTH, VARIABLE_LENGTH, bodies, render
-from storage.agenda import sessions_on, waiting_requests
+from storage.agenda import experts_on, sessions_on, waiting_requests
 from storage.directory import admin_phones, person_name
 from storage.models import Booking
-from storage.outbox import enqueue, exists, problems_since
+from storage.outbox import enqueue, existing, exists, problems_since
 from storage.schedule import working_calendar
 from storage.threads import cooperative_names, waiting_threads
+
+DIGEST_LINES = 10  # the waiting requests and the problems the digest lists (and counts all)
 
 
 def _once(session: Session, key: str, kind: str, to: str, now: datetime,
@@ -68,12 +70,29 @@ def _fits(template: str, day: str, count: int, group: list[tuple[str, str]]) -> 
             and len(render(template, values)) <= BODY_LENGTH)  # fmt: skip
 
 
+def _keys(session: Session, today: date, settings: Settings) -> tuple[set[str], list[str]]:
+    """Today's once-a-day keys (each expert with a session today, each administrator), and
+    the administrators' numbers."""
+    admins = admin_phones(session, settings.admin_numbers)
+    day = today.isoformat()
+    keys = {f"expert_schedule:{expert}:{day}" for expert in experts_on(session, today)}
+    return keys | {f"admin_digest:{phone}:{day}" for phone in admins}, admins
+
+
 def make_daily(session: Session, now: datetime, settings: Settings) -> int:
-    """Queue today's schedules and digests if it is a working day from DAILY_AT on; how many."""
+    """Queue today's schedules and digests if it is a working day from DAILY_AT on; how many.
+
+    Every pass from DAILY_AT on asks, so the keys are checked first (three small queries):
+    once all of today's are made, nothing is built."""
     local = now.astimezone(WIB)
     today = local.date()
-    calendar = working_calendar(session, now, settings.hours)
-    if local.time() < settings.daily_at or not calendar.is_working_day(today):
+    if local.time() < settings.daily_at:
+        return 0
+    keys, admins = _keys(session, today, settings)
+    made_before = existing(session, keys)
+    if keys <= made_before:
+        return 0
+    if not working_calendar(session, now, settings.hours).is_working_day(today):
         return 0
     day = format_day(today)
     sessions = sessions_on(session, today)
@@ -83,27 +102,29 @@ def make_daily(session: Session, now: datetime, settings: Settings) -> int:
         by_expert.setdefault(booking.expert_id, []).append(booking)
     for expert_id, theirs in by_expert.items():
         key = f"expert_schedule:{expert_id}:{today.isoformat()}"
-        if exists(session, key):
+        if key in made_before or exists(session, key):
             continue
         parts = schedule_parts(day, [(schedule_line(b) + case_line(session, b), schedule_item(b))
                                      for b in theirs])  # fmt: skip
         for number, facts in enumerate(parts, 1):
             part_key = key if number == 1 else f"{key}:{number}"
             made += _once(session, part_key, "expert_schedule", theirs[0].expert.phone, now, facts)
-    facts = _digest(session, sessions, day, now)
-    for phone in admin_phones(session, settings.admin_numbers):
+    wanted = [phone for phone in admins
+              if f"admin_digest:{phone}:{today.isoformat()}" not in made_before]  # fmt: skip
+    facts = _digest(session, sessions, day, now) if wanted else {}
+    for phone in wanted:
         key = f"admin_digest:{phone}:{today.isoformat()}"
         made += _once(session, key, "admin_digest", phone, now, facts)
     return made
 
 
 def _digest(session: Session, today: list[Booking], day: str, now: datetime) -> dict[str, Any]:
-    waiting = waiting_requests(session)
-    failed = problems_since(session, now - timedelta(days=1))
+    waiting_count, waiting = waiting_requests(session, DIGEST_LINES)
+    failed_count, failed = problems_since(session, now - timedelta(days=1), DIGEST_LINES)
     waiting_lines = "".join(
         staff("digest_waiting", code=b.code, coop=b.cooperative.name,
               start=format_start(b.requested_start)) + "\n"
-        for b in waiting[:10]
+        for b in waiting
     )  # fmt: skip
     today_lines = "".join(
         staff("digest_today", clock=format_clock(b.requested_start.astimezone(WIB)), code=b.code,
@@ -112,7 +133,7 @@ def _digest(session: Session, today: list[Booking], day: str, now: datetime) -> 
     )  # fmt: skip
     failed_lines = "".join(
         staff("digest_failed", kind=m.kind, phone=m.to_phone, error=m.error or m.status) + "\n"
-        for m in failed[:10]
+        for m in failed
     )
     messages, threads = waiting_threads(session)
     names = cooperative_names(session, [t.phone for t in threads])
@@ -123,7 +144,7 @@ def _digest(session: Session, today: list[Booking], day: str, now: datetime) -> 
               if t.taken_by else "") + "\n"
         for t in threads
     )  # fmt: skip
-    return {"day": day, "waiting": len(waiting), "waiting_lines": waiting_lines,
+    return {"day": day, "waiting": waiting_count, "waiting_lines": waiting_lines,
             "today": len(today), "today_lines": today_lines, "messages": messages,
-            "message_lines": message_lines, "failed": len(failed),
+            "message_lines": message_lines, "failed": failed_count,
             "failed_lines": failed_lines}  # fmt: skip

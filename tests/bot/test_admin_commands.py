@@ -54,6 +54,8 @@ def test_daftar_pages(whatsapp, engine) -> None:
     assert "halaman 1/2" in admin(whatsapp, "DAFTAR")
     page_two = admin(whatsapp, "DAFTAR 2")
     assert "halaman 2/2" in page_two and "EK-0011" in page_two and "EK-0001" not in page_two
+    past_the_end = admin(whatsapp, "DAFTAR 9")  # the last page, not an empty one
+    assert "Menunggu konfirmasi (12), halaman 2/2" in past_the_end and "EK-0012" in past_the_end
 
 
 def test_confirm_with_the_experts_standing_link(whatsapp, engine) -> None:

@@ -315,3 +315,23 @@ def test_the_booking_page_shows_the_nomor_induk_and_the_kind(console, engine) ->
     code = request(engine, COOP_PHONE, "2026-12-01 10:00", name="KSP Mekar")
     page = console.get(f"/admin/booking/{code}").get_data(as_text=True)
     assert "Jenis koperasi" in page and "Simpan pinjam" in page
+
+
+def test_the_inbox_shows_a_page_at_a_time_waiting_requests_first(console, engine) -> None:
+    for number in range(55):
+        request(engine, f"+62812000002{number:02d}", f"2026-12-0{1 + number % 5} 10:00")
+    with transaction(engine) as session:  # one handled: it comes after every waiting one
+        handled = session.exec(select(Booking).where(Booking.code == "EK-0003")).one()
+        handled.status = "declined"
+    log_in(console)
+    first = console.get("/admin/").get_data(as_text=True)
+    codes = re.findall(r">(EK-\d{4})</a>", first)
+    assert len(codes) == 50 and codes[:3] == ["EK-0001", "EK-0002", "EK-0004"]
+    assert "Halaman 1 dari 2 (55 permintaan)" in first and "page=2" in first
+    second = console.get("/admin/?page=2").get_data(as_text=True)
+    assert re.findall(r">(EK-\d{4})</a>", second) == ["EK-0052", "EK-0053", "EK-0054",
+                                                       "EK-0055", "EK-0003"]  # fmt: skip
+    last = console.get("/admin/?page=99").get_data(as_text=True)  # the last page, not none
+    assert re.findall(r">(EK-\d{4})</a>", last)[-1] == "EK-0003"
+    waiting = console.get("/admin/?status=waiting&page=2").get_data(as_text=True)
+    assert "EK-0003" not in waiting and "Halaman 2 dari 2 (54 permintaan)" in waiting

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from tests.helpers import BOOKING, COOP_PHONE, NOW, WhatsApp, request
+from tests.helpers import ADMIN, BOOKING, COOP_PHONE, NOW, SRI, WhatsApp, request, set_link
 
 ORDINARY = 6  # the inbound row, the conversation, who wrote, the number's history, the
 # conversation again, the replies
@@ -104,3 +104,28 @@ def test_a_returning_number_costs_the_same_whatever_its_history(app, engine, cou
         counted = _send(whatsapp, count, text)
         assert len(counted) <= ORDINARY, (text, counted.statements)
         assert not counted.reads_calendar(), text
+
+
+def test_a_pass_after_the_days_messages_were_made_builds_nothing(app, engine, count) -> None:
+    """From 07:00 every scheduler pass asks for the day's schedules and digest: once they
+    are made, it looks at their keys and stops (three small queries, whatever the day holds)."""
+    from bot.outbound.daily import make_daily
+    from storage.db import transaction
+    from tests.helpers import at
+
+    whatsapp = WhatsApp(app.test_client())
+    for text, _expected in BOOKING:
+        whatsapp.send(COOP_PHONE, text)
+    whatsapp.send(COOP_PHONE, "YA")
+    set_link(engine, SRI, "https://zoom.us/j/555")
+    confirmed = whatsapp.send(ADMIN, "KONFIRMASI EK-0001")  # Monday 10.00, with Ir. Sri
+    assert "terkonfirmasi" in "\n".join(confirmed)
+    for number in range(12):
+        request(engine, f"+62812000003{number:02d}", "2026-12-01 10:00")
+    monday = at("2026-11-30 07:05")
+    settings = app.extensions["settings"]
+    with transaction(app.extensions["engine"]) as session:
+        assert make_daily(session, monday, settings) == 2  # Ir. Sri's day, the digest
+    with count() as counted, transaction(app.extensions["engine"]) as session:
+        assert make_daily(session, at("2026-11-30 07:06"), settings) == 0
+    assert len(counted) <= 3, counted.statements

@@ -75,3 +75,19 @@ def test_the_migrations_make_exactly_the_tables_the_models_declare(db_url) -> No
     if db_url.startswith("sqlite"):
         found = [d for d in found if not (isinstance(d, list) and d[0][0] == "modify_type")]
     assert found == []
+
+
+
+def test_the_partial_indexes_cover_the_statuses_that_hold_a_time_today() -> None:
+    """Migration 0019 wrote the holding statuses out; a new one must come with a migration."""
+    import importlib.util
+    from pathlib import Path
+
+    import storage
+    from storage.models import HOLDING
+
+    file = Path(storage.__file__).parent / "migrations" / "versions" / "0019_pace.py"
+    spec = importlib.util.spec_from_file_location("migration_0019", file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert str(module.HOLDING) == str(HOLDING)
