@@ -62,6 +62,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         admin_numbers=settings.admin_numbers,
         throttle=Throttle(float(app.config["TWILIO_MPS"]) or None),
         retry_for=timedelta(hours=float(app.config["SEND_RETRY_HOURS"])),
+        batch=max(1, int(app.config["SEND_BATCH_SIZE"])),
+        sender=app.config.get("TWILIO_WHATSAPP_FROM") or "whatsapp",
     )
     # The simulator shows every number's messages: only in demo mode, without Twilio.
     app.config["SIMULATOR"] = app.config["DEMO"] and isinstance(

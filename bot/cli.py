@@ -23,6 +23,7 @@ from bot.lifecycle.visits import import_past, register
 from bot.meetings import Prepared
 from bot.outbound.scheduler import run as run_scheduler
 from bot.outbound.scheduler import tick
+from bot.outbound.sender import let_go
 from bot.records import BadFile, read_records
 from bot.reports import FORMATS, export_report
 from bot.retention import Retention
@@ -310,8 +311,11 @@ def scheduler_tick(now_text: str | None) -> None:
     if now.tzinfo is None:
         raise click.BadParameter("give a time zone, e.g. 2026-12-01T07:00:00+07:00")
     extensions = current_app.extensions
-    tally = tick(_engine(), extensions["messenger"], now, extensions["settings"],
-                 extensions["send_policy"], _chores())  # fmt: skip
+    try:
+        tally = tick(_engine(), extensions["messenger"], now, extensions["settings"],
+                     extensions["send_policy"], _chores())  # fmt: skip
+    finally:
+        let_go(_engine(), extensions["send_policy"])
     click.echo(f"sent {tally.sent}, retried {tally.retried}, failed {tally.failed}, "
                f"suppressed {tally.suppressed}, held {tally.held}")  # fmt: skip
 

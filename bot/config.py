@@ -71,6 +71,7 @@ class Config:
     ZOOM_API_BASE_URL = os.environ.get("ZOOM_API_BASE_URL", "https://api.zoom.us/v2")
     ZOOM_OAUTH_URL = os.environ.get("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
     TWILIO_MPS = float(os.environ.get("TWILIO_MPS", "80"))
+    SEND_BATCH_SIZE = int(os.environ.get("SEND_BATCH_SIZE", "50"))
     TWILIO_HTTP_TIMEOUT = float(os.environ.get("TWILIO_HTTP_TIMEOUT", "10"))
     SEND_RETRY_HOURS = float(os.environ.get("SEND_RETRY_HOURS", "24"))
     REMINDER_DAY_BEFORE_AT = os.environ.get("REMINDER_DAY_BEFORE_AT", "09:00")

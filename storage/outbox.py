@@ -1,7 +1,7 @@
 """Every outbound message is a row; `pending` rows are the outbox the sender drains."""
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, or_, update
@@ -11,8 +11,9 @@ from flows.catalogue import language, say
 from flows.kinds import KINDS, PROBLEMS, PROGRESS, SESSION_KINDS, Kind, MessageStatus, split_message
 from flows.prompts import PREFIX, Prompt
 from flows.templates import VARIABLE_LENGTH
+from storage.db import upsert
 from storage.directory import admin_phones
-from storage.models import OutboundMessage
+from storage.models import OutboundMessage, SendLease
 
 
 def enqueue(
@@ -197,6 +198,30 @@ def problems_since(
     count = session.exec(select(func.count()).select_from(OutboundMessage).where(*where)).one()
     query = select(OutboundMessage).where(*where).order_by(col(OutboundMessage.id)).limit(limit)
     return count, list(session.exec(query).all())
+
+
+def hold_sender(session: Session, sender: str, owner: str, now: datetime,
+                until: datetime) -> bool:  # fmt: skip
+    """Take or renew the right to send from `sender` until `until`, in one statement: granted
+    when nobody holds it, `owner` does, or the holder's lease ran out before `now`."""
+    insert = upsert(session, SendLease).values(sender=sender, owner=owner, until=until)
+    insert = insert.on_conflict_do_update(
+        index_elements=["sender"],
+        set_={"owner": insert.excluded.owner, "until": insert.excluded.until},
+        where=(col(SendLease.owner) == owner) | (col(SendLease.until) < now),
+    )
+    return session.connection().execute(insert.returning(SendLease.owner)).first() is not None
+
+
+LET_GO = datetime(2000, 1, 1, tzinfo=UTC)  # a lease that ran out long ago
+
+
+def let_go_sender(session: Session, sender: str, owner: str) -> None:
+    """Give the right to send from `sender` up at once (a process stopping), if `owner` has it."""
+    session.connection().execute(
+        update(SendLease).where(col(SendLease.sender) == sender, col(SendLease.owner) == owner)
+        .values(until=LET_GO)
+    )  # fmt: skip
 
 
 def existing(session: Session, dedupe_keys: Iterable[str]) -> set[str]:

@@ -50,6 +50,7 @@ class FakeTwilio(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _TwilioHandler)
         self.script: list[tuple[int, dict | str]] = []
         self.received: list[dict] = []  # every POST, whatever the answer
+        self.arrived: list[float] = []  # when each POST arrived (time.monotonic())
         self.accepted: list[dict] = []  # the messages that exist at "Twilio"
         self.delay = 0.0  # seconds before each answer, to catch a sender mid-batch
         self.hang_after_accept = 0.0
@@ -85,6 +86,7 @@ class _TwilioHandler(_JsonHandler):
     def do_POST(self) -> None:  # noqa: N802 - the http.server API
         form = {k: v[0] for k, v in parse_qs(self._body().decode()).items()}
         fake = self.server
+        fake.arrived.append(time.monotonic())
         if fake.delay:
             time.sleep(fake.delay)
         fake.received.append({"path": self.path, **form})

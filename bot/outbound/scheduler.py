@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from bot.outbound.daily import make_daily
 from bot.outbound.messenger import Messenger
-from bot.outbound.sender import SendPolicy, Tally, deliver_due
+from bot.outbound.sender import SendPolicy, Tally, deliver_due, let_go
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -81,4 +81,5 @@ def run(
         policy.stop.set()
         if scheduler.running:
             scheduler.shutdown(wait=True)  # the pass in progress releases what it has not sent
+        let_go(engine, policy)  # another process may send from the number at once
         log.info("scheduler stopped")

@@ -27,7 +27,9 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,7 +45,7 @@ from storage.contents import template_sid, usable_sid
 from storage.conversations import is_opted_out, within_window
 from storage.db import transaction
 from storage.models import Booking, OutboundMessage
-from storage.outbox import claim_due, enqueue_for_admins, release
+from storage.outbox import claim_due, enqueue_for_admins, hold_sender, let_go_sender, release
 
 log = logging.getLogger(__name__)
 
@@ -59,23 +61,41 @@ LOOKUP_SLACK = timedelta(minutes=2)
 OWNER = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+WINDOW = 1.0  # the cap's window: TWILIO_MPS in any one second
+# One scheduler process at a time sends from a sender number: it holds the number's lease
+# (storage.outbox.hold_sender), renewed while it sends, and stops sending this long before
+# the lease could pass to another process (clocks of different hosts may differ that much).
+SENDER_LEASE = timedelta(seconds=15)
+SENDER_MARGIN = timedelta(seconds=3)
+
+
 class Throttle:
-    """At most `per_second` sends from this process (TWILIO_MPS); None lifts the cap."""
+    """At most `per_second` sends (TWILIO_MPS) in any one second, as Twilio receives them;
+    None or 0 lifts the cap. A send starts only a second after the send `per_second` before
+    it had its answer, so wherever a request spends its time on the way, no second holds
+    more. One process sends from a number at a time (the sender lease), so this is the
+    number's cap, however many processes run."""
 
     def __init__(self, per_second: float | None) -> None:
-        self.interval = 1.0 / per_second if per_second else 0.0
-        self.next_at = 0.0
+        self.limit = max(1, int(per_second)) if per_second else 0
+        self.ends: deque[float] = deque(maxlen=max(self.limit, 1))
         self.lock = threading.Lock()
 
-    def wait(self) -> None:
-        if not self.interval:
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Wait for a free place in the window, then send inside the block."""
+        if not self.limit:
+            yield
             return
         with self.lock:
-            now = time.monotonic()
-            delay = self.next_at - now
-            self.next_at = max(now, self.next_at) + self.interval
-        if delay > 0:
-            time.sleep(delay)
+            if len(self.ends) == self.limit:
+                delay = self.ends[0] + WINDOW - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+            try:
+                yield
+            finally:
+                self.ends.append(time.monotonic())  # the oldest answer drops out
 
 
 @dataclass
@@ -88,6 +108,11 @@ class SendPolicy:
     lease_margin: timedelta = LEASE_MARGIN
     owner: str = OWNER
     stop: threading.Event = field(default_factory=threading.Event)  # set on SIGTERM
+    batch: int = 50  # SEND_BATCH_SIZE: rows claimed at a time; a pass claims again while due
+    sender: str = "whatsapp"  # TWILIO_WHATSAPP_FROM: the number whose cap this is
+    sender_lease: timedelta = SENDER_LEASE
+    sender_margin: timedelta = SENDER_MARGIN
+    lead_until: float = 0.0  # monotonic: until when this process may send from `sender`
 
 
 @dataclass
@@ -99,6 +124,7 @@ class Tally:
     held: int = 0
     found: int = 0  # an earlier send with an unknown outcome, found at Twilio: not resent
     released: int = 0  # given back unsent (the lease nearly over, or the process stopping)
+    standby: bool = False  # another process sends from the number now: this one waited
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -106,37 +132,80 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=random.uniform(1, min(300, 2**attempts)))
 
 
+def leads(engine: Engine, policy: SendPolicy, at: datetime) -> bool:
+    """May this process send from the number now? It takes or renews the number's lease when
+    half of it is gone (one statement every few seconds); False while another holds it."""
+    mono = time.monotonic()
+    if policy.lead_until - mono > (policy.sender_lease - policy.sender_margin).total_seconds() / 2:
+        return True
+    with transaction(engine) as session:
+        held = hold_sender(session, policy.sender, policy.owner, at, at + policy.sender_lease)
+    usable = (policy.sender_lease - policy.sender_margin).total_seconds()
+    policy.lead_until = mono + usable if held else 0.0
+    return held
+
+
+def let_go(engine: Engine, policy: SendPolicy) -> None:
+    """A process stopping gives the number up, so another sends at once."""
+    if policy.lead_until:
+        with transaction(engine) as session:
+            let_go_sender(session, policy.sender, policy.owner)
+        policy.lead_until = 0.0
+
+
 def deliver_due(
     engine: Engine,
     messenger: Messenger,
     now: datetime,
-    batch: int = 50,
+    batch: int | None = None,
     policy: SendPolicy | None = None,
 ) -> Tally:
-    """One batch as of `now`. For its leases the pass's clock runs on from `now` in real time,
-    so a slow batch sees its lease run out as it really does."""
+    """Everything due as of `now`, a batch (SEND_BATCH_SIZE) claimed at a time, for as long as
+    messages are due: one process keeps up with TWILIO_MPS, without a pause between batches.
+    Only the process holding the sender's lease sends (the others stand by).
+
+    For its leases the pass's clock runs on from `now` in real time, so a slow batch sees its
+    lease run out as it really does."""
     policy = policy or SendPolicy()
+    batch = batch or policy.batch
     tally = Tally()
     started = time.monotonic()
 
     def clock() -> datetime:
         return now + timedelta(seconds=time.monotonic() - started)
 
-    if policy.stop.is_set():
-        return tally
-    with transaction(engine) as session:
-        claimed = claim_due(session, now, policy.lease, batch, policy.owner)
+    claimed_at = now  # the first batch as of `now`; each next one as of its own moment
+    while not policy.stop.is_set():
+        if not leads(engine, policy, claimed_at):
+            tally.standby = True
+            break
+        with transaction(engine) as session:
+            claimed = claim_due(session, claimed_at, policy.lease, batch, policy.owner)
+        if not _deliver_batch(engine, messenger, claimed, claimed_at, clock, tally, policy):
+            break
+        if len(claimed) < batch:
+            break  # nothing more is due
+        claimed_at = clock()
+    return tally
+
+
+def _deliver_batch(engine: Engine, messenger: Messenger, claimed: list[int], claimed_at: datetime,
+                   clock: Callable[[], datetime], tally: Tally,
+                   policy: SendPolicy) -> bool:  # fmt: skip
+    """Send the claimed rows; False when the pass must end (stopping, its row leases nearly
+    over, or the sender's lease lost), the rows not sent given back."""
     for index, message_id in enumerate(claimed):
-        if policy.stop.is_set() or clock() >= now + policy.lease - policy.lease_margin:
+        if (policy.stop.is_set() or clock() >= claimed_at + policy.lease - policy.lease_margin
+                or not leads(engine, policy, clock())):  # fmt: skip
             with transaction(engine) as session:
                 tally.released += release(session, claimed[index:], policy.owner)
-            break
+            return False
         try:
-            _deliver_one(engine, messenger, message_id, now, clock, tally, policy)
+            _deliver_one(engine, messenger, message_id, claimed_at, clock, tally, policy)
         except Exception:  # a fault in one message (the database, a bug) leaves the rest alone
             log.exception("message %s: delivery step failed; it is retried after its lease",
                           message_id)  # fmt: skip
-    return tally
+    return True
 
 
 def _stale(session: Session, message: OutboundMessage, now: datetime) -> str | None:
@@ -261,8 +330,8 @@ def _deliver_one(
             _record_sent(engine, message_id, Sent(found.sid, found.status), now)
             tally.found += 1
             return
-        policy.throttle.wait()
-        sent = messenger.send(send.to, send.body, send.template)
+        with policy.throttle.slot():
+            sent = messenger.send(send.to, send.body, send.template)
     except SendError as error:
         _record_failure(engine, message_id, error, send.attempts, now, tally, policy)
         return

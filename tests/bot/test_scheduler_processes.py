@@ -85,3 +85,46 @@ def test_a_killed_scheduler_loses_nothing(db_url, engine, fake_twilio) -> None:
     # the one in flight at the kill was looked up at Twilio, not sent again
     assert sum(bodies.values()) == COUNT
     assert statuses(engine) == Counter({"queued": COUNT})
+
+
+def busiest_second(arrivals: list[float]) -> int:
+    """The most messages that arrived within any one second (a sliding window)."""
+    times, most, first = sorted(arrivals), 0, 0
+    for last, moment in enumerate(times):
+        while moment - times[first] >= 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+def test_busiest_second_counts_a_sliding_window() -> None:
+    assert busiest_second([0.0, 0.5, 0.99, 1.0, 1.2, 1.3]) == 5
+    assert busiest_second([]) == 0
+
+
+CAP = 40
+
+
+def test_two_scheduler_processes_keep_the_senders_cap_in_every_second(
+    db_url, engine, fake_twilio
+) -> None:
+    """TWILIO_MPS is the sender number's cap, not each process's: two `scheduler run`
+    processes together never put more than it into any second, and send everything once."""
+    queue(engine, due=datetime.now(UTC) - timedelta(minutes=1))  # `run` works in real time
+    env = {**scheduler_environment(db_url, fake_twilio.url), "TWILIO_MPS": str(CAP)}
+    runs = [subprocess.Popen([EKLINIK, "scheduler", "run", "--interval", "0.2"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(2)]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while sum(received_bodies(fake_twilio).values()) < COUNT and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        for run in runs:
+            run.send_signal(signal.SIGTERM)
+        for run in runs:
+            run.wait(timeout=30)
+    bodies = received_bodies(fake_twilio)
+    assert len(bodies) == COUNT and set(bodies.values()) == {1}
+    assert busiest_second(fake_twilio.arrived) <= CAP
+    assert statuses(engine) == Counter({"queued": COUNT})
