@@ -2,7 +2,7 @@
 
 import sys
 
-from bot import create_app
+from bot.app import create_app
 from bot.config import UnsafeSettings
 
 try:

@@ -16,7 +16,7 @@ import uuid
 
 from sqlalchemy import text
 
-from bot import create_app
+from bot.app import create_app
 from flows.dates import WIB
 from storage.db import make_engine, transaction
 from storage.directory import add_admin, ensure_topics

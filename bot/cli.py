@@ -7,45 +7,47 @@ import uuid
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
 
-from bot import create_app
-from bot.config import UnsafeSettings
-from bot.console.auth import hash_password, password_problem
-from bot.inbound.receive import receive
-from bot.inbound.spool import replay_spool
-from bot.lifecycle import Acting
-from bot.lifecycle.sessions import Refused
-from bot.lifecycle.visits import import_past, register
-from bot.meetings import Prepared
-from bot.outbound.scheduler import run as run_scheduler
-from bot.outbound.scheduler import tick
-from bot.outbound.sender import let_go
-from bot.records import BadFile, read_records
-from bot.reports import FORMATS, export_report
-from bot.retention import Retention
-from flows.calendar import format_day
-from flows.catalogue import staff
-from flows.dates import WIB
-from flows.lifecycle import Actor
-from flows.links import is_meeting_link
-from flows.phone import normalize_phone
-from flows.services import Unreadable, read_service, row_fields
-from storage.db import transaction
-from storage.directory import add_admin, add_expert, ensure_topics, expert_by_phone
-from storage.migrate import upgrade
-from storage.models import Expert
-from storage.privacy import erase, export
-from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
-from storage.services import set_target
-from storage.threads import last_outbound_id, outbound_after
-from storage.users import ROLES, EmailTaken, Role, deactivate, save_user, user_by_email
+from flows.report import FORMATS
+from storage.roles import ROLES
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from bot.lifecycle import Acting
+    from storage.models import Expert
 
 CLI_ACTOR = "cli"  # who the history names for what the command line did
-cli = FlaskGroup(create_app=create_app, help="E-Klinik Koperasi: the WhatsApp booking bot.")
+
+
+def _create_app() -> "Flask":
+    """The app, made when a command runs (never for --help); settings that are not safe end
+    the command with why."""
+    from bot.app import create_app
+    from bot.config import UnsafeSettings
+
+    try:
+        return create_app()
+    except UnsafeSettings as refused:
+        print(refused, file=sys.stderr)
+        sys.exit(UnsafeSettings.EXIT_STATUS)
+
+
+class Commands(FlaskGroup):
+    """Flask's CLI group, listing only the project's own commands: `eklinik --help` never
+    makes the app (each command does, when it runs), and each command imports what it uses."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands)
+
+
+cli = Commands(create_app=_create_app, add_default_commands=False,
+               help="E-Klinik Koperasi: the WhatsApp booking bot.")  # fmt: skip
 
 
 def _engine():
@@ -53,6 +55,7 @@ def _engine():
 
 
 def _phone(raw: str) -> str:
+    from flows.phone import normalize_phone
     phone = normalize_phone(raw)
     if phone is None:
         raise click.BadParameter(f"not a phone number: {raw}")
@@ -67,6 +70,9 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration (safe to run again)."""
+    from storage.db import transaction
+    from storage.directory import ensure_topics
+    from storage.migrate import upgrade
     upgrade(current_app.config["DATABASE_URL"])
     with transaction(_engine()) as session:
         ensure_topics(session)
@@ -82,6 +88,8 @@ def admin() -> None:
 @click.option("--phone", required=True)
 @click.option("--name", default="")
 def admin_add(phone: str, name: str) -> None:
+    from storage.db import transaction
+    from storage.directory import add_admin
     with transaction(_engine()) as session:
         added = add_admin(session, _phone(phone), name)
     click.echo(f"administrator {added.phone} {added.name}".rstrip())
@@ -98,6 +106,9 @@ def expert() -> None:
 @click.option("--topics", required=True, help="kelembagaan,pendampingan,keuangan,usaha")
 @click.option("--link", default=None, help="the expert's standing meeting link")
 def expert_add(name: str, phone: str, topics: str, link: str | None) -> None:
+    from flows.links import is_meeting_link
+    from storage.db import transaction
+    from storage.directory import add_expert
     keys = [key.strip() for key in topics.split(",") if key.strip()]
     hosts = current_app.extensions["settings"].link_hosts
     if link and not is_meeting_link(link, hosts):
@@ -110,7 +121,8 @@ def expert_add(name: str, phone: str, topics: str, link: str | None) -> None:
     click.echo(f"expert {added.name} {added.phone}: {', '.join(keys)}")
 
 
-def _expert_by_phone(session, raw: str) -> Expert:
+def _expert_by_phone(session, raw: str) -> "Expert":
+    from storage.directory import expert_by_phone
     expert = expert_by_phone(session, _phone(raw), active_only=False)
     if expert is None:
         raise click.BadParameter(f"no expert with phone {raw}", param_hint="--phone")
@@ -123,6 +135,8 @@ def _expert_by_phone(session, raw: str) -> Expert:
 @click.option("--reason", default="")
 def expert_off(phone: str, day: datetime, reason: str) -> None:
     """Mark a day the expert cannot take sessions (no time is offered with them)."""
+    from storage.db import transaction
+    from storage.schedule import set_day_off
     with transaction(_engine()) as session:
         found = _expert_by_phone(session, phone)
         set_day_off(session, found.id, day.date(), reason, off=True)
@@ -134,6 +148,8 @@ def expert_off(phone: str, day: datetime, reason: str) -> None:
 @click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]))
 def expert_on(phone: str, day: datetime) -> None:
     """Undo `expert off` for that day."""
+    from storage.db import transaction
+    from storage.schedule import set_day_off
     with transaction(_engine()) as session:
         found = _expert_by_phone(session, phone)
         set_day_off(session, found.id, day.date(), "", off=False)
@@ -149,6 +165,9 @@ def closed() -> None:
 @click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--reason", required=True, help='shown to cooperatives, e.g. "Cuti bersama"')
 def closed_add(day: datetime, reason: str) -> None:
+    from flows.calendar import format_day
+    from storage.db import transaction
+    from storage.schedule import add_closed_day
     with transaction(_engine()) as session:
         add_closed_day(session, day.date(), reason)
     click.echo(f"closed on {format_day(day.date())}: {reason}")
@@ -157,6 +176,8 @@ def closed_add(day: datetime, reason: str) -> None:
 @closed.command("remove")
 @click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
 def closed_remove(day: datetime) -> None:
+    from storage.db import transaction
+    from storage.schedule import remove_closed_day
     with transaction(_engine()) as session:
         removed = remove_closed_day(session, day.date())
     click.echo(f"open again on {day.date()}" if removed else f"{day.date()} was not closed")
@@ -165,6 +186,10 @@ def closed_remove(day: datetime) -> None:
 @closed.command("list")
 @click.option("--all", "everything", is_flag=True, help="past days too")
 def closed_list(everything: bool) -> None:
+    from flows.calendar import format_day
+    from flows.dates import WIB
+    from storage.db import transaction
+    from storage.schedule import list_closed_days
     since = date.min if everything else datetime.now(WIB).date()
     with transaction(_engine()) as session:
         days = list_closed_days(session, since)
@@ -182,6 +207,7 @@ def user() -> None:
 def _new_password() -> str:
     """Asked twice at a terminal, or one line on stdin (never on the command line, where
     other users and the shell history would see it)."""
+    from bot.console.auth import password_problem
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
@@ -200,6 +226,10 @@ def _new_password() -> str:
               "role, and end its sessions")  # fmt: skip
 def user_add(email: str, role: str, name: str, expert_phone: str | None, reset: bool) -> None:
     """A console account; the password is asked for (or read from stdin)."""
+    from bot.console.auth import hash_password
+    from storage.db import transaction
+    from storage.roles import Role
+    from storage.users import EmailTaken, save_user, user_by_email
     with transaction(_engine()) as session:
         expert_id = _expert_by_phone(session, expert_phone).id if expert_phone else None
         if role == Role.EXPERT and expert_id is None:
@@ -220,6 +250,8 @@ def user_add(email: str, role: str, name: str, expert_phone: str | None, reset: 
 @click.option("--email", required=True)
 def user_deactivate(email: str) -> None:
     """The account can no longer log in; its open sessions end at once."""
+    from storage.db import transaction
+    from storage.users import deactivate
     with transaction(_engine()) as session:
         if deactivate(session, email) is None:
             raise click.UsageError(f"no account {email.lower()}")
@@ -239,6 +271,11 @@ DEMO_EXPERTS = [
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Demo data for trying the bot: the four topics, two experts, one administrator."""
+    from bot.console.auth import hash_password
+    from storage.db import transaction
+    from storage.directory import add_admin, add_expert, ensure_topics
+    from storage.roles import Role
+    from storage.users import save_user
     if not current_app.config["DEMO"]:  # its console password is public
         raise click.UsageError("seed-demo is for demo mode only (EKLINIK_DEMO=1)")
     with transaction(_engine()) as session:
@@ -257,6 +294,9 @@ def seed_demo() -> None:
 @click.option("--phone", required=True, help="chat as this WhatsApp number")
 def chat(phone: str) -> None:
     """Talk to the bot in the terminal, as the given number (Ctrl-D to leave)."""
+    from bot.inbound.receive import receive
+    from storage.db import transaction
+    from storage.threads import last_outbound_id, outbound_after
     number = _phone(phone)
     engine, settings = _engine(), current_app.extensions["settings"]
     click.echo(f"Chatting as {number}. Ctrl-D to leave.")
@@ -289,6 +329,7 @@ def scheduler() -> None:
 @scheduler.command("run")
 @click.option("--interval", default=1.0, show_default=True, help="seconds between outbox polls")
 def scheduler_run(interval: float) -> None:
+    from bot.outbound.scheduler import run as run_scheduler
     extensions = current_app.extensions
     run_scheduler(_engine(), extensions["messenger"], extensions["settings"],
                   extensions["send_policy"], interval, _chores())  # fmt: skip
@@ -296,6 +337,8 @@ def scheduler_run(interval: float) -> None:
 
 def _chores() -> list:
     """What every scheduler pass does before sending: replay the webhook's spool."""
+    from bot.inbound.spool import replay_spool
+    from bot.retention import Retention
     extensions = current_app.extensions
     return [
         partial(replay_spool, extensions["spool"], _engine(), extensions["settings"]),
@@ -307,6 +350,8 @@ def _chores() -> list:
 @click.option("--now", "now_text", default=None, help="ISO-8601 instant (default: now)")
 def scheduler_tick(now_text: str | None) -> None:
     """One pass: send what is due at that instant, then exit."""
+    from bot.outbound.scheduler import tick
+    from bot.outbound.sender import let_go
     now = datetime.fromisoformat(now_text) if now_text else datetime.now(UTC)
     if now.tzinfo is None:
         raise click.BadParameter("give a time zone, e.g. 2026-12-01T07:00:00+07:00")
@@ -368,6 +413,8 @@ def privacy() -> None:
 @click.option("--phone", required=True)
 def privacy_export(phone: str) -> None:
     """Everything held about a number, as JSON."""
+    from storage.db import transaction
+    from storage.privacy import export
     with transaction(_engine()) as session:
         click.echo(json.dumps(export(session, _phone(phone)), ensure_ascii=False, indent=2))
 
@@ -377,6 +424,8 @@ def privacy_export(phone: str) -> None:
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 def privacy_erase(phone: str, yes: bool) -> None:
     """Remove a number's personal data; the counts for the reports stay."""
+    from storage.db import transaction
+    from storage.privacy import erase
     number = _phone(phone)
     if not yes:
         click.confirm(f"Erase every personal detail held about {number}?", abort=True)
@@ -385,7 +434,10 @@ def privacy_erase(phone: str, yes: bool) -> None:
     click.echo("erased: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
 
 
-def _acting(session) -> Acting:
+def _acting(session) -> "Acting":
+    from bot.lifecycle import Acting
+    from bot.meetings import Prepared
+    from flows.lifecycle import Actor
     settings = current_app.extensions["settings"]
     now = current_app.extensions["clock"]()
     return Acting(
@@ -413,6 +465,10 @@ def visit() -> None:
 @click.option("--at", "at", default="", help="ISO-8601 (default: now)")
 def visit_add(**options: str) -> None:
     """Register a walk-in; prints its code."""
+    from bot.lifecycle.sessions import Refused
+    from bot.lifecycle.visits import register
+    from flows.services import Unreadable, read_service
+    from storage.db import transaction
     fields = {**options, "expert_phone": options.pop("expert_phone")}
     with transaction(_engine()) as session:
         act = _acting(session)
@@ -430,6 +486,11 @@ def visit_add(**options: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def visit_import(file: Path) -> None:
     """Load past services from a CSV or Excel file (docs/import-layanan.csv): all or nothing."""
+    from bot.lifecycle.visits import import_past
+    from bot.records import BadFile, read_records
+    from flows.catalogue import staff
+    from flows.services import row_fields
+    from storage.db import transaction
     try:
         rows = read_records(file)
     except BadFile as error:
@@ -456,6 +517,8 @@ def target() -> None:
 @click.option("--services", required=True, type=click.IntRange(1, 1_000_000))
 def target_set(year: int, services: int) -> None:
     """Services to deliver in the year (sessions held and visits, both channels)."""
+    from storage.db import transaction
+    from storage.services import set_target
     with transaction(_engine()) as session:
         set_target(session, year, services, CLI_ACTOR, current_app.extensions["clock"]())
     click.echo(f"target {year}: {services} services")
@@ -468,6 +531,8 @@ def target_set(year: int, services: int) -> None:
               help="write to this file (default: standard output; xlsx and pdf need --out)")
 def report(year: int, kind: str, out: Path | None) -> None:
     """The year's services against its target, in JSON, CSV, Excel or PDF."""
+    from bot.reports import export_report
+    from storage.db import transaction
     if out is None and kind in ("xlsx", "pdf"):
         raise click.UsageError(f"--format {kind} writes a binary file: give --out FILE")
     with transaction(_engine()) as session:
@@ -485,8 +550,4 @@ def main() -> None:
     )
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    try:
-        sys.exit(cli())
-    except UnsafeSettings as refused:
-        print(refused, file=sys.stderr)
-        sys.exit(UnsafeSettings.EXIT_STATUS)
+    sys.exit(cli())

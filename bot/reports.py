@@ -23,7 +23,6 @@ from flows.skm import ELEMENTS
 from storage.reports import service_rows, year_report
 
 Cell = str | int | float | None
-FORMATS = ("json", "csv", "xlsx", "pdf")
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "pdf": "application/pdf"}  # fmt: skip

@@ -2,25 +2,13 @@
 sessions, and the log-in throttle."""
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import LoginThrottle, User
-
-
-class Role(StrEnum):
-    ADMIN = "admin"  # everything
-    EXPERT = "expert"  # their own sessions
-    RECEPTIONIST = "receptionist"  # the inbox and the calendar; registers walk-ins
-    LEADERSHIP = "leadership"  # the department's leaders: the reports, read only
-
-
-ROLES = tuple(Role)
-# Who works the clinic's day (the inbox, the calendar, a booking's page); leaders read reports.
-CLINIC_ROLES = (Role.ADMIN, Role.EXPERT, Role.RECEPTIONIST)
+from storage.roles import ROLES
 
 
 class EmailTaken(Exception):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from bot import create_app
+from bot.app import create_app
 from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.fakes import FakeContent, FakeTwilio, FakeZoom

@@ -11,7 +11,7 @@ from bot.lifecycle import Acting
 from bot.meetings import Prepared
 from flows.lifecycle import Actor
 from storage.db import transaction
-from storage.users import Role
+from storage.roles import Role
 
 
 def in_transaction():

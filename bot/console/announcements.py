@@ -19,7 +19,7 @@ from flows.templates import VARIABLE_LENGTH
 from storage.announcements import announcements
 from storage.db import transaction
 from storage.directory import person_name
-from storage.users import Role
+from storage.roles import Role
 
 # How a past announcement's messages are counted on the page, by their status.
 PROGRESS = {

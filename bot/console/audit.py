@@ -22,7 +22,7 @@ from storage.audit import CONSOLE, AuditFilters, entries, people, record
 from storage.db import transaction
 from storage.directory import person_name
 from storage.privacy import ERASED
-from storage.users import Role
+from storage.roles import Role
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from bot.console import bp
 from flows.catalogue import staff
 from storage.db import transaction
 from storage.models import User
+from storage.roles import Role
 from storage.users import (
-    Role,
     end_sessions,
     login_blocked,
     login_failed,

@@ -36,8 +36,8 @@ from storage.bookings import booking_by_code
 from storage.console import Filters, booking_file, read_inbox
 from storage.directory import active_experts
 from storage.models import Booking
+from storage.roles import CLINIC_ROLES, Role
 from storage.schedule import lock_schedule, working_calendar
-from storage.users import CLINIC_ROLES, Role
 
 INBOX_PAGE = 50
 

@@ -25,8 +25,8 @@ from storage.directory import (
     save_expert,
 )
 from storage.models import DAY_REASON_LENGTH, Expert
+from storage.roles import Role
 from storage.schedule import add_closed_day, list_closed_days, remove_closed_day, set_day_off
-from storage.users import Role
 
 
 @bp.route("/experts", methods=["GET", "POST"])

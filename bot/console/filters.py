@@ -12,7 +12,7 @@ from flows.calendar import format_day, format_start
 from flows.catalogue import STAFF, name, names
 from flows.choices import TOPICS
 from flows.lifecycle import Channel, Event, Origin
-from storage.users import Role
+from storage.roles import Role
 
 
 @bp.app_template_filter("when")

@@ -14,7 +14,7 @@ from flows.words import number
 from storage.bookings import decide_link, pending_links
 from storage.models import Link
 from storage.privacy import erase, export
-from storage.users import Role
+from storage.roles import Role
 
 
 @bp.route("/numbers", methods=["GET", "POST"])

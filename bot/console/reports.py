@@ -7,12 +7,13 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 from bot.console import bp
 from bot.console.acting import in_transaction, now
 from bot.console.auth import login_required
-from bot.reports import FORMATS, MEDIA_TYPES, cumulative_chart, export_report, sections
+from bot.reports import MEDIA_TYPES, cumulative_chart, export_report, sections
 from flows.catalogue import staff
 from flows.dates import WIB
+from flows.report import FORMATS
 from storage.reports import year_report
+from storage.roles import Role
 from storage.services import set_target
-from storage.users import Role
 
 READERS = (Role.ADMIN, Role.LEADERSHIP)
 FIRST_YEAR = 2022  # the clinic's first year on record

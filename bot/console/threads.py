@@ -22,8 +22,8 @@ from storage.bookings import history_of_cooperatives
 from storage.conversations import WINDOW
 from storage.directory import admin_phones, person_name
 from storage.models import Case
+from storage.roles import Role
 from storage.threads import find_threads, standing_of, thread, waiting_threads
-from storage.users import Role
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from flows.skm import ELEMENTS, LEVELS
 from storage.bookings import booking_by_code
 from storage.directory import active_experts
 from storage.models import Booking, Cooperative
+from storage.roles import Role
 from storage.services import find_cooperatives, open_cases
 from storage.skm import AlreadyAnswered, answered, save_answers
-from storage.users import Role
 
 FIELDS = ("cooperative", "nik", "kind", "kecamatan", "contact", "role", "phone", "topic",
           "area", "problem", "expert_phone", "at")  # fmt: skip

@@ -12,7 +12,7 @@ from bot.whatsapp import ContentApi, refresh
 from flows.catalogue import staff
 from storage.contents import every_content
 from storage.db import transaction
-from storage.users import Role
+from storage.roles import Role
 
 log = logging.getLogger(__name__)
 

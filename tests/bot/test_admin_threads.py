@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import create_app
+from bot.app import create_app
 from bot.outbound.messenger import TwilioMessenger
 from bot.outbound.sender import SendPolicy, deliver_due
 from storage.db import transaction

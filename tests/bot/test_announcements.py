@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot import create_app
+from bot.app import create_app
 from bot.console.auth import hash_password
 from bot.outbound.sender import deliver_due
 from storage.bookings import new_booking, save_new

@@ -3,7 +3,7 @@ administrator, through the webhook (both backends)."""
 
 import pytest
 
-from bot import create_app
+from bot.app import create_app
 from tests.helpers import ADMIN, AUTH_TOKEN, BOOKING, COOP_PHONE, NOW, SRI, WhatsApp, set_link
 
 

@@ -180,3 +180,23 @@ def test_target_set(url) -> None:
     with transaction(engine) as session:
         assert target_of(session, 2026) == 150
     engine.dispose()
+
+
+def test_help_needs_no_settings_and_loads_neither_the_app_nor_the_database() -> None:
+    """`eklinik --help` lists every command without making the app (no settings at all), and
+    the CLI module imports none of the service: each command imports what it uses."""
+    import subprocess
+    import sys
+
+    from tests.helpers import EKLINIK, process_environment
+
+    shown = subprocess.run([EKLINIK, "--help"], env=process_environment(), capture_output=True,
+                           text=True, timeout=60)  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    for command in ("scheduler", "report", "visit", "whatsapp", "db", "user"):
+        assert f"  {command} " in shown.stdout
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, bot.cli; print(sorted(m for m in sys.modules if "
+         "m.startswith(('sqlalchemy', 'sqlmodel', 'storage.models', 'bot.app', 'holidays'))))"],
+        env=process_environment(), capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert loaded.stdout.strip() == "[]", loaded.stdout

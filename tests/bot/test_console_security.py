@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import create_app
+from bot.app import create_app
 from bot.console.auth import hash_password, password_problem
 from storage.db import transaction
 from storage.users import save_user

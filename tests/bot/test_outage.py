@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from bot import create_app
+from bot.app import create_app
 from bot.inbound.spool import Spool, replay_spool
 from bot.outbound.messenger import LocalOutbox
 from bot.outbound.scheduler import tick

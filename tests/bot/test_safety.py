@@ -5,7 +5,7 @@ import subprocess
 import pytest
 from flask.sessions import SecureCookieSessionInterface
 
-from bot import create_app
+from bot.app import create_app
 from bot.config import DEMO_SECRET_KEY, UnsafeSettings
 from bot.console.auth import hash_password
 from flows.links import allowed_hosts, is_meeting_link

@@ -3,7 +3,7 @@ WhatsApp's 24-hour rule makes them (the page itself: test_simulator_browser.py).
 
 from datetime import timedelta
 
-from bot import create_app
+from bot.app import create_app
 from bot.outbound.scheduler import tick
 from flows.kinds import KINDS
 from storage.db import transaction

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from bot import create_app
+from bot.app import create_app
 from bot.outbound.scheduler import tick
 from tests.helpers import ADMIN, NOW, SRI, prepared_engine, request, set_link, unavailable
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from bot import create_app
+from bot.app import create_app
 from bot.outbound.messenger import LocalOutbox, SendError, TwilioMessenger, make_messenger
 from bot.outbound.sender import deliver_due
 from storage.db import transaction

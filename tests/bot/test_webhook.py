@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot import create_app
+from bot.app import create_app
 from storage.db import transaction
 from storage.models import Booking, Conversation, Cooperative, InboundMessage, OutboundMessage
 from tests.helpers import ADMIN, AUTH_TOKEN, BOOKING, COOP_PHONE, NOW, WhatsApp, book, replies_of

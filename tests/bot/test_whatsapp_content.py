@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 from twilio.base.exceptions import TwilioRestException
 
-from bot import create_app
+from bot.app import create_app
 from bot.outbound.messenger import TwilioMessenger
 from bot.outbound.sender import deliver_due
 from bot.whatsapp import ContentApi, Definition, definitions, refresh, sync

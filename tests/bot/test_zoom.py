@@ -7,7 +7,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from bot import create_app
+from bot.app import create_app
 from storage.db import transaction
 from storage.models import Booking, Expert, OutboundMessage
 from tests.fakes import ZOOM_ACCOUNT as ACCOUNT

@@ -116,6 +116,6 @@ def test_every_kind_status_and_action_has_a_name_people_read() -> None:
     assert set(names("message_kind", STAFF)) == set(KINDS)
     assert set(names("message_status", STAFF)) == {status.value for status in MessageStatus}
     assert set(names("action", STAFF)) == {e.value for e in Event} | {n.value for n in Note}
-    from storage.users import Role
+    from storage.roles import Role
 
     assert set(names("console_role", STAFF)) == {role.value for role in Role}

@@ -127,7 +127,7 @@ def test_a_standing_by_process_sends_nothing(engine) -> None:
 
 def test_one_pass_sends_everything_due_a_batch_at_a_time(engine, app) -> None:
     """SEND_BATCH_SIZE rows are claimed at a time, and the pass claims again while more are due."""
-    from bot import create_app
+    from bot.app import create_app
 
     queue(engine, 12)
     configured = create_app({**app.config, "SEND_BATCH_SIZE": "5", "TWILIO_MPS": "0"})
