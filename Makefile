@@ -47,7 +47,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.replies
 	$(BIN)/python -m bench.fuzzy
 	$(BIN)/python -m bench.webhook
+	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.dispatch
+	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.report
 
 clean:

@@ -6,7 +6,6 @@ PostgreSQL: the local server's `eklinik_bench` database (made when missing, empt
 BENCH_DATABASE_URL for another); SQLite in a temporary folder. Prints the median of 5 runs.
 """
 
-import os
 import random
 import statistics
 import sys
@@ -14,8 +13,9 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
+from bench.common import postgres_url
 from bot.reports import as_csv, as_pdf, as_xlsx
 from flows.choices import COOP_KINDS, PROBLEM_AREAS, TOPICS
 from flows.dates import WIB
@@ -29,20 +29,7 @@ from storage.reports import year_report
 from storage.services import set_target
 from tests.helpers import empty
 
-POSTGRES = os.environ.get("BENCH_DATABASE_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/eklinik_bench")  # fmt: skip
 YEAR = 2026
-
-
-def _postgres() -> str:
-    admin = create_engine(POSTGRES.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    name = POSTGRES.rsplit("/", 1)[1]
-    with admin.connect() as conn:
-        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-        if not found.first():
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return POSTGRES
 
 
 def seed(url: str, services: int) -> None:
@@ -133,10 +120,10 @@ def measure(url: str, label: str, services: int) -> None:
 
 def main() -> int:
     services = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    try:
-        measure(_postgres(), "PostgreSQL", services)
-    except Exception as error:  # noqa: BLE001 - no server: say so and go on with SQLite
-        print(f"PostgreSQL not measured ({type(error).__name__}: {error})"[:300])
+    if (postgres := postgres_url()) is None:
+        print("PostgreSQL not reachable: SQLite only")
+    else:
+        measure(postgres, "PostgreSQL", services)
     folder = tempfile.mkdtemp()
     measure(f"sqlite:///{folder}/report.db", "SQLite", services)
     return 0

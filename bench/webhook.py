@@ -1,98 +1,227 @@
-"""Webhook latency: whole bookings through POST /whatsapp/inbound, per message.
+"""The webhook under gunicorn, over HTTP, against a bare Flask endpoint in the same run.
 
-Run: .venv/bin/python -m bench.webhook [DATABASE_URL ...]
+Run: .venv/bin/python -m bench.webhook [--soak SECONDS] [DATABASE_URL ...]
 Default: a temporary SQLite file, and PostgreSQL at BENCH_DATABASE_URL (default: a database
-`eklinik_bench` on the local server, created when missing) when it answers. The database's
-schema is rebuilt: never point it at data you keep. The Flask test client is used, so the
-figures are the app's own time (database included), without an HTTP server in front.
+`eklinik_bench` on the local server, created when missing). Each database's schema is rebuilt
+with 20 experts: never point it at data you keep.
+
+Both servers run as deploy/eklinik-web.service runs the bot: gunicorn, 2 workers × 4 threads.
+Every new number books for real, a whole conversation as a cooperative types it (13 messages,
+a different free time each), waiting for each answer as a person does:
+- throughput: 16 such numbers at once, as many messages as the server takes, three rounds;
+  the bare endpoint (bench/bare.py) gets the same messages from the same client, the rounds
+  in turn with the bot's, and the figure that counts is the ratio of the medians;
+- latency at 80 messages/s offered (Twilio's default rate): new numbers start as needed to
+  keep the rate, for 20 s; p50, p99 and the worst;
+- RSS of each gunicorn worker after all that (`--soak 600`: 80 messages/s for ten minutes,
+  RSS every 30 s).
+The bot runs in demo mode (no Twilio signature to check: an HMAC, microseconds).
 """
 
+import http.client
 import os
+import queue
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
 
-from sqlalchemy import text
+from bench.common import conversation, databases, fresh
+from storage.db import make_engine
+from tests.helpers import ROOT, free_port, process_environment, wait_for_port
 
-from bot.app import create_app
-from flows.dates import WIB
-from storage.db import make_engine, transaction
-from storage.directory import add_admin, ensure_topics
-from storage.migrate import upgrade
-
-SCRIPT = ["halo", "1", "Koperasi Maju Bersama", "belum ada", "1", "Cikupa", "Siti, bendahara", "3",
-          "3", "Banyak anggota menunggak pinjaman.", "senin jam 10", "ya"]  # fmt: skip
-BOOKINGS = 40
-LOCAL_BENCH_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/eklinik_bench"
-
-
-def create_bench_database() -> None:
-    engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = 'eklinik_bench'"))
-        if exists.first() is None:
-            conn.execute(text("CREATE DATABASE eklinik_bench"))
-    engine.dispose()
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+CLIENTS = 16  # numbers writing at once in the throughput rounds
+ROUNDS = 3
+RATE = 80.0  # messages per second offered in the latency run
+SECONDS = 20.0
 
 
-def prepare(url: str) -> None:
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
-    upgrade(url)
-    with transaction(engine) as session:
-        ensure_topics(session)
-        add_admin(session, "+6281100000001")
-    engine.dispose()
+@contextmanager
+def served(target: str, env: dict[str, str]) -> Iterator[tuple[int, int]]:
+    """gunicorn serving `target` (port, master pid) until the block ends."""
+    port = free_port()
+    command = [GUNICORN, "--workers", "2", "--threads", "4", "--worker-class", "gthread",
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", target]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        if not wait_for_port(port, 60):
+            raise RuntimeError(f"gunicorn {target} did not start")
+        yield port, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
-def measure(url: str) -> list[float]:
-    from datetime import datetime
-
-    app = create_app({"DATABASE_URL": url, "DEMO": True})
-    app.extensions["clock"] = lambda: datetime(2026, 11, 27, 10, tzinfo=WIB)
-    client = app.test_client()
-    samples = []
-    for number in range(BOOKINGS):
-        phone = f"whatsapp:+62812{number:08d}"
-        for body in SCRIPT:
-            form = {"From": phone, "Body": body, "MessageSid": f"SM{uuid.uuid4().hex}"}
-            start = time.perf_counter()
-            response = client.post("/whatsapp/inbound", data=form)
-            samples.append(time.perf_counter() - start)
-            assert response.status_code == 200
-    app.extensions["engine"].dispose()
-    return samples
+def worker_rss_mb(master: int) -> list[float]:
+    """The resident memory of each gunicorn worker, in MB."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    sizes = []
+    for child in children:
+        for line in Path(f"/proc/{child}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
 
 
-def report(name: str, samples: list[float]) -> None:
+class Number:
+    """One WhatsApp number's conversation: the messages it still has to send."""
+
+    def __init__(self, number: int, asked: str) -> None:
+        self.phone = f"+62813{number:08d}"
+        self.left = conversation(number, asked)
+
+    def post(self, connection: http.client.HTTPConnection) -> float:
+        """Send the next message, wait for the answer; seconds it took."""
+        body = urlencode({"From": f"whatsapp:{self.phone}", "WaId": self.phone.lstrip("+"),
+                          "Body": self.left.pop(0), "MessageSid": f"SM{uuid.uuid4().hex}",
+                          "NumMedia": "0"})  # fmt: skip
+        start = time.perf_counter()
+        connection.request("POST", "/whatsapp/inbound", body,
+                           {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status}")
+        return time.perf_counter() - start
+
+
+class Numbers:
+    """New numbers, each asking for another free time."""
+
+    def __init__(self, first: int) -> None:
+        from bench.common import asked_times
+
+        self.next, self.times = first, asked_times(datetime.now(UTC), 5000)
+        self.lock = threading.Lock()
+
+    def new(self) -> Number:
+        with self.lock:
+            self.next += 1
+            return Number(self.next, self.times[self.next % len(self.times)])
+
+
+def closed_loop(port: int, numbers: Numbers, per_client: int) -> float:
+    """CLIENTS numbers at a time, each waiting for its answers: messages per second."""
+    sent = [0] * CLIENTS
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(per_client):
+            number = numbers.new()
+            while number.left:
+                number.post(connection)
+                sent[index] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(sent) / (time.perf_counter() - start)
+
+
+def open_loop(port: int, numbers: Numbers, rate: float, seconds: float) -> list[float]:
+    """Messages offered at `rate` for `seconds` (a number sends its next message once it has
+    its answer; new numbers start as needed): each message's latency."""
+    idle: queue.SimpleQueue[Number] = queue.SimpleQueue()
+    latencies: list[float] = []
+    work: queue.SimpleQueue[Number | None] = queue.SimpleQueue()
+
+    def sender() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while (number := work.get()) is not None:
+            latencies.append(number.post(connection))
+            if number.left:
+                idle.put(number)
+        connection.close()
+
+    threads = [threading.Thread(target=sender) for _ in range(64)]
+    for thread in threads:
+        thread.start()
+    start, offered = time.perf_counter(), 0
+    while (elapsed := time.perf_counter() - start) < seconds:
+        due = int(elapsed * rate) + 1
+        while offered < due:
+            try:
+                number = idle.get_nowait()
+            except queue.Empty:
+                number = numbers.new()
+            work.put(number)
+            offered += 1
+        time.sleep(max(0.0, offered / rate - (time.perf_counter() - start)))
+    for _ in threads:
+        work.put(None)
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
+def percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
-    p95 = ordered[int(len(ordered) * 0.95)]
-    print(
-        f"{name:10s} {len(samples)} messages: median {statistics.median(ordered) * 1000:.1f} ms, "
-        f"p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
-    )
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def measure(url: str, soak: float) -> None:
+    name = make_engine(url).dialect.name
+    fresh(url)
+    spool = tempfile.mkdtemp()
+    bot_env = process_environment(DATABASE_URL=url, EKLINIK_DEMO="1", ADMIN_NUMBERS="",
+                                  SPOOL_DIR=spool)  # fmt: skip
+    bare_env = process_environment()
+    numbers = Numbers(0)
+    bot_rates, bare_rates = [], []
+    with served("wsgi:app", bot_env) as (bot_port, bot_master), \
+         served("bench.bare:app", bare_env) as (bare_port, _bare):  # fmt: skip
+        closed_loop(bot_port, numbers, 1)  # warm up both: connections, caches, imports
+        closed_loop(bare_port, Numbers(10**6), 1)
+        for _ in range(ROUNDS):
+            bot_rates.append(closed_loop(bot_port, numbers, 6))
+            bare_rates.append(closed_loop(bare_port, Numbers(10**6), 6))
+        bot, bare = statistics.median(bot_rates), statistics.median(bare_rates)
+        print(f"{name:10s} throughput: bot {bot:.0f} messages/s "
+              f"({', '.join(f'{r:.0f}' for r in bot_rates)}), bare endpoint {bare:.0f}/s "
+              f"({', '.join(f'{r:.0f}' for r in bare_rates)}): {bot / bare:.0%} of the bare "
+              "endpoint")  # fmt: skip
+        latencies = open_loop(bot_port, numbers, RATE, SECONDS)
+        print(f"{name:10s} at {RATE:.0f} messages/s offered for {SECONDS:.0f} s "
+              f"({len(latencies)} messages): p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+              f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
+              f"worst {max(latencies) * 1000:.1f} ms")  # fmt: skip
+        rss = worker_rss_mb(bot_master)
+        print(f"{name:10s} RSS per worker: {', '.join(f'{m:.0f} MB' for m in rss)}")
+        if soak:
+            start, peak = time.perf_counter(), 0.0
+            while time.perf_counter() - start < soak:
+                latencies = open_loop(bot_port, numbers, RATE, 30.0)
+                rss = worker_rss_mb(bot_master)
+                peak = max(peak, *rss)
+                print(f"{name:10s} soak {time.perf_counter() - start:4.0f} s: RSS "
+                      f"{', '.join(f'{m:.0f}' for m in rss)} MB, p99 "
+                      f"{percentile(latencies, 0.99) * 1000:.0f} ms", flush=True)  # fmt: skip
+            print(f"{name:10s} soak of {soak:.0f} s at {RATE:.0f}/s: highest RSS {peak:.0f} MB")
 
 
 def main() -> int:
-    urls = sys.argv[1:]
-    if not urls:
-        folder = tempfile.mkdtemp()
-        urls = [f"sqlite:///{folder}/bench.db"]
-        postgres = os.environ.get("BENCH_DATABASE_URL", LOCAL_BENCH_DB)
-        try:
-            if postgres == LOCAL_BENCH_DB:
-                create_bench_database()
-            make_engine(postgres).connect().close()
-            urls.append(postgres)
-        except Exception:  # noqa: BLE001 - no PostgreSQL: SQLite only
-            print("PostgreSQL not reachable: SQLite only")
-    for url in urls:
-        prepare(url)
-        report(make_engine(url).dialect.name, measure(url))
+    args = sys.argv[1:]
+    soak = 0.0
+    if "--soak" in args:
+        at = args.index("--soak")
+        soak = float(args[at + 1])
+        del args[at : at + 2]
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    for url in databases(args):
+        measure(url, soak)
     return 0
 
 

@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from storage.db import transaction
 from storage.models import OutboundMessage
+from tests.fakes import busiest_second
 from tests.helpers import EKLINIK, at, prepared_engine, queue_message, scheduler_environment
 
 NOW = at("2026-11-28 10:00")  # a Saturday: no daily schedules or digests in the way
@@ -85,16 +86,6 @@ def test_a_killed_scheduler_loses_nothing(db_url, engine, fake_twilio) -> None:
     # the one in flight at the kill was looked up at Twilio, not sent again
     assert sum(bodies.values()) == COUNT
     assert statuses(engine) == Counter({"queued": COUNT})
-
-
-def busiest_second(arrivals: list[float]) -> int:
-    """The most messages that arrived within any one second (a sliding window)."""
-    times, most, first = sorted(arrivals), 0, 0
-    for last, moment in enumerate(times):
-        while moment - times[first] >= 1.0:
-            first += 1
-        most = max(most, last - first + 1)
-    return most
 
 
 def test_busiest_second_counts_a_sliding_window() -> None:

@@ -1,0 +1,92 @@
+"""What the benchmarks share: their databases, a clinic of 20 experts, booking times a
+cooperative would ask for, and the booking conversation as it types it."""
+
+import os
+import tempfile
+from datetime import datetime, timedelta
+
+from sqlalchemy import create_engine, text
+
+from flows.calendar import ClinicCalendar
+from flows.catalogue import names
+from flows.choices import TOPICS
+from flows.dates import WIB
+from storage.db import make_engine, transaction
+from storage.directory import add_admin, add_expert, ensure_topics
+from storage.migrate import upgrade
+from tests.helpers import empty
+
+POSTGRES = os.environ.get("BENCH_DATABASE_URL",
+                          "postgresql+psycopg://postgres@127.0.0.1:5432/eklinik_bench")  # fmt: skip
+ADMIN = "+6281100000001"
+EXPERTS = 20
+
+
+def postgres_url() -> str | None:
+    """The benchmark's PostgreSQL database (created when missing), or None without a server."""
+    try:
+        admin = create_engine(POSTGRES.rsplit("/", 1)[0] + "/postgres",
+                              isolation_level="AUTOCOMMIT")  # fmt: skip
+        name = POSTGRES.rsplit("/", 1)[1]
+        with admin.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if not found.first():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except Exception:  # noqa: BLE001 - no PostgreSQL: the benchmark says so and goes on
+        return None
+    return POSTGRES
+
+
+def databases(asked: list[str]) -> list[str]:
+    """The URLs given, else a temporary SQLite file and PostgreSQL when it answers."""
+    if asked:
+        return asked
+    urls = [f"sqlite:///{tempfile.mkdtemp()}/bench.db"]
+    if (postgres := postgres_url()) is not None:
+        urls.append(postgres)
+    else:
+        print("PostgreSQL not reachable: SQLite only")
+    return urls
+
+
+def fresh(url: str, experts: int = EXPERTS) -> None:
+    """An emptied database: the topics, one administrator and `experts` experts, each for two
+    of the four topics (so every topic has half of them)."""
+    upgrade(url)
+    engine = make_engine(url)
+    empty(engine)
+    keys = list(TOPICS.words)
+    with transaction(engine) as session:
+        ensure_topics(session)
+        add_admin(session, ADMIN, "Admin")
+        for n in range(experts):
+            add_expert(session, f"Ahli {n + 1}", f"+62811{n + 10:07d}",
+                       [keys[n % 4], keys[(n + 1) % 4]])  # fmt: skip
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def asked_times(now: datetime, count: int) -> list[str]:
+    """`count` times as a cooperative writes them ("14 desember jam 10"), spread over the
+    working days of the booking horizon, every hour of the day, so no time fills up."""
+    calendar, months = ClinicCalendar(), names("calendar", "id")["months"]
+    day, texts = now.astimezone(WIB).date() + timedelta(days=2), []
+    while len(texts) < count:
+        if calendar.is_working_day(day):
+            texts += [f"{day.day} {months[day.month - 1].lower()} jam {hour}"
+                      for hour in range(8, 16)]  # fmt: skip
+        day += timedelta(days=1)
+        if day > now.astimezone(WIB).date() + timedelta(days=55):
+            day = now.astimezone(WIB).date() + timedelta(days=2)
+    return texts[:count]
+
+
+def conversation(number: int, asked: str) -> list[str]:
+    """A new cooperative's whole booking, as it types it, ending with YA."""
+    topic = str(number % 4 + 1)
+    return ["halo", "1", f"Koperasi Sejahtera {number}", "belum ada", "simpan pinjam",
+            "cikupa", "Siti Aminah", "bendahara", topic, "keuangan",
+            "Banyak anggota menunggak pinjaman sejak Januari.", asked, "ya"]  # fmt: skip

@@ -1,0 +1,160 @@
+"""What one message costs as the history grows: an empty clinic against one with N past
+bookings (each with its messages) and H bookings holding a time in the horizon.
+
+Run: .venv/bin/python -m bench.scale [N H] [DATABASE_URL ...]
+Default: N = 100,000 and H = 6,000, on a temporary SQLite file and on PostgreSQL at
+BENCH_DATABASE_URL (default `eklinik_bench`, rebuilt: never point it at data you keep).
+In process, through the Flask test client: the app's own time, the database included.
+Median of each, in milliseconds, and the ratio of the full database to the empty one:
+- a new number's message (every answer of a whole booking but the time and YA), the time
+  answer, and YA;
+- a returning number's "halo" (it has five past bookings);
+- the administrator's DAFTAR (the waiting requests, a page);
+- the console's inbox (the first page).
+"""
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert, text
+from sqlmodel import select
+
+from bench.common import ADMIN, asked_times, conversation, databases, fresh
+from bot.app import create_app
+from bot.console.auth import hash_password
+from flows.choices import TOPICS
+from flows.dates import WIB
+from storage.db import make_engine, transaction
+from storage.models import Booking, Case, Cooperative, Expert, ExpertTopic, OutboundMessage
+from storage.users import save_user
+from tests.helpers import WhatsApp, log_in
+
+RETURNING = "+6281299999999"
+PASSWORD = "rahasia-bench-sekali"
+
+
+def preload(url: str, past: int, held: int, now: datetime) -> None:
+    """`past` bookings done over the last two years, each with its confirmation and follow-up
+    in the outbox; `held` waiting or confirmed in the next 60 days; five past ones of the
+    returning number."""
+    engine = make_engine(url)
+    rng = random.Random(7)
+    topics = list(TOPICS.words)
+    with transaction(engine) as session:
+        experts = {expert: set() for expert in session.exec(select(Expert.id))}
+        for expert, topic in session.exec(select(ExpertTopic.expert_id, ExpertTopic.topic_key)):
+            experts[expert].add(topic)
+    cooperatives = max(10, (past + held) // 5)
+    slots = [(expert, day, hour) for expert in experts for day in range(2, 62)
+             for hour in range(8, 16)]  # fmt: skip
+    rng.shuffle(slots)
+    rows, cases, messages = [], [], []
+    total = past + held + 5
+    for n in range(total):
+        coop = rng.randrange(cooperatives) + 1
+        phone = RETURNING if n >= past + held else f"+62812{n:08d}"
+        if n < past or n >= past + held:
+            at = now - timedelta(minutes=rng.randrange(60, 2 * 365 * 24 * 60))
+            status, expert = "done", rng.choice(list(experts))
+        else:
+            expert, day, hour = slots[n - past]
+            at = datetime.combine((now + timedelta(days=day)).astimezone(WIB).date(),
+                                  datetime.min.time(), WIB) + timedelta(hours=hour)  # fmt: skip
+            status = "confirmed" if n % 2 else "waiting"
+            expert = expert if status == "confirmed" else None
+        topic = rng.choice(sorted(experts[expert])) if expert else rng.choice(topics)
+        created = at - timedelta(days=rng.randrange(1, 14))
+        cases.append({"id": n + 1, "cooperative_id": coop, "topic_key": topic,
+                      "problem_area": "keuangan", "problem_text": "Masalah.",
+                      "status": "open", "opened_at": created})  # fmt: skip
+        rows.append({"id": n + 1, "code": f"EK-{n + 1:06d}", "cooperative_id": coop,
+                     "phone": phone, "contact_name": "Narahubung", "contact_role": "ketua",
+                     "topic_key": topic, "problem_area": "keuangan", "problem_text": "Masalah.",
+                     "requested_start": at, "expert_id": expert, "status": status,
+                     "channel": "online", "origin": "chat", "case_id": n + 1,
+                     "created_at": created, "updated_at": created,
+                     "prescription": "Resep." if status == "done" else None,
+                     "prescription_pending": False})  # fmt: skip
+        if status == "done":
+            for kind in ("confirmation", "follow_up"):
+                messages.append({"to_phone": phone, "body": "Pesan.", "kind": kind,
+                                 "channel": "rest", "status": "delivered", "booking_id": n + 1,
+                                 "due_at": at, "created_at": at, "sent_at": at,
+                                 "attempts": 1})  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(Cooperative), [
+            {"id": n + 1, "name": f"Koperasi {n}", "nik": None, "kind": "ksp",
+             "kecamatan": "Cikupa", "in_regency": True} for n in range(cooperatives)])  # fmt: skip
+        for chunk in range(0, total, 20_000):
+            conn.execute(insert(Case), cases[chunk : chunk + 20_000])
+            conn.execute(insert(Booking), rows[chunk : chunk + 20_000])
+        for chunk in range(0, len(messages), 20_000):
+            conn.execute(insert(OutboundMessage), messages[chunk : chunk + 20_000])
+        if engine.dialect.name == "postgresql":
+            for table in ("cooperative", "booking", "clinic_case", "outboundmessage"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))  # fmt: skip
+            conn.execute(text("ANALYZE"))
+        else:
+            conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def timed(call) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def costs(url: str, past: int, held: int) -> dict[str, float]:
+    now = datetime.now(UTC)
+    fresh(url)
+    if past or held:
+        preload(url, past, held, now)
+    with transaction(make_engine(url)) as session:
+        save_user(session, "admin@dinas.go.id", hash_password(PASSWORD), "admin", "Rina")
+    app = create_app({"DATABASE_URL": url, "DEMO": True, "TESTING": True,
+                      "SPOOL_DIR": tempfile.mkdtemp(), "ADMIN_NUMBERS": []})  # fmt: skip
+    whatsapp, console = WhatsApp(app.test_client()), app.test_client()
+    log_in(console, "admin@dinas.go.id", PASSWORD)
+    samples: dict[str, list[float]] = {"new number, an answer": [], "new number, its time": [],
+                                       "new number, YA": [], "returning number, halo": [],
+                                       "DAFTAR": [], "console inbox": []}  # fmt: skip
+    times = asked_times(now, 400)
+    for n in range(12):
+        phone, script = f"+62813{n:08d}", conversation(n, times[n * 7])
+        for step, text_sent in enumerate(script):
+            took = timed(lambda p=phone, t=text_sent: whatsapp.send(p, t))
+            key = ("new number, YA" if step == len(script) - 1 else "new number, its time"
+                   if step == len(script) - 2 else "new number, an answer")  # fmt: skip
+            if n:  # the first is the warm-up
+                samples[key].append(took)
+        if n:
+            samples["returning number, halo"].append(
+                timed(lambda: whatsapp.send(RETURNING, "halo")))
+            samples["DAFTAR"].append(timed(lambda: whatsapp.send(ADMIN, "DAFTAR")))
+            samples["console inbox"].append(timed(lambda: console.get("/admin/")))
+    app.extensions["engine"].dispose()
+    return {key: statistics.median(values) for key, values in samples.items()}
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    past, held = (int(args[0]), int(args[1])) if len(args) >= 2 and args[0].isdigit() \
+        else (100_000, 6_000)  # fmt: skip
+    urls = databases([arg for arg in args if "://" in arg])
+    for url in urls:
+        name = make_engine(url).dialect.name
+        empty, full = costs(url, 0, 0), costs(url, past, held)
+        print(f"{name}: median ms per message, empty vs {past:,} past and {held:,} held bookings")
+        for key in empty:
+            print(f"  {key:24s} {empty[key]:7.1f} {full[key]:7.1f}  ×{full[key] / empty[key]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
