@@ -38,7 +38,7 @@ PASSWORD = "rahasia-bench-sekali"
 
 
 def preload(url: str, past: int, held: int, now: datetime) -> None:
-    """`past` bookings done over the last two years, each with its confirmation and follow-up
+    """`past` bookings done in the past (each expert one an hour), each with its confirmation and follow-up
     in the outbox; `held` waiting or confirmed in the next 60 days; five past ones of the
     returning number."""
     engine = make_engine(url)
@@ -57,9 +57,10 @@ def preload(url: str, past: int, held: int, now: datetime) -> None:
     for n in range(total):
         coop = rng.randrange(cooperatives) + 1
         phone = RETURNING if n >= past + held else f"+62812{n:08d}"
-        if n < past or n >= past + held:
-            at = now - timedelta(minutes=rng.randrange(60, 2 * 365 * 24 * 60))
-            status, expert = "done", rng.choice(list(experts))
+        if n < past or n >= past + held:  # each expert an hour each, going back in time
+            hour = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
+            at = hour - timedelta(hours=n // len(experts))
+            status, expert = "done", list(experts)[n % len(experts)]
         else:
             expert, day, hour = slots[n - past]
             at = datetime.combine((now + timedelta(days=day)).astimezone(WIB).date(),
@@ -74,7 +75,8 @@ def preload(url: str, past: int, held: int, now: datetime) -> None:
         rows.append({"id": n + 1, "code": f"EK-{n + 1:06d}", "cooperative_id": coop,
                      "phone": phone, "contact_name": "Narahubung", "contact_role": "ketua",
                      "topic_key": topic, "problem_area": "keuangan", "problem_text": "Masalah.",
-                     "requested_start": at, "expert_id": expert, "status": status,
+                     "requested_start": at, "ends_at": at + timedelta(hours=1),
+                     "expert_id": expert, "status": status,
                      "channel": "online", "origin": "chat", "case_id": n + 1,
                      "created_at": created, "updated_at": created,
                      "prescription": "Resep." if status == "done" else None,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
@@ -47,13 +47,17 @@ def read_inbox(session: Session, filters: Filters, expert_id: int | None = None,
     if expert_id is not None:
         where.append(Booking.expert_id == expert_id)
     waiting = Booking.status == Status.WAITING
-    matching = select(Booking).join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
-    count, waiting_count = session.exec(
-        select(func.count(), func.coalesce(func.sum(case((waiting, 1), else_=0)), 0))
-        .select_from(Booking)
-        .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
-        .where(*where)
-    ).one()
+
+    def joined(query):  # the cooperative only when its kecamatan is asked for
+        if not filters.kecamatan:
+            return query
+        return query.join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
+
+    def counted(*more) -> int:  # each an index-only count when nothing else is asked
+        return session.exec(joined(select(func.count()).select_from(Booking)).where(*more)).one()
+
+    matching = joined(select(Booking))
+    count, waiting_count = counted(*where), counted(*where, waiting)
     rows: list[Booking] = []
     if offset < waiting_count:
         rows += session.exec(
