@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, union
+from sqlalchemy import bindparam, func, union
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -127,7 +128,13 @@ def save_new(session: Session, booking: Booking) -> None:
     session.flush()
 
 
-def _history(phone: str):
+# Built once (SQLAlchemy's expression building costs more than running them): each reads
+# the number from its parameter.
+PHONE = bindparam("phone")
+
+
+@cache
+def _history():
     """This number's own bookings, and every booking of the cooperatives it is linked to,
     whoever booked it: two board members of one cooperative (one NIK) share one history once
     linked. Newest first.
@@ -135,7 +142,7 @@ def _history(phone: str):
     The two kinds are found apart, each on its index (the number; the linked cooperatives),
     never by scanning every booking."""
     mine = select(CooperativeNumber.cooperative_id).where(
-        CooperativeNumber.phone == phone, CooperativeNumber.status == Link.LINKED
+        CooperativeNumber.phone == PHONE, CooperativeNumber.status == Link.LINKED
     )
     booker = aliased(CooperativeNumber)  # the booking's own number is linked too
     shared = (
@@ -144,7 +151,7 @@ def _history(phone: str):
               & (booker.phone == Booking.phone))  # fmt: skip
         .where(col(Booking.cooperative_id).in_(mine), booker.status == Link.LINKED)
     )
-    ids = union(select(Booking.id).where(Booking.phone == phone), shared)
+    ids = union(select(Booking.id).where(Booking.phone == PHONE), shared)
     return (
         select(Booking, Cooperative)
         .join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
@@ -154,7 +161,8 @@ def _history(phone: str):
 
 
 def history_of_cooperatives(session: Session, phone: str) -> list[tuple[Booking, Cooperative]]:
-    return [(booking, cooperative) for booking, cooperative in session.exec(_history(phone))]
+    rows = session.exec(_history(), params={"phone": phone})
+    return [(booking, cooperative) for booking, cooperative in rows]
 
 
 @dataclass(frozen=True)
@@ -167,9 +175,8 @@ class Seen:
     case_open: bool
 
 
-def history_seen(session: Session, phone: str) -> list[Seen]:
-    """The number's history (`history_of_cooperatives`) with when each satisfaction question
-    went out and whether each case is open: one query for every message."""
+@cache
+def _seen():
     survey = (
         select(func.max(OutboundMessage.sent_at))
         .where(OutboundMessage.booking_id == Booking.id,
@@ -177,13 +184,16 @@ def history_seen(session: Session, phone: str) -> list[Seen]:
         .correlate(Booking)
         .scalar_subquery()
     )  # fmt: skip
-    query = (
-        _history(phone)
-        .add_columns(survey, Case.status)
-        .outerjoin(Case, col(Case.id) == Booking.case_id)
-    )
+    return _history().add_columns(survey, Case.status).outerjoin(
+        Case, col(Case.id) == Booking.case_id)
+
+
+def history_seen(session: Session, phone: str) -> list[Seen]:
+    """The number's history (`history_of_cooperatives`) with when each satisfaction question
+    went out and whether each case is open: one query for every message."""
+    rows = session.exec(_seen(), params={"phone": phone})
     return [Seen(booking, cooperative, sent, status == CaseStatus.OPEN)
-            for booking, cooperative, sent, status in session.exec(query)]  # fmt: skip
+            for booking, cooperative, sent, status in rows]  # fmt: skip
 
 
 def pending_links(session: Session) -> list[tuple[CooperativeNumber, Cooperative]]:

@@ -1,6 +1,7 @@
 """Conversation state and the inbound log, per phone number."""
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -10,11 +11,16 @@ from storage.db import upsert
 from storage.models import Conversation, InboundMessage
 
 
+@cache
+def _inbound(dialect: str):
+    insert = upsert(dialect, InboundMessage).on_conflict_do_nothing(index_elements=["sid"])
+    return insert.returning(InboundMessage.sid)
+
+
 def record_inbound(session: Session, message: InboundMessage) -> bool:
     """Store an inbound message, in one statement; False when its MessageSid was seen before."""
-    insert = upsert(session, InboundMessage).values(**message.model_dump())
-    insert = insert.on_conflict_do_nothing(index_elements=["sid"])
-    return session.connection().execute(insert.returning(InboundMessage.sid)).first() is not None
+    insert = _inbound(session.get_bind().dialect.name)
+    return session.connection().execute(insert, message.model_dump()).first() is not None
 
 
 def mark_failed(session: Session, sid: str, error: str) -> None:
@@ -32,14 +38,18 @@ def lock_conversation(session: Session, phone: str, now: datetime) -> Conversati
     holds the database write lock from BEGIN IMMEDIATE. Two messages from one number are
     handled one by one, and two first messages from a new number create one conversation.
     """
-    insert = upsert(session, Conversation).values(
-        **Conversation(phone=phone, updated_at=now).model_dump()
-    )
-    insert = insert.on_conflict_do_update(index_elements=["phone"],
-                                          set_={"phone": insert.excluded.phone})  # fmt: skip
-    found = session.scalars(insert.returning(Conversation),
+    new = Conversation(phone=phone, updated_at=now).model_dump()
+    found = session.scalars(_conversation(session.get_bind().dialect.name), [new],
                             execution_options={"populate_existing": True})  # fmt: skip
     return found.one()
+
+
+@cache
+def _conversation(dialect: str):
+    insert = upsert(dialect, Conversation)
+    insert = insert.on_conflict_do_update(index_elements=["phone"],
+                                          set_={"phone": insert.excluded.phone})  # fmt: skip
+    return insert.returning(Conversation)
 
 
 # WhatsApp's customer service window: free text only within 24 hours of the user's last message.

@@ -66,13 +66,14 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def upsert(session: Session, table: type):
-    """INSERT … ON CONFLICT for the session's database (PostgreSQL's or SQLite's, the same
-    clauses): one statement where a savepoint, an insert and a select would be three."""
+def upsert(database: Session | str, table: type):
+    """INSERT … ON CONFLICT for the session's database, or the dialect named (PostgreSQL's or
+    SQLite's, the same clauses): one statement where a savepoint, an insert and a select
+    would be three."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    name = database if isinstance(database, str) else database.get_bind().dialect.name
+    return (postgresql if name == "postgresql" else sqlite).insert(table)
 
 
 @contextmanager

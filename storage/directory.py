@@ -2,8 +2,9 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import bindparam, exists, func, or_
 from sqlmodel import Session, col, select
 
 from flows.choices import TOPICS
@@ -49,8 +50,9 @@ class Sender:
 SEPARATOR = "\n"  # between "name sid" pairs: neither a Content's name nor its SID holds one
 
 
-def sender(session: Session, phone: str, configured: Iterable[str] = ()) -> Sender:
-    """The staff lookups and the usable Contents of one inbound message, in one query."""
+@cache
+def _sender():
+    phone = bindparam("phone")
     usable = (
         select(func.aggregate_strings(WhatsAppContent.name + " " + WhatsAppContent.sid,
                                       SEPARATOR))  # fmt: skip
@@ -60,9 +62,12 @@ def sender(session: Session, phone: str, configured: Iterable[str] = ()) -> Send
     )  # fmt: skip
     expert = select(Expert.id).where(Expert.phone == phone, col(Expert.active).is_(True))
     admin = exists().where(Administrator.phone == phone)
-    is_admin, expert_id, contents = session.exec(
-        select(admin, expert.limit(1).scalar_subquery(), usable)
-    ).one()
+    return select(admin, expert.limit(1).scalar_subquery(), usable)
+
+
+def sender(session: Session, phone: str, configured: Iterable[str] = ()) -> Sender:
+    """The staff lookups and the usable Contents of one inbound message, in one query."""
+    is_admin, expert_id, contents = session.exec(_sender(), params={"phone": phone}).one()
     pairs = (pair.split(" ", 1) for pair in (contents or "").split(SEPARATOR) if pair)
     return Sender(bool(is_admin) or phone in configured, expert_id, dict(pairs))
 
