@@ -2,13 +2,14 @@
 
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from flows.model import Chat, Scratch
 from storage.db import upsert
-from storage.models import Conversation, InboundMessage
+from storage.models import Conversation, InboundMessage, new_row
 
 
 @cache
@@ -17,10 +18,12 @@ def _inbound(dialect: str):
     return insert.returning(InboundMessage.sid)
 
 
-def record_inbound(session: Session, message: InboundMessage) -> bool:
-    """Store an inbound message, in one statement; False when its MessageSid was seen before."""
+def record_inbound(session: Session, **message: Any) -> bool:
+    """Store an inbound message (InboundMessage's fields), in one statement; False when its
+    MessageSid was seen before."""
     insert = _inbound(session.get_bind().dialect.name)
-    return session.connection().execute(insert, message.model_dump()).first() is not None
+    stored = session.connection().execute(insert, new_row(InboundMessage, **message))
+    return stored.first() is not None
 
 
 def mark_failed(session: Session, sid: str, error: str) -> None:
@@ -38,7 +41,7 @@ def lock_conversation(session: Session, phone: str, now: datetime) -> Conversati
     holds the database write lock from BEGIN IMMEDIATE. Two messages from one number are
     handled one by one, and two first messages from a new number create one conversation.
     """
-    new = Conversation(phone=phone, updated_at=now).model_dump()
+    new = new_row(Conversation, phone=phone, updated_at=now)
     found = session.scalars(_conversation(session.get_bind().dialect.name), [new],
                             execution_options={"populate_existing": True})  # fmt: skip
     return found.one()

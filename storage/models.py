@@ -1,7 +1,10 @@
 """Tables. Invariants live here as constraints, so the database is the validator."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, text
 from sqlalchemy.types import TypeDecorator
@@ -48,6 +51,28 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def new_row(model: type[SQLModel], **values: Any) -> dict[str, Any]:
+    """A new row of `model` as a dict for a core INSERT: the model's own defaults (each
+    default_factory called now), then `values`; no model object built and validated (a
+    tenth of a millisecond each, on every message)."""
+    fixed, factories = _defaults(model)
+    return {**fixed, **{name: make() for name, make in factories.items() if name not in values},
+            **values}  # fmt: skip
+
+
+@cache
+def _defaults(model: type[SQLModel]) -> tuple[dict[str, Any], dict[str, Callable[[], Any]]]:
+    fixed, factories = {}, {}
+    for name, info in model.model_fields.items():
+        if name == "id" or info.is_required():
+            continue
+        if info.default_factory is not None:
+            factories[name] = info.default_factory
+        else:
+            fixed[name] = info.default
+    return fixed, factories
 
 
 def _ts(**kwargs) -> Column:

@@ -13,7 +13,7 @@ from flows.prompts import PREFIX, Prompt
 from flows.templates import VARIABLE_LENGTH
 from storage.db import upsert
 from storage.directory import admin_phones
-from storage.models import OutboundMessage, SendLease
+from storage.models import OutboundMessage, SendLease, new_row
 
 
 def enqueue(
@@ -81,11 +81,10 @@ def record_replies(
     Content. A question longer than a Content variable takes (255) goes as text, followed by
     a short "Silakan pilih:" with the buttons."""
     if not (by_outbox or interactive):  # one statement for them all, in order
-        rows = [OutboundMessage(to_phone=to, body=body, kind=KINDS["reply"].name,
-                                channel="twiml", status=MessageStatus.SENT, due_at=now,
-                                created_at=now, sent_at=now, reply_to=reply_to,
-                                content=prompt and prompt.content,
-                                variables=prompt and prompt.variables).model_dump(exclude={"id"})
+        rows = [new_row(OutboundMessage, to_phone=to, body=body, kind=KINDS["reply"].name,
+                    channel="twiml", status=MessageStatus.SENT, due_at=now, created_at=now,
+                    sent_at=now, reply_to=reply_to, content=prompt and prompt.content,
+                    variables=prompt and prompt.variables)
                 for body, prompt in parts]  # fmt: skip
         if rows:
             session.connection().execute(insert(OutboundMessage), rows)

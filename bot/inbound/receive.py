@@ -42,7 +42,7 @@ from storage.conversations import (
     touch,
 )
 from storage.directory import Sender, sender
-from storage.models import Conversation, Expert, InboundMessage
+from storage.models import Conversation, Expert
 from storage.outbox import record_replies, replies_to
 from storage.schedule import lock_schedule
 from storage.threads import notice_about
@@ -92,15 +92,9 @@ def receive(
     incoming = _incoming(form)
 
     def work(session: Session, meetings: Prepared) -> list[str]:
-        stored = InboundMessage(
-            sid=sid,
-            phone=phone,
-            body=incoming.text,
-            kind=_kind(incoming),
-            payload={key: str(value) for key, value in form.items()},
-            received_at=now,
-        )
-        if not record_inbound(session, stored):
+        payload = {key: str(value) for key, value in form.items()}
+        if not record_inbound(session, sid=sid, phone=phone, body=incoming.text,
+                              kind=_kind(incoming), payload=payload, received_at=now):  # fmt: skip
             return [] if by_outbox else replies_to(session, sid)
         conversation = lock_conversation(session, phone, now)
         act = Acting(session, Actor.COOPERATIVE, phone, now, settings, meetings)
