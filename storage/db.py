@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -74,6 +74,14 @@ def upsert(database: Session | str, table: type):
 
     name = database if isinstance(database, str) else database.get_bind().dialect.name
     return (postgresql if name == "postgresql" else sqlite).insert(table)
+
+
+def without_waiting_for_disk(session: Session) -> None:
+    """This transaction's commit does not wait for the disk (PostgreSQL's synchronous_commit
+    off, for this transaction only): only for a change that a crash may lose because what
+    follows finds it out anyway. SQLite: nothing changes."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from bot.outbound.messenger import Accepted, Messenger, SendError, Sent, Template
@@ -43,7 +43,7 @@ from flows.prompts import PREFIX
 from flows.templates import VARIABLE_LENGTH, bodies, fill
 from storage.contents import template_sid, usable_sid
 from storage.conversations import is_opted_out, within_window
-from storage.db import transaction
+from storage.db import transaction, without_waiting_for_disk
 from storage.models import Booking, OutboundMessage
 from storage.outbox import claim_due, enqueue_for_admins, hold_sender, let_go_sender, release
 
@@ -365,11 +365,16 @@ def _look_up(engine: Engine, messenger: Messenger, send: _Send) -> Accepted | No
 
 
 def _record_sent(engine: Engine, message_id: int, sent: Sent, now: datetime) -> None:
+    """What Twilio answered. Its commit does not wait for the disk: were it lost in a crash,
+    the row still says the send began (`send_started_at`), and the next attempt finds the
+    message at Twilio instead of sending it again."""
     with transaction(engine) as session:
-        message = session.get(OutboundMessage, message_id)
-        message.status, message.sid, message.sent_at = sent.status, sent.sid, now
-        message.claimed_until = message.claimed_by = None
-        message.error = message.error_code = None
+        without_waiting_for_disk(session)
+        session.connection().execute(
+            update(OutboundMessage).where(col(OutboundMessage.id) == message_id)
+            .values(status=sent.status, sid=sent.sid, sent_at=now, claimed_until=None,
+                    claimed_by=None, error=None, error_code=None)
+        )  # fmt: skip
 
 
 def _tell_admins(
