@@ -38,9 +38,9 @@ PASSWORD = "rahasia-bench-sekali"
 
 
 def preload(url: str, past: int, held: int, now: datetime) -> None:
-    """`past` bookings done in the past (each expert one an hour), each with its confirmation and follow-up
-    in the outbox; `held` waiting or confirmed in the next 60 days; five past ones of the
-    returning number."""
+    """`past` bookings done in the past (each expert one an hour), each with its confirmation
+    and follow-up in the outbox; `held` waiting or confirmed in the next 60 days; five past
+    ones of the returning number."""
     engine = make_engine(url)
     rng = random.Random(7)
     topics = list(TOPICS.words)

@@ -87,10 +87,10 @@ class Number:
                           "Body": self.left.pop(0), "MessageSid": f"SM{uuid.uuid4().hex}",
                           "NumMedia": "0"})  # fmt: skip
         start = time.perf_counter()
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
         for attempt in (1, 2):  # a kept-alive connection the server closed: again, anew
             try:
-                connection.request("POST", "/whatsapp/inbound", body,
-                                   {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+                connection.request("POST", "/whatsapp/inbound", body, form)
                 response = connection.getresponse()
                 response.read()
                 break
