@@ -27,14 +27,22 @@ class Filters:
     between: tuple[datetime, datetime] | None = None  # requested start in this range
 
 
+@dataclass(frozen=True)
+class Inbox:
+    waiting: int  # requests waiting for an administrator among those that match
+    rows: list[Booking]  # this page
+    more: bool  # there is a next page
+
+
 def read_inbox(session: Session, filters: Filters, expert_id: int | None = None,
-               limit: int = 50, offset: int = 0) -> tuple[int, list[Booking]]:  # fmt: skip
-    """How many bookings match, and `limit` of them from `offset`: requests waiting for an
-    administrator first (oldest first: who has waited longest), then the rest, newest
-    activity first; an expert's own sessions only when `expert_id`.
+               limit: int = 50, offset: int = 0) -> Inbox:  # fmt: skip
+    """`limit` matching bookings from `offset`: requests waiting for an administrator first
+    (oldest first: who has waited longest), then the rest, newest activity first; an
+    expert's own sessions only when `expert_id`.
 
     Each part is read in its own index order (status and creation; last change), a page at a
-    time, never the whole table sorted."""
+    time and one row more (is there a next page?), never the whole table sorted or counted:
+    only the waiting requests are counted, on their index."""
     where = []
     if filters.status:
         where.append(Booking.status == filters.status)
@@ -57,20 +65,20 @@ def read_inbox(session: Session, filters: Filters, expert_id: int | None = None,
         return session.exec(joined(select(func.count()).select_from(Booking)).where(*more)).one()
 
     matching = joined(select(Booking))
-    count, waiting_count = counted(*where), counted(*where, waiting)
+    waiting_count, wanted = counted(*where, waiting), limit + 1
     rows: list[Booking] = []
     if offset < waiting_count:
         rows += session.exec(
             matching.options(selectinload(Booking.cooperative)).where(*where, waiting)
-            .order_by(col(Booking.created_at), col(Booking.id)).offset(offset).limit(limit)
+            .order_by(col(Booking.created_at), col(Booking.id)).offset(offset).limit(wanted)
         ).all()  # fmt: skip
-    if len(rows) < limit:
+    if len(rows) < wanted:
         rows += session.exec(
             matching.options(selectinload(Booking.cooperative)).where(*where, ~waiting)
             .order_by(col(Booking.updated_at).desc(), col(Booking.id).desc())
-            .offset(max(offset - waiting_count, 0)).limit(limit - len(rows))
+            .offset(max(offset - waiting_count, 0)).limit(wanted - len(rows))
         ).all()  # fmt: skip
-    return count, rows
+    return Inbox(waiting_count, rows[:limit], len(rows) > limit)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ from flows.dates import WIB, iso_day, parse_when, read_day
 from flows.kecamatan import KECAMATAN
 from flows.lifecycle import Actor, CaseStatus, NotAllowed, allowed
 from flows.links import is_meeting_link
-from flows.pages import page_within, pages_of
 from flows.words import number
 from storage.agenda import requests_between, sessions_between
 from storage.bookings import booking_by_code
@@ -59,17 +58,14 @@ def inbox():
             start = datetime.combine(day, datetime.min.time(), WIB)
             between = (start, start + timedelta(days=1))
     filters = Filters(chosen["status"], chosen["topic"], chosen["kecamatan"], between)
-    asked = number(request.args.get("page", "1")) or 1
+    current = max(number(request.args.get("page", "1")) or 1, 1)
     with in_transaction() as db:
-        count, rows = read_inbox(db, filters, _own(), INBOX_PAGE, (max(asked, 1) - 1) * INBOX_PAGE)
-        current = page_within(asked, count, INBOX_PAGE)
-        if not rows and count:  # past the last page: the last one
-            count, rows = read_inbox(db, filters, _own(), INBOX_PAGE, (current - 1) * INBOX_PAGE)
+        page = read_inbox(db, filters, _own(), INBOX_PAGE, (current - 1) * INBOX_PAGE)
         banner = waiting_banner(db) if g.user.role == Role.ADMIN else None
-    return render_template("console/inbox.html", rows=rows, statuses=names("status"),
+    return render_template("console/inbox.html", rows=page.rows, statuses=names("status"),
                            waiting_banner=banner,
-                           topics=TOPICS.labels(), count=count, current=current,
-                           pages=pages_of(count, INBOX_PAGE),
+                           topics=TOPICS.labels(), waiting=page.waiting, current=current,
+                           more=page.more,
                            kecamatans=KECAMATAN, chosen=chosen)  # fmt: skip
 
 
