@@ -50,9 +50,7 @@ def _cooperative(
             .where(func.lower(Cooperative.name) == answers["coop_name"].lower())
         ).first()
     if found is None:  # new: stored with its details, linked to this number, nothing to look up
-        cooperative = Cooperative(name=answers["coop_name"], nik=nik, kind=answers["coop_kind"],
-                                  kecamatan=answers["kecamatan"],
-                                  in_regency=answers.get("in_regency", True))  # fmt: skip
+        cooperative = _described(Cooperative(nik=nik), answers)
         session.add(cooperative)
         session.flush()
         link = CooperativeNumber(cooperative_id=cooperative.id, phone=phone, status=Link.LINKED)
@@ -71,13 +69,19 @@ def _cooperative(
                                  status=Link.PENDING if others else Link.LINKED)  # fmt: skip
         session.add(link)
     if link.status == Link.LINKED:
-        cooperative.name = answers["coop_name"]
-        cooperative.kind = answers["coop_kind"]
-        cooperative.kecamatan = answers["kecamatan"]
-        cooperative.in_regency = answers.get("in_regency", True)
+        _described(cooperative, answers)
     session.add(cooperative)
     session.flush()
     return cooperative, link
+
+
+def _described(cooperative: Cooperative, answers: dict[str, Any]) -> Cooperative:
+    """The cooperative as a linked number last described it."""
+    cooperative.name = answers["coop_name"]
+    cooperative.kind = answers["coop_kind"]
+    cooperative.kecamatan = answers["kecamatan"]
+    cooperative.in_regency = answers.get("in_regency", True)
+    return cooperative
 
 
 def new_booking(session: Session, phone: str, answers: dict[str, Any]) -> Booking:
