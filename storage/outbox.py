@@ -233,5 +233,4 @@ def existing(session: Session, dedupe_keys: Iterable[str]) -> set[str]:
 
 
 def exists(session: Session, dedupe_key: str) -> bool:
-    query = select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key)
-    return session.exec(query).first() is not None
+    return dedupe_key in existing(session, [dedupe_key])

@@ -70,13 +70,20 @@ def _fits(template: str, day: str, count: int, group: list[tuple[str, str]]) -> 
             and len(render(template, values)) <= BODY_LENGTH)  # fmt: skip
 
 
+def _schedule_key(expert_id: int, today: date) -> str:
+    return f"expert_schedule:{expert_id}:{today.isoformat()}"
+
+
+def _digest_key(phone: str, today: date) -> str:
+    return f"admin_digest:{phone}:{today.isoformat()}"
+
+
 def _keys(session: Session, today: date, settings: Settings) -> tuple[set[str], list[str]]:
     """Today's once-a-day keys (each expert with a session today, each administrator), and
     the administrators' numbers."""
     admins = admin_phones(session, settings.admin_numbers)
-    day = today.isoformat()
-    keys = {f"expert_schedule:{expert}:{day}" for expert in experts_on(session, today)}
-    return keys | {f"admin_digest:{phone}:{day}" for phone in admins}, admins
+    keys = {_schedule_key(expert, today) for expert in experts_on(session, today)}
+    return keys | {_digest_key(phone, today) for phone in admins}, admins
 
 
 def make_daily(session: Session, now: datetime, settings: Settings) -> int:
@@ -101,20 +108,18 @@ def make_daily(session: Session, now: datetime, settings: Settings) -> int:
     for booking in sessions:
         by_expert.setdefault(booking.expert_id, []).append(booking)
     for expert_id, theirs in by_expert.items():
-        key = f"expert_schedule:{expert_id}:{today.isoformat()}"
-        if key in made_before or exists(session, key):
+        key = _schedule_key(expert_id, today)
+        if key in made_before:
             continue
         parts = schedule_parts(day, [(schedule_line(b) + case_line(session, b), schedule_item(b))
                                      for b in theirs])  # fmt: skip
         for number, facts in enumerate(parts, 1):
             part_key = key if number == 1 else f"{key}:{number}"
             made += _once(session, part_key, "expert_schedule", theirs[0].expert.phone, now, facts)
-    wanted = [phone for phone in admins
-              if f"admin_digest:{phone}:{today.isoformat()}" not in made_before]  # fmt: skip
+    wanted = [phone for phone in admins if _digest_key(phone, today) not in made_before]
     facts = _digest(session, sessions, day, now) if wanted else {}
     for phone in wanted:
-        key = f"admin_digest:{phone}:{today.isoformat()}"
-        made += _once(session, key, "admin_digest", phone, now, facts)
+        made += _once(session, _digest_key(phone, today), "admin_digest", phone, now, facts)
     return made
 
 
