@@ -1,6 +1,7 @@
 """The Flask app factory: configuration, the database, the messenger, the send policy and every
 part of the service (webhook, console, simulator) registered on one app."""
 
+import sys
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from bot.config import Config, refuse_unsafe, settings_from
+from bot.config import Config, UnsafeSettings, refuse_unsafe, settings_from
 from bot.inbound.spool import Spool
 from bot.outbound.messenger import LOCAL_TEMPLATE, LocalOutbox, make_messenger
 from bot.outbound.sender import SendPolicy, Throttle
@@ -38,6 +39,17 @@ def _cleaned(values: MultiDict) -> ImmutableMultiDict:
     return ImmutableMultiDict(
         [(clean_text(key), clean_text(value)) for key, value in values.items(multi=True)]
     )
+
+
+def app_or_exit() -> Flask:
+    """The app from the environment, or the process ends with why (one line) and exit status
+    3: gunicorn's "worker failed to boot" (the master stops instead of retrying for ever),
+    systemd's RestartPreventExitStatus, and the CLI's commands alike."""
+    try:
+        return create_app()
+    except UnsafeSettings as refused:
+        print(refused, file=sys.stderr)
+        raise SystemExit(UnsafeSettings.EXIT_STATUS) from None
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

@@ -28,14 +28,9 @@ CLI_ACTOR = "cli"  # who the history names for what the command line did
 def _create_app() -> "Flask":
     """The app, made when a command runs (never for --help); settings that are not safe end
     the command with why."""
-    from bot.app import create_app
-    from bot.config import UnsafeSettings
+    from bot.app import app_or_exit
 
-    try:
-        return create_app()
-    except UnsafeSettings as refused:
-        print(refused, file=sys.stderr)
-        sys.exit(UnsafeSettings.EXIT_STATUS)
+    return app_or_exit()
 
 
 class Commands(FlaskGroup):

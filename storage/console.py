@@ -61,11 +61,9 @@ def read_inbox(session: Session, filters: Filters, expert_id: int | None = None,
             return query
         return query.join(Cooperative, col(Booking.cooperative_id) == Cooperative.id)
 
-    def counted(*more) -> int:  # each an index-only count when nothing else is asked
-        return session.exec(joined(select(func.count()).select_from(Booking)).where(*more)).one()
-
+    counted = joined(select(func.count()).select_from(Booking)).where(*where, waiting)
+    waiting_count, wanted = session.exec(counted).one(), limit + 1
     matching = joined(select(Booking))
-    waiting_count, wanted = counted(*where, waiting), limit + 1
     rows: list[Booking] = []
     if offset < waiting_count:
         rows += session.exec(

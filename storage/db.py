@@ -66,14 +66,12 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def upsert(database: Session | str, table: type):
-    """INSERT … ON CONFLICT for the session's database, or the dialect named (PostgreSQL's or
-    SQLite's, the same clauses): one statement where a savepoint, an insert and a select
-    would be three."""
+def upsert(dialect: str, table: type):
+    """INSERT … ON CONFLICT for the dialect named (PostgreSQL's or SQLite's, the same
+    clauses): one statement where a savepoint, an insert and a select would be three."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    name = database if isinstance(database, str) else database.get_bind().dialect.name
-    return (postgresql if name == "postgresql" else sqlite).insert(table)
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
 def without_waiting_for_disk(session: Session) -> None:

@@ -414,6 +414,15 @@ class WhatsAppContent(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
 
 
+class SendLease(SQLModel, table=True):
+    """Which scheduler process sends from a sender number, until when: one at a time, so
+    TWILIO_MPS holds for the number however many processes run (bot.outbound.sender)."""
+
+    sender: str = Field(primary_key=True, max_length=40)
+    owner: str = Field(max_length=80)
+    until: datetime = Field(sa_column=_ts(nullable=False))
+
+
 __all__ = [
     "AdminThread",
     "Announcement",
@@ -427,16 +436,8 @@ __all__ = [
     "ExpertTopic",
     "InboundMessage",
     "OutboundMessage",
+    "SendLease",
     "Topic",
     "WhatsAppContent",
     "utcnow",
 ]
-
-
-class SendLease(SQLModel, table=True):
-    """Which scheduler process sends from a sender number, until when: one at a time, so
-    TWILIO_MPS holds for the number however many processes run (bot.outbound.sender)."""
-
-    sender: str = Field(primary_key=True, max_length=40)
-    owner: str = Field(max_length=80)
-    until: datetime = Field(sa_column=_ts(nullable=False))

@@ -203,7 +203,8 @@ def hold_sender(session: Session, sender: str, owner: str, now: datetime,
                 until: datetime) -> bool:  # fmt: skip
     """Take or renew the right to send from `sender` until `until`, in one statement: granted
     when nobody holds it, `owner` does, or the holder's lease ran out before `now`."""
-    insert = upsert(session, SendLease).values(sender=sender, owner=owner, until=until)
+    insert = upsert(session.get_bind().dialect.name, SendLease)
+    insert = insert.values(sender=sender, owner=owner, until=until)
     insert = insert.on_conflict_do_update(
         index_elements=["sender"],
         set_={"owner": insert.excluded.owner, "until": insert.excluded.until},

@@ -135,12 +135,11 @@ def _backoff(attempts: int) -> timedelta:
 def leads(engine: Engine, policy: SendPolicy, at: datetime) -> bool:
     """May this process send from the number now? It takes or renews the number's lease when
     half of it is gone (one statement every few seconds); False while another holds it."""
-    mono = time.monotonic()
-    if policy.lead_until - mono > (policy.sender_lease - policy.sender_margin).total_seconds() / 2:
+    mono, usable = time.monotonic(), (policy.sender_lease - policy.sender_margin).total_seconds()
+    if policy.lead_until - mono > usable / 2:
         return True
     with transaction(engine) as session:
         held = hold_sender(session, policy.sender, policy.owner, at, at + policy.sender_lease)
-    usable = (policy.sender_lease - policy.sender_margin).total_seconds()
     policy.lead_until = mono + usable if held else 0.0
     return held
 
