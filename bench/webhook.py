@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.common import conversation, databases, fresh
+from bench.common import asked_times, conversation, databases, fresh
 from storage.db import make_engine
 from tests.helpers import ROOT, free_port, process_environment, wait_for_port
 
@@ -107,8 +107,6 @@ class Numbers:
     """New numbers, each asking for another free time."""
 
     def __init__(self, first: int) -> None:
-        from bench.common import asked_times
-
         self.next, self.times = first, asked_times(datetime.now(UTC), 5000)
         self.lock = threading.Lock()
 
