@@ -1,5 +1,6 @@
 """What one message costs as the history grows: an empty clinic against one with N past
-bookings (each with its messages) and H bookings holding a time in the horizon.
+bookings (each with its messages, its number linked to its cooperative) and H bookings
+holding a time in the horizon.
 
 Run: .venv/bin/python -m bench.scale [N H] [DATABASE_URL ...]
 Default: N = 100,000 and H = 6,000, on a temporary SQLite file and on PostgreSQL at
@@ -29,7 +30,15 @@ from bot.console.auth import hash_password
 from flows.choices import TOPICS
 from flows.dates import WIB
 from storage.db import make_engine, transaction
-from storage.models import Booking, Case, Cooperative, Expert, ExpertTopic, OutboundMessage
+from storage.models import (
+    Booking,
+    Case,
+    Cooperative,
+    CooperativeNumber,
+    Expert,
+    ExpertTopic,
+    OutboundMessage,
+)
 from storage.users import save_user
 from tests.helpers import WhatsApp, log_in
 
@@ -52,7 +61,7 @@ def preload(url: str, past: int, held: int, now: datetime) -> None:
     slots = [(expert, day, hour) for expert in experts for day in range(2, 62)
              for hour in range(8, 16)]  # fmt: skip
     rng.shuffle(slots)
-    rows, cases, messages = [], [], []
+    rows, cases, messages, links = [], [], [], {}
     total = past + held + 5
     for n in range(total):
         coop = rng.randrange(cooperatives) + 1
@@ -68,6 +77,8 @@ def preload(url: str, past: int, held: int, now: datetime) -> None:
             status = "confirmed" if n % 2 else "waiting"
             expert = expert if status == "confirmed" else None
         topic = rng.choice(sorted(experts[expert])) if expert else rng.choice(topics)
+        links[coop, phone] = {"cooperative_id": coop, "phone": phone, "status": "linked",
+                              "created_at": at}  # as a booking links its number
         created = at - timedelta(days=rng.randrange(1, 14))
         cases.append({"id": n + 1, "cooperative_id": coop, "topic_key": topic,
                       "problem_area": "keuangan", "problem_text": "Masalah.",
@@ -96,6 +107,9 @@ def preload(url: str, past: int, held: int, now: datetime) -> None:
             conn.execute(insert(Booking), rows[chunk : chunk + 20_000])
         for chunk in range(0, len(messages), 20_000):
             conn.execute(insert(OutboundMessage), messages[chunk : chunk + 20_000])
+        numbers = list(links.values())
+        for chunk in range(0, len(numbers), 20_000):
+            conn.execute(insert(CooperativeNumber), numbers[chunk : chunk + 20_000])
         if engine.dialect.name == "postgresql":
             for table in ("cooperative", "booking", "clinic_case", "outboundmessage"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

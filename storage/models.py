@@ -165,7 +165,7 @@ class CooperativeNumber(SQLModel, table=True):
     ("Cek status") and may change its stored name, type and kecamatan."""
 
     cooperative_id: int = Field(foreign_key="cooperative.id", primary_key=True)
-    phone: str = Field(primary_key=True, max_length=20)
+    phone: str = Field(primary_key=True, max_length=20, index=True)  # the number's history
     status: str = Field(default=Link.LINKED, max_length=10)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
     decided_by: str | None = Field(default=None, max_length=254)
