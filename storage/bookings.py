@@ -237,6 +237,15 @@ def known_details(seen: list[Seen], phone: str) -> dict[str, Any] | None:
     }
 
 
+def bookings_of(session: Session, ids: list[int]) -> dict[int, tuple[Booking, str | None]]:
+    """These bookings with their case's status, in one query."""
+    if not ids:
+        return {}
+    query = (select(Booking, Case.status).outerjoin(Case, col(Case.id) == Booking.case_id)
+             .where(col(Booking.id).in_(sorted(set(ids)))))  # fmt: skip
+    return {booking.id: (booking, status) for booking, status in session.exec(query)}
+
+
 def own_booking(session: Session, phone: str, code: str) -> Booking | None:
     """The booking by code, locked, when this number made it."""
     query = select(Booking).where(Booking.phone == phone, Booking.code == code)

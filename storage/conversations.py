@@ -119,6 +119,15 @@ def is_opted_out(session: Session, phone: str) -> bool:
     return bool(conversation and conversation.opted_out)
 
 
+def opted_out(session: Session, numbers: list[str]) -> list[str]:
+    """Which of these numbers said STOP, in one query."""
+    if not numbers:
+        return []
+    query = select(Conversation.phone).where(col(Conversation.phone).in_(numbers),
+                                             col(Conversation.opted_out))  # fmt: skip
+    return list(session.exec(query).all())
+
+
 def language_of(session: Session, phone: str) -> str:
     """The language the number last wrote in ("id" when it never wrote)."""
     conversation = session.get(Conversation, phone)

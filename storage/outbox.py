@@ -1,10 +1,10 @@
 """Every outbound message is a row; `pending` rows are the outbox the sender drains."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, or_, update
+from sqlalchemy import case, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from flows.catalogue import language, say
@@ -158,11 +158,14 @@ def claim_due(
     return [row.id for row in rows]
 
 
-def release(session: Session, ids: list[int], owner: str) -> int:
+def release(session: Session, ids: list[int], owner: str, not_started: Sequence[int] = ()) -> int:
     """Give rows back unsent (a batch near its lease's end, a process stopping): due again at
-    once for any sender. Only rows `owner` still holds; the attempt is not counted."""
+    once for any sender. Only rows `owner` still holds; the attempt is not counted. Of
+    `not_started`, marked as being sent but never sent, the mark is taken off too (the next
+    attempt has nothing to look up at Twilio)."""
     if not ids:
         return 0
+    started = col(OutboundMessage.send_started_at)
     result = session.exec(
         update(OutboundMessage)
         .where(
@@ -171,7 +174,9 @@ def release(session: Session, ids: list[int], owner: str) -> int:
             col(OutboundMessage.claimed_by) == owner,
         )
         .values(status=MessageStatus.PENDING, claimed_until=None, claimed_by=None,
-                attempts=OutboundMessage.attempts - 1)  # fmt: skip
+                attempts=OutboundMessage.attempts - 1,
+                send_started_at=case((col(OutboundMessage.id).in_(list(not_started)), None),
+                                     else_=started) if not_started else started)  # fmt: skip
     )
     return result.rowcount
 

@@ -6,9 +6,11 @@ session has started. Outside WhatsApp's 24-hour window a message goes as its app
 template, or is held (and the administrators told) when no template is configured.
 
 Exactly once, under faults:
-- a claim names its process (`claimed_by`); right before each send the process checks that it
-  still owns the row and renews the lease, under the row's lock, so a slow batch can never
-  be sent a second time by another process whose claim came after the lease ran out;
+- a claim names its process (`claimed_by`); right before sending a second's worth of rows
+  (TWILIO_MPS) the process checks, under the rows' locks, that it still owns them, renews
+  their lease and marks their sends as begun (`send_started_at`), so a slow batch can never
+  be sent a second time by another process whose claim came after the lease ran out; rows
+  so marked but not sent when the pass ends are given back unmarked;
 - a batch stops taking messages well before its lease ends and gives the rest back, and so
   does a process asked to stop (SIGTERM): the message in flight is finished, the rest released;
 - a send whose outcome is unknown (a timeout after the request left, an unreadable answer, a
@@ -41,10 +43,11 @@ from flows.kinds import KINDS, MessageStatus, To
 from flows.lifecycle import CaseStatus
 from flows.prompts import PREFIX
 from flows.templates import VARIABLE_LENGTH, bodies, fill
+from storage.bookings import bookings_of
 from storage.contents import template_sid, usable_sid
-from storage.conversations import is_opted_out, within_window
+from storage.conversations import inside_window, last_written, opted_out
 from storage.db import transaction, without_waiting_for_disk
-from storage.models import Booking, OutboundMessage
+from storage.models import Booking, OutboundMessage, WhatsAppContent
 from storage.outbox import claim_due, enqueue_for_admins, hold_sender, let_go_sender, release
 
 log = logging.getLogger(__name__)
@@ -191,32 +194,56 @@ def deliver_due(
 def _deliver_batch(engine: Engine, messenger: Messenger, claimed: list[int], claimed_at: datetime,
                    clock: Callable[[], datetime], tally: Tally,
                    policy: SendPolicy) -> bool:  # fmt: skip
-    """Send the claimed rows; False when the pass must end (stopping, its row leases nearly
-    over, or the sender's lease lost), the rows not sent given back."""
-    for index, message_id in enumerate(claimed):
-        if (policy.stop.is_set() or clock() >= claimed_at + policy.lease - policy.lease_margin
-                or not leads(engine, policy, clock())):  # fmt: skip
+    """Send the claimed rows, a second's worth (TWILIO_MPS) checked and marked at a time in
+    one transaction; False when the pass must end (stopping, its row leases nearly over, or
+    the sender's lease lost), the rows not sent given back."""
+    step = max(1, min(policy.throttle.limit or len(claimed), len(claimed)))
+    for first in range(0, len(claimed), step):
+        if not _may_send(engine, claimed_at, clock, policy):
             with transaction(engine) as session:
-                tally.released += release(session, claimed[index:], policy.owner)
+                tally.released += release(session, claimed[first:], policy.owner)
             return False
+        chunk = claimed[first : first + step]
         try:
-            _deliver_one(engine, messenger, message_id, claimed_at, clock, tally, policy)
-        except Exception:  # a fault in one message (the database, a bug) leaves the rest alone
-            log.exception("message %s: delivery step failed; it is retried after its lease",
-                          message_id)  # fmt: skip
+            with transaction(engine) as session:
+                sends = _prepare(session, chunk, claimed_at, clock(), tally, policy,
+                                 messenger.window)  # fmt: skip
+        except Exception:  # a fault (the database, a bug): these rows are retried after their lease
+            log.exception("%d messages: delivery step failed; retried after their lease",
+                          len(chunk))  # fmt: skip
+            continue
+        for index, (message_id, send) in enumerate(sends):
+            if not _may_send(engine, claimed_at, clock, policy):
+                unsent = [one for one, _ in sends[index:]]
+                fresh = [one for one, later in sends[index:] if later.unknown_since is None]
+                with transaction(engine) as session:
+                    tally.released += release(session, unsent + claimed[first + step :],
+                                              policy.owner, fresh)  # fmt: skip
+                return False
+            try:
+                _deliver_one(engine, messenger, message_id, send, claimed_at, tally, policy)
+            except Exception:  # a fault in one message (the database, a bug) leaves the rest alone
+                log.exception("message %s: delivery step failed; it is retried after its lease",
+                              message_id)  # fmt: skip
     return True
 
 
-def _stale(session: Session, message: OutboundMessage, now: datetime) -> str | None:
+def _may_send(engine: Engine, claimed_at: datetime, clock: Callable[[], datetime],
+              policy: SendPolicy) -> bool:  # fmt: skip
+    """Not stopping, the rows' lease far enough from its end, and the sender's lease ours."""
+    return not (policy.stop.is_set() or clock() >= claimed_at + policy.lease - policy.lease_margin
+                or not leads(engine, policy, clock()))  # fmt: skip
+
+
+def _stale(message: OutboundMessage, booking: Booking | None, case_status: str | None,
+           now: datetime) -> str | None:  # fmt: skip
     """Why a message about a booking no longer applies, or None when it still does."""
     kind = KINDS.get(message.kind)
-    if kind is None or message.booking_id is None:
+    if kind is None or booking is None:
         return None
-    booking = session.get(Booking, message.booking_id)
     if kind.while_status and booking.status not in kind.while_status:
         return f"booking is {booking.status}"
-    case = booking.case
-    if kind.while_case_open and case is not None and case.status != CaseStatus.OPEN:
+    if kind.while_case_open and case_status is not None and case_status != CaseStatus.OPEN:
         return "case is closed"
     if kind.with_session and message.for_start is not None:
         if booking.requested_start != message.for_start:
@@ -240,13 +267,13 @@ def _template_name(message: OutboundMessage) -> str:
 
 
 def _template(
-    session: Session, message: OutboundMessage, now: datetime, policy: SendPolicy
+    session: Session, message: OutboundMessage, within: bool, policy: SendPolicy
 ) -> Template | None | str:
     """None: free text may go. A Template: send that (an approved template outside the 24-hour
     window; inside it, a question to tap). A string: hold the message, why."""
     prompt = bool(message.content and message.content.startswith(PREFIX))
     reply = message.kind == KINDS["reply"].name  # its variables are the prompt's
-    if within_window(session, message.to_phone, now):
+    if within:
         if prompt and (sid := usable_sid(session, message.content)):
             values = message.variables if reply else {"1": message.body}
             if all(len(str(value)) <= VARIABLE_LENGTH for value in (values or {}).values()):
@@ -276,54 +303,64 @@ class _Send:
 
 def _prepare(
     session: Session,
-    message_id: int,
+    message_ids: list[int],
     now: datetime,
     lease_now: datetime,
     tally: Tally,
     policy: SendPolicy,
     window: bool,
-) -> _Send | None:
-    """Under the row's lock: still ours? still wanted? Then renew the lease and mark the send
-    as started. None when there is nothing to send."""
-    message = session.get(OutboundMessage, message_id, with_for_update=True)
-    if message is None or message.status != MessageStatus.SENDING:
-        return None
-    if message.claimed_by != policy.owner:
-        return None  # our lease ran out and another process took it: it is theirs now
-    if is_opted_out(session, message.to_phone):
-        message.status, message.error = MessageStatus.SUPPRESSED, "recipient opted out (STOP)"
-        tally.suppressed += 1
-        return None
-    if (stale := _stale(session, message, now)) is not None:
-        message.status, message.error = MessageStatus.CANCELLED, stale
-        tally.suppressed += 1
-        return None
-    template = _template(session, message, now, policy) if window else None
-    if isinstance(template, str):
-        message.status, message.error = MessageStatus.HELD, template
-        message.claimed_until = message.claimed_by = None
-        _tell_admins(session, message, now, policy, "admin_held")
-        tally.held += 1
-        return None
-    unknown_since = message.send_started_at if message.sid is None else None
-    message.claimed_until = lease_now + policy.lease
-    message.send_started_at = unknown_since or lease_now
-    return _Send(message.to_phone, message.body, template, message.attempts, unknown_since)
+) -> list[tuple[int, _Send]]:
+    """Under the rows' locks: still ours? still wanted? Then renew their lease and mark their
+    sends as started, in one transaction for them all (a few queries, one commit): what to
+    send, in the order claimed."""
+    query = select(OutboundMessage).where(col(OutboundMessage.id).in_(message_ids))
+    rows = {row.id: row for row in session.exec(query.with_for_update())}
+    messages = [rows[one] for one in message_ids if one in rows
+                and rows[one].status == MessageStatus.SENDING
+                and rows[one].claimed_by == policy.owner]  # fmt: skip
+    # (not ours: our lease ran out and another process took the row, it is theirs now)
+    phones = sorted({message.to_phone for message in messages})
+    stopped = set(opted_out(session, phones))
+    written = last_written(session, phones) if window else {}
+    about = bookings_of(session, [m.booking_id for m in messages if m.booking_id is not None])
+    if window:
+        session.exec(select(WhatsAppContent)).all()  # every Content at hand for _template
+    sends = []
+    for message in messages:
+        if message.to_phone in stopped:
+            message.status, message.error = MessageStatus.SUPPRESSED, "recipient opted out (STOP)"
+            tally.suppressed += 1
+            continue
+        booking, case_status = about.get(message.booking_id, (None, None))
+        if (stale := _stale(message, booking, case_status, now)) is not None:
+            message.status, message.error = MessageStatus.CANCELLED, stale
+            tally.suppressed += 1
+            continue
+        within = inside_window(written.get(message.to_phone), now)
+        template = _template(session, message, within, policy) if window else None
+        if isinstance(template, str):
+            message.status, message.error = MessageStatus.HELD, template
+            message.claimed_until = message.claimed_by = None
+            _tell_admins(session, message, now, policy, "admin_held")
+            tally.held += 1
+            continue
+        unknown_since = message.send_started_at if message.sid is None else None
+        message.claimed_until = lease_now + policy.lease
+        message.send_started_at = unknown_since or lease_now
+        sends.append((message.id, _Send(message.to_phone, message.body, template,
+                                        message.attempts, unknown_since)))  # fmt: skip
+    return sends
 
 
 def _deliver_one(
     engine: Engine,
     messenger: Messenger,
     message_id: int,
+    send: _Send,
     now: datetime,
-    clock: Callable[[], datetime],
     tally: Tally,
     policy: SendPolicy,
 ) -> None:
-    with transaction(engine) as session:
-        send = _prepare(session, message_id, now, clock(), tally, policy, messenger.window)
-    if send is None:
-        return
     try:
         if send.unknown_since is not None and (found := _look_up(engine, messenger, send)):
             _record_sent(engine, message_id, Sent(found.sid, found.status), now)
