@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, insert, or_, update
+from sqlalchemy import bindparam, case, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from flows.catalogue import language, say
@@ -202,6 +202,20 @@ def problems_since(
     count = session.exec(select(func.count()).select_from(OutboundMessage).where(*where)).one()
     query = select(OutboundMessage).where(*where).order_by(col(OutboundMessage.id)).limit(limit)
     return count, list(session.exec(query).all())
+
+
+def mark_sent(session: Session, answers: Sequence[tuple[int, str, str]], at: datetime) -> None:
+    """What Twilio answered for these rows, (id, sid, status) each: one statement run for all
+    of them (executemany: a single round trip on PostgreSQL's pipeline)."""
+    if not answers:
+        return
+    table = OutboundMessage.__table__
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("row"))
+        .values(status=bindparam("answered"), sid=bindparam("accepted"), sent_at=at,
+                claimed_until=None, claimed_by=None, error=None, error_code=None),
+        [{"row": one, "accepted": sid, "answered": status} for one, sid, status in answers],
+    )  # fmt: skip
 
 
 def hold_sender(session: Session, sender: str, owner: str, now: datetime,

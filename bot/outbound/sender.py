@@ -14,9 +14,10 @@ Exactly once, under faults:
 - a batch stops taking messages well before its lease ends and gives the rest back, and so
   does a process asked to stop (SIGTERM): the message in flight is finished, the rest released;
 - a send whose outcome is unknown (a timeout after the request left, an unreadable answer, a
-  crash mid-send) leaves `send_started_at` set: the next attempt first asks Twilio for the
-  messages it accepted for that number since then, and records the one it finds instead of
-  sending again;
+  crash mid-send, or before Twilio's answer was written: answers are written a few sends at
+  a time) leaves `send_started_at` set: the next attempt first asks Twilio for the messages
+  it accepted for that number since then, and records the one it finds instead of sending
+  again;
 - an error in one send touches that message only; retries back off with jitter for as long as
   the message is useful (a reminder until its session starts, others `retry_for`, 24 h by
   default), then the message fails and the administrators are told.
@@ -35,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.outbound.messenger import Accepted, Messenger, SendError, Sent, Template
@@ -48,7 +49,14 @@ from storage.contents import template_sid, usable_sid
 from storage.conversations import inside_window, last_written, opted_out
 from storage.db import transaction, without_waiting_for_disk
 from storage.models import Booking, OutboundMessage, WhatsAppContent
-from storage.outbox import claim_due, enqueue_for_admins, hold_sender, let_go_sender, release
+from storage.outbox import (
+    claim_due,
+    enqueue_for_admins,
+    hold_sender,
+    let_go_sender,
+    mark_sent,
+    release,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +78,9 @@ WINDOW = 1.0  # the cap's window: TWILIO_MPS in any one second
 # the lease could pass to another process (clocks of different hosts may differ that much).
 SENDER_LEASE = timedelta(seconds=15)
 SENDER_MARGIN = timedelta(seconds=3)
+# What Twilio answered is written for this many sends at once, or after this many seconds.
+ANSWERS_AT_ONCE = 25
+ANSWERS_WAIT = 0.05
 
 
 class Throttle:
@@ -195,37 +206,81 @@ def _deliver_batch(engine: Engine, messenger: Messenger, claimed: list[int], cla
                    clock: Callable[[], datetime], tally: Tally,
                    policy: SendPolicy) -> bool:  # fmt: skip
     """Send the claimed rows, a second's worth (TWILIO_MPS) checked and marked at a time in
-    one transaction; False when the pass must end (stopping, its row leases nearly over, or
-    the sender's lease lost), the rows not sent given back."""
+    one transaction, what Twilio answered written a few sends at a time; False when the pass
+    must end (stopping, its row leases nearly over, or the sender's lease lost), the rows not
+    sent given back."""
     step = max(1, min(policy.throttle.limit or len(claimed), len(claimed)))
-    for first in range(0, len(claimed), step):
-        if not _may_send(engine, claimed_at, clock, policy):
-            with transaction(engine) as session:
-                tally.released += release(session, claimed[first:], policy.owner)
-            return False
-        chunk = claimed[first : first + step]
-        try:
-            with transaction(engine) as session:
-                sends = _prepare(session, chunk, claimed_at, clock(), tally, policy,
-                                 messenger.window)  # fmt: skip
-        except Exception:  # a fault (the database, a bug): these rows are retried after their lease
-            log.exception("%d messages: delivery step failed; retried after their lease",
-                          len(chunk))  # fmt: skip
-            continue
-        for index, (message_id, send) in enumerate(sends):
+    answers = _Answers(engine, claimed_at)
+    try:
+        for first in range(0, len(claimed), step):
             if not _may_send(engine, claimed_at, clock, policy):
-                unsent = [one for one, _ in sends[index:]]
-                fresh = [one for one, later in sends[index:] if later.unknown_since is None]
                 with transaction(engine) as session:
-                    tally.released += release(session, unsent + claimed[first + step :],
-                                              policy.owner, fresh)  # fmt: skip
+                    tally.released += release(session, claimed[first:], policy.owner)
                 return False
+            chunk = claimed[first : first + step]
             try:
-                _deliver_one(engine, messenger, message_id, send, claimed_at, tally, policy)
-            except Exception:  # a fault in one message (the database, a bug) leaves the rest alone
-                log.exception("message %s: delivery step failed; it is retried after its lease",
-                              message_id)  # fmt: skip
-    return True
+                with transaction(engine) as session:
+                    sends = _prepare(session, chunk, claimed_at, clock(), tally, policy,
+                                     messenger.window)  # fmt: skip
+            except Exception:  # a fault (the database, a bug): retried after their lease
+                log.exception("%d messages: delivery step failed; retried after their lease",
+                              len(chunk))  # fmt: skip
+                continue
+            for index, (message_id, send) in enumerate(sends):
+                if not _may_send(engine, claimed_at, clock, policy):
+                    unsent = [one for one, _ in sends[index:]]
+                    fresh = [one for one, later in sends[index:] if later.unknown_since is None]
+                    with transaction(engine) as session:
+                        tally.released += release(session, unsent + claimed[first + step :],
+                                                  policy.owner, fresh)  # fmt: skip
+                    return False
+                try:
+                    _deliver_one(engine, messenger, message_id, send, claimed_at, tally, policy,
+                                 answers)  # fmt: skip
+                except Exception:  # a fault in one message (the database, a bug): that one only
+                    log.exception("message %s: delivery step failed; retried after its lease",
+                                  message_id)  # fmt: skip
+                answers.write_if_due()
+        return True
+    finally:
+        answers.write()
+
+
+class _Answers:
+    """What Twilio answered, written to the rows a few sends at a time (one statement, one
+    commit that does not wait for the disk) instead of a transaction per send: at most
+    ANSWERS_AT_ONCE of them, none kept longer than ANSWERS_WAIT. Were they lost (a crash, the
+    database gone), each row still says its send began (`send_started_at`), and the next
+    attempt finds the message at Twilio instead of sending it again."""
+
+    def __init__(self, engine: Engine, now: datetime) -> None:
+        self.engine, self.now = engine, now
+        self.waiting: list[tuple[int, Sent]] = []
+        self.since = 0.0
+
+    def add(self, message_id: int, sent: Sent) -> None:
+        if not self.waiting:
+            self.since = time.monotonic()
+        self.waiting.append((message_id, sent))
+
+    def write_if_due(self) -> None:
+        if len(self.waiting) >= ANSWERS_AT_ONCE or (
+            self.waiting and time.monotonic() - self.since >= ANSWERS_WAIT
+        ):
+            self.write()
+
+    def write(self) -> None:
+        if not self.waiting:
+            return
+        waiting, self.waiting = self.waiting, []
+        try:
+            with transaction(self.engine) as session:
+                without_waiting_for_disk(session)
+                mark_sent(session, [(one, sent.sid, sent.status) for one, sent in waiting],
+                          self.now)  # fmt: skip
+        except Exception:  # noqa: BLE001 - the rows say their sends began: found after the lease
+            log.exception("%d sends not recorded; each is found at Twilio after its lease",
+                          len(waiting))  # fmt: skip
 
 
 def _may_send(engine: Engine, claimed_at: datetime, clock: Callable[[], datetime],
@@ -360,12 +415,15 @@ def _deliver_one(
     now: datetime,
     tally: Tally,
     policy: SendPolicy,
+    answers: _Answers,
 ) -> None:
     try:
-        if send.unknown_since is not None and (found := _look_up(engine, messenger, send)):
-            _record_sent(engine, message_id, Sent(found.sid, found.status), now)
-            tally.found += 1
-            return
+        if send.unknown_since is not None:
+            answers.write()  # a sid this pass has just been given is known before a lookup
+            if found := _look_up(engine, messenger, send):
+                answers.add(message_id, Sent(found.sid, found.status))
+                tally.found += 1
+                return
         with policy.throttle.slot():
             sent = messenger.send(send.to, send.body, send.template)
     except SendError as error:
@@ -375,7 +433,7 @@ def _deliver_one(
         unknown = SendError(f"unknown outcome: {type(error).__name__}", False, uncertain=True)
         _record_failure(engine, message_id, unknown, send.attempts, now, tally, policy)
         return
-    _record_sent(engine, message_id, sent, now)
+    answers.add(message_id, sent)
     tally.sent += 1
 
 
@@ -398,19 +456,6 @@ def _look_up(engine: Engine, messenger: Messenger, send: _Send) -> Accepted | No
         if candidate.sid not in known and (send.template or candidate.body == send.body):
             return candidate
     return None
-
-
-def _record_sent(engine: Engine, message_id: int, sent: Sent, now: datetime) -> None:
-    """What Twilio answered. Its commit does not wait for the disk: were it lost in a crash,
-    the row still says the send began (`send_started_at`), and the next attempt finds the
-    message at Twilio instead of sending it again."""
-    with transaction(engine) as session:
-        without_waiting_for_disk(session)
-        session.connection().execute(
-            update(OutboundMessage).where(col(OutboundMessage.id) == message_id)
-            .values(status=sent.status, sid=sent.sid, sent_at=now, claimed_until=None,
-                    claimed_by=None, error=None, error_code=None)
-        )  # fmt: skip
 
 
 def _tell_admins(

@@ -173,6 +173,20 @@ def test_an_attempt_that_never_reached_twilio_is_sent_after_the_lookup(engine, f
     assert fake_twilio.lookups == 1 and len(fake_twilio.accepted) == 1
 
 
+def test_a_lookup_knows_the_sends_of_its_own_pass(engine, fake_twilio) -> None:
+    """Answers are written a few sends at a time: a lookup for the same number in the same
+    pass must not take the message just sent for another row as its own (and skip a send)."""
+    [phone] = _queue(engine, count=1)
+    with transaction(engine) as session:
+        again = queue_message(session, phone, "reply", NOW, text="pesan nomor 0")
+        again.send_started_at = NOW - timedelta(minutes=5)  # a crash between marking and sending
+    assert deliver_due(engine, _messenger(fake_twilio), NOW, policy=_policy()).sent == 2
+    assert fake_twilio.lookups == 1 and len(fake_twilio.accepted) == 2
+    with transaction(engine) as session:
+        sids = session.exec(select(OutboundMessage.sid)).all()
+    assert len(set(sids)) == 2 and None not in sids
+
+
 def test_two_senders_with_a_slow_api_send_each_message_once(engine, fake_twilio) -> None:
     """Leases shorter than a batch: it used to send 10 of 50 twice (3 s answers, 2-min lease);
     here the same race in miniature (0.3 s answers, a 1.5 s lease, batches of 10)."""
@@ -220,3 +234,4 @@ def test_sigterm_finishes_the_message_in_flight_and_releases_the_rest(db_url, en
     assert done.returncode == 0, done.stderr
     assert len(fake_twilio.accepted) == len(fake_twilio.received) == len(phones)
     assert _statuses(engine) == Counter({"queued": 40})
+    assert fake_twilio.lookups == 0, "the rows given back were never sent: nothing to look up"
