@@ -10,7 +10,9 @@ Every new number books for real, a whole conversation as a cooperative types it 
 a different free time each), waiting for each answer as a person does:
 - throughput: 16 such numbers at once, as many messages as the server takes, three rounds;
   the bare endpoint (bench/bare.py) gets the same messages from the same client, the rounds
-  in turn with the bot's, and the figure that counts is the ratio of the medians;
+  in turn with the bot's, and the figure that counts is the ratio of the medians; so does
+  a floor (bench/floor.py: the bare endpoint and six small statements, as many as an
+  ordinary message makes, in one transaction on the same database);
 - latency at 80 messages/s offered (Twilio's default rate): new numbers start as needed to
   keep the rate, for 20 s; p50, p99 and the worst;
 - RSS of each gunicorn worker after all that (`--soak 600`: 80 messages/s for ten minutes,
@@ -34,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench import floor
 from bench.common import asked_times, conversation, databases, fresh
 from storage.db import make_engine
 from tests.helpers import ROOT, free_port, process_environment, wait_for_port
@@ -186,20 +189,30 @@ def measure(url: str, soak: float) -> None:
     bot_env = process_environment(DATABASE_URL=url, EKLINIK_DEMO="1", ADMIN_NUMBERS="",
                                   SPOOL_DIR=spool)  # fmt: skip
     bare_env = process_environment()
+    floor.prepare(url)
     numbers = Numbers(0)
-    bot_rates, bare_rates = [], []
+    bot_rates, bare_rates, floor_rates = [], [], []
     with served("wsgi:app", bot_env) as (bot_port, bot_master), \
-         served("bench.bare:app", bare_env) as (bare_port, _bare):  # fmt: skip
-        closed_loop(bot_port, numbers, 1)  # warm up both: connections, caches, imports
+         served("bench.bare:app", bare_env) as (bare_port, _bare), \
+         served("bench.floor:create()", process_environment(DATABASE_URL=url)) \
+         as (floor_port, _floor):  # fmt: skip
+        closed_loop(bot_port, numbers, 1)  # warm up all: connections, caches, imports
         closed_loop(bare_port, Numbers(10**6), 1)
+        closed_loop(floor_port, Numbers(10**6), 1)
         for _ in range(ROUNDS):
             bot_rates.append(closed_loop(bot_port, numbers, 6))
             bare_rates.append(closed_loop(bare_port, Numbers(10**6), 6))
+            floor_rates.append(closed_loop(floor_port, Numbers(10**6), 6))
         bot, bare = statistics.median(bot_rates), statistics.median(bare_rates)
+        under = statistics.median(floor_rates)
         print(f"{name:10s} throughput: bot {bot:.0f} messages/s "
               f"({', '.join(f'{r:.0f}' for r in bot_rates)}), bare endpoint {bare:.0f}/s "
               f"({', '.join(f'{r:.0f}' for r in bare_rates)}): {bot / bare:.0%} of the bare "
               "endpoint")  # fmt: skip
+        print(f"{name:10s} the floor (bench/floor.py: the bare endpoint and six small statements "
+              f"in one transaction) {under:.0f}/s ({', '.join(f'{r:.0f}' for r in floor_rates)})"
+              f": {under / bare:.0%} of the bare endpoint; the bot {bot / under:.0%} of the "
+              "floor")  # fmt: skip
         latencies = open_loop(bot_port, numbers, RATE, SECONDS)
         print(f"{name:10s} at {RATE:.0f} messages/s offered for {SECONDS:.0f} s "
               f"({len(latencies)} messages): p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
