@@ -181,16 +181,18 @@ def release(session: Session, ids: list[int], owner: str, not_started: Sequence[
     return result.rowcount
 
 
-def record_status(session: Session, sid: str, new: str, error_code: int | None) -> None:
-    """Twilio's status callback for one message: never moves its status backwards."""
+def record_status(session: Session, sid: str, new: str, error_code: int | None) -> bool:
+    """Twilio's status callback for one message: never moves its status backwards. False when
+    no row holds that sid (yet)."""
     message = session.exec(select(OutboundMessage).where(OutboundMessage.sid == sid)).first()
     if message is None:
-        return
+        return False
     if PROGRESS.get(new, 0) >= PROGRESS.get(message.status, 0):
         message.status = new
     if error_code:
         message.error_code = error_code
         message.error = f"Twilio error {error_code}"
+    return True
 
 
 def problems_since(

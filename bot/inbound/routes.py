@@ -2,6 +2,7 @@
 delivery reports), both signed by Twilio with the account's auth token."""
 
 import logging
+import time
 
 from flask import Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
@@ -16,6 +17,11 @@ from storage.db import UNREACHABLE, transaction
 from storage.outbox import record_status
 
 log = logging.getLogger(__name__)
+
+# Only the sender's own messages ask for status callbacks, and it writes Twilio's answers a
+# few sends at a time (bot/outbound/sender.py, at most 50 ms apart): a callback that overtook
+# its answer finds the sid a moment later. Seconds to wait before each look.
+STATUS_PAUSES = (0.0, 0.05, 0.1, 0.2, 0.4)
 
 
 def _signed_url() -> str:
@@ -70,6 +76,11 @@ def status() -> tuple[str, int]:
     code = request.form.get("ErrorCode", "")
     if not sid or new not in PROGRESS:
         return "", 204
-    with transaction(current_app.extensions["engine"]) as session:
-        record_status(session, sid[:64], new, number(code))
+    for pause in STATUS_PAUSES:
+        time.sleep(pause)
+        with transaction(current_app.extensions["engine"]) as session:
+            if record_status(session, sid[:64], new, number(code)):
+                break
+    else:
+        log.warning("status callback for a message not on record: dropped")
     return "", 204

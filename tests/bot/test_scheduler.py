@@ -1,12 +1,14 @@
 """Every message kind at its moment, driven by tick(now), on both backends."""
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
 from storage.db import transaction
-from storage.outbox import record_status
+from storage.outbox import mark_sent, record_status
 from tests.helpers import (
     ADMIN,
     COOP_PHONE,
@@ -214,6 +216,28 @@ def test_status_callbacks_move_forward_only(clinic, engine) -> None:
         record_status(session, "SM" + "c" * 32, "undelivered", 63016)
     message = sent(engine, COOP_PHONE, "confirmation")[0]
     assert message.status == "undelivered" and message.error_code == 63016
+
+
+def test_a_status_callback_that_overtakes_its_answer_is_kept(clinic, engine) -> None:
+    """The sender writes Twilio's answers a few sends at a time: a callback may come first."""
+    app, _clock = clinic
+    sid = "SM" + "e" * 32
+    with transaction(engine) as session:
+        message = queue_message(session, COOP_PHONE, "confirmation", FRIDAY)
+        message.status = "sending"
+    whatsapp = WhatsApp(app.test_client(), url="http://localhost/whatsapp/status")
+    form = {"MessageSid": sid, "MessageStatus": "delivered"}
+    headers = {"X-Twilio-Signature": whatsapp.validator.compute_signature(whatsapp.url, form)}
+    answered = []
+    callback = threading.Thread(target=lambda: answered.append(
+        app.test_client().post("/whatsapp/status", data=form, headers=headers).status_code))
+    callback.start()
+    time.sleep(0.1)
+    with transaction(engine) as session:  # the answer, written after the callback came
+        mark_sent(session, [(message.id, sid, "queued")], FRIDAY)
+    callback.join()
+    assert answered == [204]
+    assert sent(engine, COOP_PHONE, "confirmation")[0].status == "delivered"
 
 
 def test_times_are_stored_in_utc(clinic, engine) -> None:
