@@ -11,6 +11,9 @@ from flows.availability import Pool
 from flows.catalogue import names
 from flows.dates import WIB
 
+# The nearest free times read sessions this many days either side of the wanted day at a time.
+NEAREST_RING = 7
+
 
 @dataclass(frozen=True)
 class ClinicHours:
@@ -88,8 +91,8 @@ class ClinicCalendar:
     hours: ClinicHours = ClinicHours()
     closed_days: Mapping[date, str] = field(default_factory=dict)
     pool: Pool | None = None  # the experts and their sessions; None: every start is free
-    # Instead of `pool`: read the pool for a day when a time on it is checked, or for the whole
-    # horizon at once when the nearest free times are looked for.
+    # Instead of `pool`: read the pool for a day when a time on it is checked, or for a ring of
+    # days at a time when the nearest free times are looked for.
     read_pool: PoolReader | None = None
     _read: dict[tuple[date, date], Pool] = field(
         default_factory=dict, init=False, compare=False, repr=False, hash=False
@@ -187,15 +190,6 @@ class ClinicCalendar:
             return []
         return [start for start in self.day_starts(day) if self.is_free(start, topic, exclude)]
 
-    def _bookable(self, today: date, topic: str | None, exclude: str | None) -> Iterator[datetime]:
-        day = self.first_bookable_day(today)
-        last = today + timedelta(days=self.hours.horizon_days)
-        if topic is not None:
-            self.pool_for(day, last)  # one read for the whole horizon, not one per day
-        while day <= last:
-            yield from self.free_starts(day, today, topic, exclude)
-            day += timedelta(days=1)
-
     def nearest(
         self,
         wanted: datetime,
@@ -205,16 +199,44 @@ class ClinicCalendar:
         topic: str | None = None,
         exclude: str | None = None,
     ) -> list[datetime]:
-        """The bookable starts closest to `wanted`: nearest day first, then nearest hour."""
+        """The bookable starts closest to `wanted`: nearest day first, then nearest hour.
+
+        Days are walked outward from the wanted one and stop once `skip + count` starts are
+        found at a day distance every later day exceeds (the ranking is by that distance
+        first, so nothing further could come before them). Sessions are read a ring of days at
+        a time (NEAREST_RING either side, then the next ring), not the whole horizon."""
         local = wanted.astimezone(WIB)
+        first = self.first_bookable_day(today)
+        last = today + timedelta(days=self.hours.horizon_days)
+        if first > last:
+            return []
 
         def distance(start: datetime) -> tuple[int, float]:
             days = abs((start.date() - local.date()).days)
             minutes = abs((start.hour * 60 + start.minute) - (local.hour * 60 + local.minute))
             return days, minutes
 
-        bookable = self._bookable(today, topic, exclude)
-        ranked = sorted(bookable, key=lambda start: (*distance(start), start))
+        found: list[datetime] = []
+        farthest = max(abs((first - local.date()).days), abs((last - local.date()).days))
+        read_to = -1  # sessions are read for the days within this distance of the wanted day
+        for apart in range(farthest + 1):
+            if topic is not None and apart > read_to:
+                ring, read_to = read_to + 1, read_to + NEAREST_RING + (read_to < 0)
+                day = local.date()
+                windows = [(day - timedelta(days=read_to), day + timedelta(days=read_to))]
+                if ring:  # the days just beyond those read: one window each side
+                    windows = [(day - timedelta(days=read_to), day - timedelta(days=ring)),
+                               (day + timedelta(days=ring), day + timedelta(days=read_to))]
+                for since, until in windows:
+                    since, until = max(since, first), min(until, last)
+                    if since <= until:
+                        self.pool_for(since, until)
+            for day in {local.date() - timedelta(days=apart), local.date() + timedelta(days=apart)}:
+                if first <= day <= last:
+                    found += self.free_starts(day, today, topic, exclude)
+            if len(found) >= skip + count:
+                break
+        ranked = sorted(found, key=lambda start: (*distance(start), start))
         return sorted(ranked[skip : skip + count])
 
 

@@ -1,6 +1,7 @@
 """The working calendar: holidays, closed days, weekends, hours, horizon, nearest slots."""
 
-from datetime import date, datetime, time
+import random
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -134,3 +135,50 @@ def test_unreadable_breaks_are_refused(text: str) -> None:
 def test_several_breaks() -> None:
     assert read_breaks(" 12:00-13:00, 15:00-15:30 ") == (
         (time(12), time(13)), (time(15), time(15, 30)))
+
+
+def _busy_clinic(seed: int, share: float) -> tuple[Pool, list[tuple[date, date]]]:
+    """One expert for usaha, holding `share` of the horizon's hours at random; and the
+    calendar's reads of it, a window of days at a time."""
+    rng, holds = random.Random(seed), []
+    day = date(2026, 11, 30)
+    while day <= date(2027, 1, 26):
+        for hour in range(8, 16):
+            if rng.random() < share:
+                holds.append(Hold(f"EK-{len(holds)}", at(day, hour), "usaha", expert_id=1))
+        day += timedelta(days=1)
+    return Pool({1: frozenset({"usaha"})}, holds=holds), []
+
+
+def _reading(pool: Pool, reads: list[tuple[date, date]]) -> ClinicCalendar:
+    def read(first: date, last: date) -> Pool:
+        reads.append((first, last))
+        kept = [hold for hold in pool.holds if first <= hold.start.astimezone(WIB).date() <= last]
+        return Pool(pool.experts, holds=kept)
+
+    return ClinicCalendar(read_pool=read)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("share", [0.3, 0.9, 0.99])
+def test_nearest_read_ring_by_ring_ranks_as_the_whole_horizon_would(seed, share) -> None:
+    pool, reads = _busy_clinic(seed, share)
+    rng = random.Random(seed)
+    for _ in range(5):
+        wanted = at(date(2026, 11, 27) + timedelta(days=rng.randrange(0, 70)), rng.randrange(8, 16))
+        skip = rng.choice([0, 3, 9])
+        whole = ClinicCalendar(pool=pool).nearest(wanted, TODAY, skip=skip, topic="usaha")
+        assert _reading(pool, reads).nearest(wanted, TODAY, skip=skip, topic="usaha") == whole
+
+
+def test_nearest_reads_only_the_days_around_the_wanted_one_when_they_have_room() -> None:
+    pool, reads = _busy_clinic(1, 0.3)
+    wanted = at(date(2026, 12, 15), 10)
+    assert len(_reading(pool, reads).nearest(wanted, TODAY, topic="usaha")) == 3
+    assert reads == [(date(2026, 12, 8), date(2026, 12, 22))]
+    full, reads = _busy_clinic(1, 1.0)
+    assert _reading(full, reads).nearest(wanted, TODAY, topic="usaha") == []
+    read_days = {first + timedelta(days=n) for first, last in reads
+                 for n in range((last - first).days + 1)}  # fmt: skip
+    assert len(read_days) == sum((last - first).days + 1 for first, last in reads), "no day twice"
+    assert min(read_days) == date(2026, 11, 30) and max(read_days) == date(2027, 1, 26)
