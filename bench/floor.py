@@ -12,9 +12,8 @@ import uuid
 from flask import Flask, Response, request
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, insert, select
 
+from bench.bare import TWIML
 from storage.db import make_engine, transaction, upsert
-
-TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>ok</Message></Response>'
 
 tables = MetaData()
 inbound_rows = Table("floor_inbound", tables, Column("id", Integer, primary_key=True),

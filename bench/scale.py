@@ -69,7 +69,7 @@ def preload(url: str, past: int, held: int, now: datetime) -> None:
         returning = n >= past + held  # its own cooperative: the same five in either clinic
         coop = cooperatives + 1 if returning else rng.randrange(cooperatives) + 1
         phone = RETURNING if returning else f"+62812{n:08d}"
-        if n < past or n >= past + held:  # each expert an hour each, going back in time
+        if n < past or returning:  # each expert an hour each, going back in time
             hour = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
             at = hour - timedelta(hours=n // len(experts))
             status, expert = "done", list(experts)[n % len(experts)]

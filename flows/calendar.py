@@ -217,21 +217,21 @@ class ClinicCalendar:
             return days, minutes
 
         found: list[datetime] = []
-        farthest = max(abs((first - local.date()).days), abs((last - local.date()).days))
+        center = local.date()
+        farthest = max(abs((first - center).days), abs((last - center).days))
         read_to = -1  # sessions are read for the days within this distance of the wanted day
         for apart in range(farthest + 1):
             if topic is not None and apart > read_to:
-                ring, read_to = read_to + 1, read_to + NEAREST_RING + (read_to < 0)
-                day = local.date()
-                windows = [(day - timedelta(days=read_to), day + timedelta(days=read_to))]
+                ring, read_to = read_to + 1, max(read_to, 0) + NEAREST_RING
+                windows = [(center - timedelta(days=read_to), center + timedelta(days=read_to))]
                 if ring:  # the days just beyond those read: one window each side
-                    windows = [(day - timedelta(days=read_to), day - timedelta(days=ring)),
-                               (day + timedelta(days=ring), day + timedelta(days=read_to))]
+                    windows = [(center - timedelta(days=read_to), center - timedelta(days=ring)),
+                               (center + timedelta(days=ring), center + timedelta(days=read_to))]
                 for since, until in windows:
                     since, until = max(since, first), min(until, last)
                     if since <= until:
                         self.pool_for(since, until)
-            for day in {local.date() - timedelta(days=apart), local.date() + timedelta(days=apart)}:
+            for day in {center - timedelta(days=apart), center + timedelta(days=apart)}:
                 if first <= day <= last:
                     found += self.free_starts(day, today, topic, exclude)
             if len(found) >= skip + count:
