@@ -6,6 +6,7 @@ new one, each by an expert who handles its topic. That is a small bipartite matc
 with augmenting paths (Kuhn's algorithm): a handful of experts and requests per slot.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,22 +67,21 @@ class Pool:
         self, start: datetime, exclude: str | None
     ) -> tuple[set[int], frozenset[int], list[Hold]]:
         length = timedelta(minutes=self.session_minutes)
-        end = start + length
         day = start.astimezone(WIB).date()
-        overlapping = [
-            hold
-            for hold in self._holds_by_day.get(day, ())
-            if hold.code != exclude and hold.start < end and start < hold.start + length
-        ]
+        starts, holds = self._holds_by_day.get(day, ((), ()))
+        # Overlapping `start`: starting less than a session before it or after it.
+        near = holds[bisect_right(starts, start - length) : bisect_left(starts, start + length)]
+        overlapping = [hold for hold in near if hold.code != exclude]
         busy = {hold.expert_id for hold in overlapping if hold.expert_id is not None}
         return busy, self.days_off.get(day, frozenset()), overlapping
 
     @cached_property
-    def _holds_by_day(self) -> dict[date, list[Hold]]:
+    def _holds_by_day(self) -> dict[date, tuple[list[datetime], list[Hold]]]:
+        """Each day's holds in order of their start, with those starts (to bisect)."""
         by_day: dict[date, list[Hold]] = defaultdict(list)
-        for hold in self.holds:
+        for hold in sorted(self.holds, key=lambda hold: hold.start):
             by_day[hold.start.astimezone(WIB).date()].append(hold)
-        return by_day
+        return {day: ([hold.start for hold in holds], holds) for day, holds in by_day.items()}
 
 
 def _everyone_matched(requests: list[str], experts: Mapping[int, frozenset[str]]) -> bool:

@@ -11,8 +11,10 @@ from flows.availability import Pool
 from flows.catalogue import names
 from flows.dates import WIB
 
-# The nearest free times read sessions this many days either side of the wanted day at a time.
-NEAREST_RING = 7
+# The nearest free times first read sessions this many days either side of the wanted day,
+# then twice as far each time (1, 3, 7, 15, ... days): rows read stay within about twice those
+# needed, in a handful of statements even for the whole horizon.
+NEAREST_FIRST_REACH = 1
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,8 @@ class ClinicCalendar:
         Days are walked outward from the wanted one and stop once `skip + count` starts are
         found at a day distance every later day exceeds (the ranking is by that distance
         first, so nothing further could come before them). Sessions are read a ring of days at
-        a time (NEAREST_RING either side, then the next ring), not the whole horizon."""
+        a time (NEAREST_FIRST_REACH days either side, then each ring twice as far), not the
+        whole horizon."""
         local = wanted.astimezone(WIB)
         first = self.first_bookable_day(today)
         last = today + timedelta(days=self.hours.horizon_days)
@@ -222,7 +225,7 @@ class ClinicCalendar:
         read_to = -1  # sessions are read for the days within this distance of the wanted day
         for apart in range(farthest + 1):
             if topic is not None and apart > read_to:
-                ring, read_to = read_to + 1, max(read_to, 0) + NEAREST_RING
+                ring, read_to = read_to + 1, max(2 * read_to + 1, NEAREST_FIRST_REACH)
                 windows = [(center - timedelta(days=read_to), center + timedelta(days=read_to))]
                 if ring:  # the days just beyond those read: one window each side
                     windows = [(center - timedelta(days=read_to), center - timedelta(days=ring)),

@@ -1,6 +1,7 @@
 """What the calendar needs from the database: closed days, experts, and who holds which time."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import text, union_all
@@ -49,8 +50,8 @@ def set_day_off(session: Session, expert_id: int, day: date, reason: str, off: b
     session.flush()
 
 
-def expert_pool(session: Session, since: date, until: date, session_minutes: int) -> Pool:
-    """Active experts, their days off, and every session or request holding time in the range."""
+def active_experts(session: Session) -> dict[int, frozenset[str]]:
+    """The active experts and the topics each handles."""
     topics: dict[int, set[str]] = defaultdict(set)
     rows = session.exec(
         select(ExpertTopic.expert_id, ExpertTopic.topic_key)
@@ -59,11 +60,24 @@ def expert_pool(session: Session, since: date, until: date, session_minutes: int
     )
     for expert_id, topic_key in rows:
         topics[expert_id].add(topic_key)
+    return {expert: frozenset(keys) for expert, keys in topics.items()}
+
+
+def expert_pool(
+    session: Session,
+    since: date,
+    until: date,
+    session_minutes: int,
+    experts: Mapping[int, frozenset[str]] | None = None,
+) -> Pool:
+    """Active experts (those given, else read), their days off, and every session or request
+    holding time in the range."""
     days_off: dict[date, set[int]] = defaultdict(set)
-    for off in session.exec(
-        select(ExpertDayOff).where(col(ExpertDayOff.day) >= since, col(ExpertDayOff.day) <= until)
-    ):
-        days_off[off.day].add(off.expert_id)
+    for day, expert_id in session.exec(
+        select(ExpertDayOff.day, ExpertDayOff.expert_id)
+        .where(col(ExpertDayOff.day) >= since, col(ExpertDayOff.day) <= until)
+    ):  # fmt: skip
+        days_off[day].add(expert_id)
     start = datetime.combine(since, time(0), WIB).astimezone(UTC)
     end = datetime.combine(until + timedelta(days=1), time(0), WIB).astimezone(UTC)
     # Two ranges, each on its partial index (the index's own condition, written the same, is
@@ -71,14 +85,14 @@ def expert_pool(session: Session, since: date, until: date, session_minutes: int
     columns = (Booking.code, Booking.status, Booking.requested_start, Booking.proposed_start,
                Booking.topic_key, Booking.expert_id)  # fmt: skip
     asked = col(Booking.requested_start).between(start, end)
-    rows = session.exec(union_all(
+    rows = session.connection().execute(union_all(
         select(*columns).where(HOLDING, asked),
         select(*columns).where(HOLDING, col(Booking.proposed_start).between(start, end), ~asked),
-    ))  # fmt: skip
+    )).all()  # fmt: skip
     holds = [Hold(code or "", held_at(status, requested, proposed), topic, expert)
              for code, status, requested, proposed, topic, expert in rows]  # fmt: skip
     return Pool(
-        experts={expert: frozenset(keys) for expert, keys in topics.items()},
+        experts=active_experts(session) if experts is None else experts,
         days_off={day: frozenset(ids) for day, ids in days_off.items()},
         holds=holds,
         session_minutes=session_minutes,
@@ -102,11 +116,14 @@ def working_calendar(session: Session, now: datetime, hours: ClinicHours) -> Cli
 
 def clinic_calendar(session: Session, now: datetime, hours: ClinicHours) -> ClinicCalendar:
     """The calendar as of `now`: hours, closed days, and who holds which time, each read only
-    when a question needs it (the closed days once; the holds of the day asked about, or of
-    the whole horizon for the nearest free times)."""
+    when a question needs it (the closed days and the experts once; the holds of the day asked
+    about, or of rings of days around it for the nearest free times)."""
     today = now.astimezone(WIB).date()
-    return ClinicCalendar(
-        hours,
-        Lazily(lambda: closed_days(session, today)),
-        read_pool=lambda first, last: expert_pool(session, first, last, hours.session_minutes),
-    )
+    experts: list[Mapping[int, frozenset[str]]] = []  # read with the first pool, kept for the next
+
+    def read_pool(first: date, last: date) -> Pool:
+        pool = expert_pool(session, first, last, hours.session_minutes, *experts)
+        experts[:] = [pool.experts]
+        return pool
+
+    return ClinicCalendar(hours, Lazily(lambda: closed_days(session, today)), read_pool=read_pool)

@@ -175,10 +175,29 @@ def test_nearest_reads_only_the_days_around_the_wanted_one_when_they_have_room()
     pool, reads = _busy_clinic(1, 0.3)
     wanted = at(date(2026, 12, 15), 10)
     assert len(_reading(pool, reads).nearest(wanted, TODAY, topic="usaha")) == 3
-    assert reads == [(date(2026, 12, 8), date(2026, 12, 22))]
+    assert reads == [(date(2026, 12, 14), date(2026, 12, 16))]
     full, reads = _busy_clinic(1, 1.0)
     assert _reading(full, reads).nearest(wanted, TODAY, topic="usaha") == []
     read_days = {first + timedelta(days=n) for first, last in reads
                  for n in range((last - first).days + 1)}  # fmt: skip
     assert len(read_days) == sum((last - first).days + 1 for first, last in reads), "no day twice"
     assert min(read_days) == date(2026, 11, 30) and max(read_days) == date(2027, 1, 26)
+    assert len(reads) <= 11, "rings of 1, 3, 7, 15, 31 and 63 days either side"
+
+
+def test_nearest_reads_twice_as_far_each_time_it_finds_too_few() -> None:
+    pool, reads = _busy_clinic(1, 0.3)
+    wanted = at(date(2026, 12, 15), 10)
+    crowded = [Hold(f"EK-{n}", at(date(2026, 12, 11) + timedelta(days=day), hour), "usaha", 1)
+               for n, (day, hour) in enumerate((day, hour) for day in range(9)
+                                               for hour in range(8, 16))]  # fmt: skip
+    pool = Pool(pool.experts, holds=[*crowded, *pool.holds])  # 11-19 December full
+    starts = _reading(pool, reads).nearest(wanted, TODAY, topic="usaha")
+    assert starts == ClinicCalendar(pool=pool).nearest(wanted, TODAY, topic="usaha")
+    assert {start.date() for start in starts} <= {date(2026, 12, 10), date(2026, 12, 20)} | {
+        date(2026, 12, 21), date(2026, 12, 9)}
+    assert reads == [(date(2026, 12, 14), date(2026, 12, 16)),
+                     (date(2026, 12, 12), date(2026, 12, 13)),
+                     (date(2026, 12, 17), date(2026, 12, 18)),
+                     (date(2026, 12, 8), date(2026, 12, 11)),
+                     (date(2026, 12, 19), date(2026, 12, 22))]  # fmt: skip
