@@ -124,12 +124,14 @@ def new_request(
     return booking, link
 
 
-def save_new(session: Session, booking: Booking) -> None:
-    """Store a new booking and give it its EK- code."""
+def save_new(session: Session, booking: Booking, written: bool = True) -> None:
+    """Store a new booking and give it its EK- code (its id's). `written=False`: the code is
+    written by the caller's next flush, with whatever else that flush writes (one UPDATE)."""
     session.add(booking)
     session.flush()
     booking.code = f"EK-{booking.id:04d}"
-    session.flush()
+    if written:
+        session.flush()
 
 
 # Built once (SQLAlchemy's expression building costs more than running them): each reads

@@ -13,7 +13,7 @@ from tests.helpers import ADMIN, BOOKING, COOP_PHONE, NOW, SRI, WhatsApp, reques
 
 ORDINARY = 6  # the inbound row, the conversation, who wrote, the number's history, the
 # conversation again, the replies
-YA = 30  # the request: the above, the day's calendar twice (read, then checked under the
+YA = 28  # the request: the above, the day's calendar twice (read, then checked under the
 # lock), the lock, the cooperative, its number, the case, the booking and its event, the
 # administrators' notice
 CALENDAR = ("FROM closedday", "FROM experttopic", "FROM expertdayoff")
