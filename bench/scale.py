@@ -7,8 +7,8 @@ Default: N = 100,000 and H = 6,000, on a temporary SQLite file and on PostgreSQL
 BENCH_DATABASE_URL (default `eklinik_bench`, rebuilt: never point it at data you keep).
 In process, through the Flask test client: the app's own time, the database included.
 Median of each, in milliseconds, and the ratio of the full database to the empty one:
-- a new number's message (every answer of a whole booking but the time and YA), the time
-  answer, and YA;
+- a new number's message (every answer of a whole booking but the times and YA), a refused
+  time (a Saturday: refused with the nearest free times), the time answer, and YA;
 - a returning number's "halo" (five past bookings of its own cooperative, in the empty
   clinic too);
 - the administrator's DAFTAR (the waiting requests, a page);
@@ -29,6 +29,7 @@ from sqlmodel import select
 from bench.common import ADMIN, asked_times, conversation, databases, fresh
 from bot.app import create_app
 from bot.console.auth import hash_password
+from flows.catalogue import names
 from flows.choices import TOPICS
 from flows.dates import WIB
 from storage.db import make_engine, transaction
@@ -140,16 +141,23 @@ def costs(url: str, past: int, held: int) -> dict[str, float]:
                       "SPOOL_DIR": tempfile.mkdtemp(), "ADMIN_NUMBERS": []})  # fmt: skip
     whatsapp, console = WhatsApp(app.test_client()), app.test_client()
     log_in(console, "admin@dinas.go.id", PASSWORD)
-    samples: dict[str, list[float]] = {"new number, an answer": [], "new number, its time": [],
-                                       "new number, YA": [], "returning number, halo": [],
-                                       "DAFTAR": [], "console inbox": []}  # fmt: skip
-    times = asked_times(now, 400)
+    samples: dict[str, list[float]] = {"new number, an answer": [],
+                                       "new number, a refused time": [],
+                                       "new number, its time": [], "new number, YA": [],
+                                       "returning number, halo": [], "DAFTAR": [],
+                                       "console inbox": []}  # fmt: skip
+    times, months = asked_times(now, 400), names("calendar", "id")["months"]
+    saturday = now.astimezone(WIB).date() + timedelta(days=2)
+    saturday += timedelta(days=(5 - saturday.weekday()) % 7)
+    keys = ["new number, a refused time", "new number, its time", "new number, YA"]
     for n in range(12):
         phone, script = f"+62813{n:08d}", conversation(n, times[n * 7])
+        weekend = saturday + timedelta(days=7 * (n % 7))  # refused, and the nearest offered
+        script.insert(-2, f"{weekend.day} {months[weekend.month - 1].lower()} jam 10")
         for step, text_sent in enumerate(script):
             took = timed(lambda p=phone, t=text_sent: whatsapp.send(p, t))
-            key = ("new number, YA" if step == len(script) - 1 else "new number, its time"
-                   if step == len(script) - 2 else "new number, an answer")  # fmt: skip
+            key = keys[step - len(script) + 3] if step >= len(script) - 3 \
+                else "new number, an answer"  # fmt: skip
             if n:  # the first is the warm-up
                 samples[key].append(took)
         if n:
