@@ -226,10 +226,11 @@ class ClinicCalendar:
         for apart in range(farthest + 1):
             if topic is not None and apart > read_to:
                 ring, read_to = read_to + 1, max(2 * read_to + 1, NEAREST_FIRST_REACH)
-                windows = [(center - timedelta(days=read_to), center + timedelta(days=read_to))]
                 if ring:  # the days just beyond those read: one window each side
                     windows = [(center - timedelta(days=read_to), center - timedelta(days=ring)),
                                (center + timedelta(days=ring), center + timedelta(days=read_to))]
+                else:
+                    windows = [(center - timedelta(days=read_to), center + timedelta(days=read_to))]
                 for since, until in windows:
                     since, until = max(since, first), min(until, last)
                     if since <= until:

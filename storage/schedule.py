@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from sqlalchemy import text, union_all
 from sqlmodel import Session, col, select
@@ -119,11 +120,9 @@ def clinic_calendar(session: Session, now: datetime, hours: ClinicHours) -> Clin
     when a question needs it (the closed days and the experts once; the holds of the day asked
     about, or of rings of days around it for the nearest free times)."""
     today = now.astimezone(WIB).date()
-    experts: list[Mapping[int, frozenset[str]]] = []  # read with the first pool, kept for the next
+    experts = cache(lambda: active_experts(session))  # read with the first pool, kept
 
     def read_pool(first: date, last: date) -> Pool:
-        pool = expert_pool(session, first, last, hours.session_minutes, *experts)
-        experts[:] = [pool.experts]
-        return pool
+        return expert_pool(session, first, last, hours.session_minutes, experts())
 
     return ClinicCalendar(hours, Lazily(lambda: closed_days(session, today)), read_pool=read_pool)
