@@ -124,14 +124,13 @@ def new_request(
     return booking, link
 
 
-def save_new(session: Session, booking: Booking, written: bool = True) -> None:
-    """Store a new booking and give it its EK- code (its id's). `written=False`: the code is
-    written by the caller's next flush, with whatever else that flush writes (one UPDATE)."""
+def save_new(session: Session, booking: Booking) -> None:
+    """Store a new booking and give it its EK- code (its id's). The code is written by the
+    session's next flush, with whatever else that flush writes (one UPDATE): every caller
+    flushes next (the lifecycle's step, the import's next row or the commit)."""
     session.add(booking)
     session.flush()
     booking.code = f"EK-{booking.id:04d}"
-    if written:
-        session.flush()
 
 
 # Built once (SQLAlchemy's expression building costs more than running them): each reads

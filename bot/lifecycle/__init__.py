@@ -108,9 +108,8 @@ def _visit(act: Acting, booking: Booking, change: Change) -> None:
 
 
 def _request(act: Acting, booking: Booking, change: Change) -> None:
-    """A new request, made from the conversation's answers: stored, with its EK- code (written
-    with its status, apply's flush)."""
-    save_new(act.session, booking, written=False)
+    """A new request, made from the conversation's answers: stored, with its EK- code."""
+    save_new(act.session, booking)
 
 
 # What each step of the lifecycle changes in the booking (its status comes from the table).
