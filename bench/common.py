@@ -3,7 +3,7 @@ cooperative would ask for, and the booking conversation as it types it."""
 
 import os
 import tempfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 
@@ -69,15 +69,19 @@ def fresh(url: str, experts: int = EXPERTS) -> None:
     engine.dispose()
 
 
+def as_typed(day: date, hour: int) -> str:
+    """A time as a cooperative writes it: "14 desember jam 10"."""
+    return f"{day.day} {names('calendar', 'id')['months'][day.month - 1].lower()} jam {hour}"
+
+
 def asked_times(now: datetime, count: int) -> list[str]:
-    """`count` times as a cooperative writes them ("14 desember jam 10"), spread over the
-    working days of the booking horizon, every hour of the day, so no time fills up."""
-    calendar, months = ClinicCalendar(), names("calendar", "id")["months"]
+    """`count` times as a cooperative writes them (as_typed), spread over the working days of
+    the booking horizon, every hour of the day, so no time fills up."""
+    calendar = ClinicCalendar()
     day, texts = now.astimezone(WIB).date() + timedelta(days=2), []
     while len(texts) < count:
         if calendar.is_working_day(day):
-            texts += [f"{day.day} {months[day.month - 1].lower()} jam {hour}"
-                      for hour in range(8, 16)]  # fmt: skip
+            texts += [as_typed(day, hour) for hour in range(8, 16)]
         day += timedelta(days=1)
         if day > now.astimezone(WIB).date() + timedelta(days=55):
             day = now.astimezone(WIB).date() + timedelta(days=2)

@@ -26,10 +26,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, text
 from sqlmodel import select
 
-from bench.common import ADMIN, asked_times, conversation, databases, fresh
+from bench.common import ADMIN, as_typed, asked_times, conversation, databases, fresh
 from bot.app import create_app
 from bot.console.auth import hash_password
-from flows.catalogue import names
 from flows.choices import TOPICS
 from flows.dates import WIB
 from storage.db import make_engine, transaction
@@ -150,18 +149,17 @@ def costs(url: str, past: int, held: int) -> dict[str, float]:
                                        "new number, its time": [], "new number, YA": [],
                                        "returning number, halo": [], "DAFTAR": [],
                                        "console inbox": []}  # fmt: skip
-    times, months = asked_times(now, 400), names("calendar", "id")["months"]
+    times = asked_times(now, 400)
     saturday = now.astimezone(WIB).date() + timedelta(days=2)
     saturday += timedelta(days=(5 - saturday.weekday()) % 7)
-    keys = ["new number, a refused time", "new number, its time", "new number, YA"]
+    last = {3: "new number, a refused time", 2: "new number, its time", 1: "new number, YA"}
     for n in range(12):
         phone, script = f"+62813{n:08d}", conversation(n, times[n * 7])
         weekend = saturday + timedelta(days=7 * (n % 7))  # refused, and the nearest offered
-        script.insert(-2, f"{weekend.day} {months[weekend.month - 1].lower()} jam 10")
+        script.insert(-2, as_typed(weekend, 10))
         for step, text_sent in enumerate(script):
             took = timed(lambda p=phone, t=text_sent: whatsapp.send(p, t))
-            key = keys[step - len(script) + 3] if step >= len(script) - 3 \
-                else "new number, an answer"  # fmt: skip
+            key = last.get(len(script) - step, "new number, an answer")  # by steps from the end
             if n:  # the first is the warm-up
                 samples[key].append(took)
         if n:
