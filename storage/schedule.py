@@ -1,11 +1,9 @@
 """What the calendar needs from the database: closed days, experts, and who holds which time."""
 
 from collections import defaultdict
-from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 
-from sqlalchemy import text, union_all
+from sqlalchemy import event, text, union_all
 from sqlmodel import Session, col, select
 
 from flows.availability import Hold, Pool
@@ -51,8 +49,43 @@ def set_day_off(session: Session, expert_id: int, day: date, reason: str, off: b
     session.flush()
 
 
+# The experts, their topics and their days off are read once per transaction: a message
+# that chooses a time reads them with the day's holds, then checks the time again under the
+# schedule lock, where only the holds need reading again (the lock guards the holds; no one
+# takes it to change an expert or a day off). A flush that writes one of them in the same
+# session forgets what was read.
+STAFFING = (Expert, ExpertTopic, ExpertDayOff)
+MEMO = "schedule"
+
+
+def _memo(session: Session) -> dict:
+    """What this session's current transaction has read of the staffing."""
+    if (root := session.get_transaction()) is None:
+        session.connection()  # the transaction begun, so that it is the one that keeps them
+        root = session.get_transaction()
+    kept = session.info.get(MEMO)
+    if kept is None or kept[0] is not root:
+        kept = session.info[MEMO] = (root, {})
+    return kept[1]
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_staffing(session: Session, _context, _instances) -> None:
+    if MEMO in session.info and any(
+        isinstance(thing, STAFFING) for thing in (*session.new, *session.dirty, *session.deleted)
+    ):
+        del session.info[MEMO]
+
+
 def active_experts(session: Session) -> dict[int, frozenset[str]]:
-    """The active experts and the topics each handles."""
+    """The active experts and the topics each handles (read once per transaction)."""
+    memo = _memo(session)
+    if "experts" not in memo:
+        memo["experts"] = _read_experts(session)
+    return memo["experts"]
+
+
+def _read_experts(session: Session) -> dict[int, frozenset[str]]:
     topics: dict[int, set[str]] = defaultdict(set)
     rows = session.exec(
         select(ExpertTopic.expert_id, ExpertTopic.topic_key)
@@ -64,21 +97,26 @@ def active_experts(session: Session) -> dict[int, frozenset[str]]:
     return {expert: frozenset(keys) for expert, keys in topics.items()}
 
 
-def expert_pool(
-    session: Session,
-    since: date,
-    until: date,
-    session_minutes: int,
-    experts: Mapping[int, frozenset[str]] | None = None,
-) -> Pool:
-    """Active experts (those given, else read), their days off, and every session or request
-    holding time in the range."""
-    days_off: dict[date, set[int]] = defaultdict(set)
+def days_off(session: Session, since: date, until: date) -> dict[date, frozenset[int]]:
+    """Who is off on each day of the range (read once per transaction: a range read before
+    that covers it answers)."""
+    memo = _memo(session).setdefault("days_off", {})
+    for (first, last), off in memo.items():
+        if first <= since and until <= last:
+            return off
+    found: dict[date, set[int]] = defaultdict(set)
     for day, expert_id in session.exec(
         select(ExpertDayOff.day, ExpertDayOff.expert_id)
         .where(col(ExpertDayOff.day) >= since, col(ExpertDayOff.day) <= until)
     ):  # fmt: skip
-        days_off[day].add(expert_id)
+        found[day].add(expert_id)
+    off = memo[(since, until)] = {day: frozenset(ids) for day, ids in found.items()}
+    return off
+
+
+def expert_pool(session: Session, since: date, until: date, session_minutes: int) -> Pool:
+    """Active experts, their days off, and every session or request holding time in the
+    range: the holds read every time, the rest once per transaction."""
     start = datetime.combine(since, time(0), WIB).astimezone(UTC)
     end = datetime.combine(until + timedelta(days=1), time(0), WIB).astimezone(UTC)
     # Two ranges, each on its partial index (the index's own condition, written the same, is
@@ -93,8 +131,8 @@ def expert_pool(
     holds = [Hold(code or "", held_at(status, requested, proposed), topic, expert)
              for code, status, requested, proposed, topic, expert in rows]  # fmt: skip
     return Pool(
-        experts=active_experts(session) if experts is None else experts,
-        days_off={day: frozenset(ids) for day, ids in days_off.items()},
+        experts=active_experts(session),
+        days_off=days_off(session, since, until),
         holds=holds,
         session_minutes=session_minutes,
     )
@@ -120,9 +158,8 @@ def clinic_calendar(session: Session, now: datetime, hours: ClinicHours) -> Clin
     when a question needs it (the closed days and the experts once; the holds of the day asked
     about, or of rings of days around it for the nearest free times)."""
     today = now.astimezone(WIB).date()
-    experts = cache(lambda: active_experts(session))  # read with the first pool, kept
 
     def read_pool(first: date, last: date) -> Pool:
-        return expert_pool(session, first, last, hours.session_minutes, experts())
+        return expert_pool(session, first, last, hours.session_minutes)
 
     return ClinicCalendar(hours, Lazily(lambda: closed_days(session, today)), read_pool=read_pool)

@@ -13,10 +13,11 @@ from tests.helpers import ADMIN, BOOKING, COOP_PHONE, NOW, SRI, WhatsApp, reques
 
 ORDINARY = 6  # the inbound row, the conversation, who wrote, the number's history, the
 # conversation again, the replies
-YA = 28  # the request: the above, the day's calendar twice (read, then checked under the
+YA = 26  # the request: the above, the day's calendar (its holds read again under the
 # lock), the lock, the cooperative, its number, the case, the booking and its event, the
-# administrators' notice
+# administrators' notice, two savepoints
 CALENDAR = ("FROM closedday", "FROM experttopic", "FROM expertdayoff")
+HOLDS = "SELECT booking.code, booking.status, booking.requested_start"
 LOCK = "pg_advisory_xact_lock"
 
 
@@ -88,8 +89,11 @@ def test_the_time_reads_the_calendar_of_that_day_and_ya_takes_the_lock_to_insert
     if engine.dialect.name == "postgresql":  # SQLite is serial already: no lock to take
         locked = ya.index(LOCK)
         assert ya.index("INSERT INTO booking ") > locked
-        checked = [sql for sql in ya.statements[locked:] if "FROM experttopic" in sql]
-        assert checked, "the time is checked again under the lock"
+        under_lock = ya.statements[locked:]
+        assert any(HOLDS in sql for sql in under_lock), "the time is checked again under the lock"
+        # the experts and days off as read before in the same transaction (the lock guards
+        # the holds only)
+        assert not any(table in sql for sql in under_lock for table in CALENDAR)
 
 
 def test_a_returning_number_costs_the_same_whatever_its_history(app, engine, count) -> None:
