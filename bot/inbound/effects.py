@@ -47,7 +47,7 @@ def _submit(act: Acting, effect: SubmitBooking, lang: str) -> list[str]:
     if not room_for(act, effect.answers["topic"], start):
         raise TimeTaken
     booking, link = new_request(act.session, act.who, effect.answers)
-    apply(act, booking, Event.REQUEST)
+    apply(act, booking, Event.REQUEST, own_savepoint=False)  # the effects' savepoint undoes both
     if link.status == Link.PENDING:
         facts = {"phone": act.who, "code": booking.code, "nik": booking.cooperative.nik,
                  "coop": booking.cooperative.name}  # fmt: skip

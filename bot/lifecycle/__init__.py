@@ -7,6 +7,7 @@ and queues every message the kinds registry (flows/kinds.py) sends on that step 
 caller's transaction, inside a savepoint, so a refusal by the database undoes all of it.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -122,14 +123,18 @@ CHANGES = {
 }  # fmt: skip
 
 
-def apply(act: Acting, booking: Booking, event: Event, change: Change | None = None) -> Transition:
-    """Carry out `event`; raises NotAllowed, or IntegrityError when the database refuses."""
+def apply(act: Acting, booking: Booking, event: Event, change: Change | None = None,
+          own_savepoint: bool = True) -> Transition:  # fmt: skip
+    """Carry out `event`; raises NotAllowed, or IntegrityError when the database refuses.
+
+    Without `own_savepoint`, the caller's savepoint is what undoes it: for a caller that lets
+    a refusal by the database undo all it did (the request a conversation makes)."""
     change = change or Change()
     status = booking.status if booking.id else None
     start = booking.requested_start
     row = check(status, start, event, act.actor, act.now)
     before = Before.of(booking)
-    with act.session.begin_nested():
+    with act.session.begin_nested() if own_savepoint else nullcontext():
         CHANGES[row.name](act, booking, change)
         booking.status, booking.updated_at = row.target, act.now  # one write, with its event
         act.session.add(booking)

@@ -13,9 +13,9 @@ from tests.helpers import ADMIN, BOOKING, COOP_PHONE, NOW, SRI, WhatsApp, reques
 
 ORDINARY = 6  # the inbound row, the conversation, who wrote, the number's history, the
 # conversation again, the replies
-YA = 26  # the request: the above, the day's calendar (its holds read again under the
+YA = 24  # the request: the above, the day's calendar (its holds read again under the
 # lock), the lock, the cooperative, its number, the case, the booking and its event, the
-# administrators' notice, two savepoints
+# administrators' notice, one savepoint
 CALENDAR = ("FROM closedday", "FROM experttopic", "FROM expertdayoff")
 HOLDS = "SELECT booking.code, booking.status, booking.requested_start"
 LOCK = "pg_advisory_xact_lock"
