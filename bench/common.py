@@ -22,12 +22,11 @@ ADMIN = "+6281100000001"
 EXPERTS = 20
 
 
-def postgres_url() -> str | None:
-    """The benchmark's PostgreSQL database (created when missing), or None without a server."""
+def postgres_url(url: str = POSTGRES) -> str | None:
+    """A benchmark's PostgreSQL database (created when missing), or None without a server."""
     try:
-        admin = create_engine(POSTGRES.rsplit("/", 1)[0] + "/postgres",
-                              isolation_level="AUTOCOMMIT")  # fmt: skip
-        name = POSTGRES.rsplit("/", 1)[1]
+        admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        name = url.rsplit("/", 1)[1]
         with admin.connect() as conn:
             found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
             if not found.first():
@@ -35,7 +34,18 @@ def postgres_url() -> str | None:
         admin.dispose()
     except Exception:  # noqa: BLE001 - no PostgreSQL: the benchmark says so and goes on
         return None
-    return POSTGRES
+    return url
+
+
+def sibling(url: str, suffix: str) -> str:
+    """A second database beside `url` on the same server (SQLite: a file beside it), for a
+    benchmark that measures two clinics side by side: rebuilt as `url` is."""
+    if url.startswith("sqlite"):
+        return f"{url}-{suffix}"
+    other = f"{url}_{suffix}"
+    if postgres_url(other) is None:
+        raise SystemExit(f"cannot create the database {other.rsplit('/', 1)[1]}")
+    return other
 
 
 def databases(asked: list[str]) -> list[str]:

@@ -14,6 +14,8 @@ Median of each, in milliseconds, and the ratio of the full database to the empty
 - the administrator's DAFTAR (the waiting requests, a page);
 - the console's inbox (the first page: in the empty clinic it holds the 16 bookings of the
   run, in the full one 50 rows, so its ratio includes drawing a full page).
+The two clinics are measured side by side, in two databases (the second beside the first:
+`…_full` on PostgreSQL, a file beside SQLite's), each message sent to both, in turn first.
 """
 
 import random
@@ -22,11 +24,13 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
+from flask.testing import FlaskClient
 from sqlalchemy import insert, text
 from sqlmodel import select
 
-from bench.common import ADMIN, as_typed, asked_times, conversation, databases, fresh
+from bench.common import ADMIN, as_typed, asked_times, conversation, databases, fresh, sibling
 from bot.app import create_app
 from bot.console.auth import hash_password
 from flows.choices import TOPICS
@@ -134,41 +138,56 @@ def timed(call) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def costs(url: str, past: int, held: int) -> dict[str, float]:
-    now = datetime.now(UTC)
+STEPS = ("new number, an answer", "new number, a refused time", "new number, its time",
+         "new number, YA", "returning number, halo", "DAFTAR", "console inbox")
+
+
+def clinic(url: str, past: int, held: int, now: datetime) -> tuple[WhatsApp, FlaskClient]:
+    """A clinic with that history, its app, and its console logged in."""
     fresh(url)
     preload(url, past, held, now)  # the empty clinic too holds the returning number's five
     with transaction(make_engine(url)) as session:
         save_user(session, "admin@dinas.go.id", hash_password(PASSWORD), "admin", "Rina")
     app = create_app({"DATABASE_URL": url, "DEMO": True, "TESTING": True,
                       "SPOOL_DIR": tempfile.mkdtemp(), "ADMIN_NUMBERS": []})  # fmt: skip
-    whatsapp, console = WhatsApp(app.test_client()), app.test_client()
+    console = app.test_client()
     log_in(console, "admin@dinas.go.id", PASSWORD)
-    samples: dict[str, list[float]] = {"new number, an answer": [],
-                                       "new number, a refused time": [],
-                                       "new number, its time": [], "new number, YA": [],
-                                       "returning number, halo": [], "DAFTAR": [],
-                                       "console inbox": []}  # fmt: skip
+    return WhatsApp(app.test_client()), console
+
+
+def costs(urls: tuple[str, str], past: int, held: int) -> list[dict[str, float]]:
+    """The median of each step in the empty clinic (urls[0]) and the full one (urls[1]),
+    measured side by side: every message goes to both, which goes first in turn, so a machine
+    that slows down or speeds up during the run changes both alike."""
+    now = datetime.now(UTC)
+    clinics = [clinic(urls[0], 0, 0, now), clinic(urls[1], past, held, now)]
+    samples: list[dict[str, list[float]]] = [{key: [] for key in STEPS} for _ in clinics]
     times = asked_times(now, 400)
     saturday = now.astimezone(WIB).date() + timedelta(days=2)
     saturday += timedelta(days=(5 - saturday.weekday()) % 7)
-    last = {3: "new number, a refused time", 2: "new number, its time", 1: "new number, YA"}
+    last = {3: STEPS[1], 2: STEPS[2], 1: STEPS[3]}  # the steps by their distance from the end
+    turn = 0
+
+    def both(key: str, send, kept: bool) -> None:  # send(whatsapp, console)
+        nonlocal turn
+        turn += 1
+        for which in (0, 1) if turn % 2 else (1, 0):
+            took = timed(partial(send, *clinics[which]))
+            if kept:
+                samples[which][key].append(took)
+
     for n in range(12):
         phone, script = f"+62813{n:08d}", conversation(n, times[n * 7])
         weekend = saturday + timedelta(days=7 * (n % 7))  # refused, and the nearest offered
         script.insert(-2, as_typed(weekend, 10))
+        kept = n > 0  # the first number is the warm-up
         for step, text_sent in enumerate(script):
-            took = timed(lambda p=phone, t=text_sent: whatsapp.send(p, t))
-            key = last.get(len(script) - step, "new number, an answer")  # by steps from the end
-            if n:  # the first is the warm-up
-                samples[key].append(took)
-        if n:
-            samples["returning number, halo"].append(
-                timed(lambda: whatsapp.send(RETURNING, "halo")))
-            samples["DAFTAR"].append(timed(lambda: whatsapp.send(ADMIN, "DAFTAR")))
-            samples["console inbox"].append(timed(lambda: console.get("/admin/")))
-    app.extensions["engine"].dispose()
-    return {key: statistics.median(values) for key, values in samples.items()}
+            both(last.get(len(script) - step, STEPS[0]),
+                 lambda whatsapp, _console, p=phone, t=text_sent: whatsapp.send(p, t), kept)
+        both(STEPS[4], lambda whatsapp, _console: whatsapp.send(RETURNING, "halo"), kept)
+        both(STEPS[5], lambda whatsapp, _console: whatsapp.send(ADMIN, "DAFTAR"), kept)
+        both(STEPS[6], lambda _whatsapp, console: console.get("/admin/"), kept)
+    return [{key: statistics.median(values) for key, values in one.items()} for one in samples]
 
 
 def main() -> int:
@@ -178,7 +197,7 @@ def main() -> int:
     urls = databases([arg for arg in args if "://" in arg])
     for url in urls:
         name = make_engine(url).dialect.name
-        empty, full = costs(url, 0, 0), costs(url, past, held)
+        empty, full = costs((url, sibling(url, "full")), past, held)
         print(f"{name}: median ms per message, empty vs {past:,} past and {held:,} held bookings")
         for key in empty:
             print(f"  {key:24s} {empty[key]:7.1f} {full[key]:7.1f}  ×{full[key] / empty[key]:.2f}")
