@@ -1,8 +1,9 @@
 """Engine and sessions. SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -87,3 +88,52 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+# What a transaction reads once and keeps: a few small tables that a message may need more
+# than once (the experts for a time and again under the schedule lock; the administrators
+# who wrote and to whom a notice goes). Kept in the session's info for its current
+# transaction, each under its name; forgotten when the same session flushes a row of a table
+# it was read from. Another transaction's change is seen by the next transaction, as with any
+# read under READ COMMITTED that is not repeated.
+KEPT = "kept"
+READ_FROM: dict[str, frozenset[type]] = {}
+T = TypeVar("T")
+
+
+class ReadOnce(Generic[T]):
+    """What a transaction reads of `models` under `name`: `get(session, read)` gives what was
+    kept earlier in this transaction, else calls `read()` and keeps it; `keep` keeps what
+    another query read along the way. Forgotten when a row of `models` is written."""
+
+    def __init__(self, name: str, *models: type) -> None:
+        self.name = name
+        READ_FROM[name] = frozenset(models)
+
+    def get(self, session: Session, read: Callable[[], T]) -> T:
+        kept = _kept(session)
+        if self.name not in kept:
+            kept[self.name] = read()
+        return kept[self.name]
+
+    def keep(self, session: Session, value: T) -> None:
+        _kept(session)[self.name] = value
+
+
+def _kept(session: Session) -> dict[str, Any]:
+    if (root := session.get_transaction()) is None:
+        session.connection()  # the transaction begun: the one that keeps what is read
+        root = session.get_transaction()
+    kept = session.info.get(KEPT)
+    if kept is None or kept[0] is not root:
+        kept = session.info[KEPT] = (root, {})
+    return kept[1]
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_written(session: Session, _context, _instances) -> None:
+    if not (kept := session.info.get(KEPT)) or not kept[1]:
+        return
+    written = {type(row) for row in (*session.new, *session.dirty, *session.deleted)}
+    for name in [name for name in kept[1] if written & READ_FROM[name]]:
+        del kept[1][name]

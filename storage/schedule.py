@@ -3,13 +3,14 @@
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import event, text, union_all
+from sqlalchemy import text, union_all
 from sqlmodel import Session, col, select
 
 from flows.availability import Hold, Pool
 from flows.calendar import ClinicCalendar, ClinicHours, Lazily
 from flows.dates import WIB
 from flows.lifecycle import held_at
+from storage.db import ReadOnce
 from storage.models import HOLDING, Booking, ClosedDay, Expert, ExpertDayOff, ExpertTopic
 
 
@@ -52,37 +53,14 @@ def set_day_off(session: Session, expert_id: int, day: date, reason: str, off: b
 # The experts, their topics and their days off are read once per transaction: a message
 # that chooses a time reads them with the day's holds, then checks the time again under the
 # schedule lock, where only the holds need reading again (the lock guards the holds; no one
-# takes it to change an expert or a day off). A flush that writes one of them in the same
-# session forgets what was read.
-STAFFING = (Expert, ExpertTopic, ExpertDayOff)
-MEMO = "schedule"
-
-
-def _memo(session: Session) -> dict:
-    """What this session's current transaction has read of the staffing."""
-    if (root := session.get_transaction()) is None:
-        session.connection()  # the transaction begun, so that it is the one that keeps them
-        root = session.get_transaction()
-    kept = session.info.get(MEMO)
-    if kept is None or kept[0] is not root:
-        kept = session.info[MEMO] = (root, {})
-    return kept[1]
-
-
-@event.listens_for(Session, "before_flush")
-def _forget_staffing(session: Session, _context, _instances) -> None:
-    if MEMO in session.info and any(
-        isinstance(thing, STAFFING) for thing in (*session.new, *session.dirty, *session.deleted)
-    ):
-        del session.info[MEMO]
+# takes it to change an expert or a day off).
+_experts = ReadOnce[dict[int, frozenset[str]]]("experts", Expert, ExpertTopic)
+_days_off = ReadOnce[dict]("days_off", ExpertDayOff)  # {(first, last): {day: who is off}}
 
 
 def active_experts(session: Session) -> dict[int, frozenset[str]]:
     """The active experts and the topics each handles (read once per transaction)."""
-    memo = _memo(session)
-    if "experts" not in memo:
-        memo["experts"] = _read_experts(session)
-    return memo["experts"]
+    return _experts.get(session, lambda: _read_experts(session))
 
 
 def _read_experts(session: Session) -> dict[int, frozenset[str]]:
@@ -100,7 +78,7 @@ def _read_experts(session: Session) -> dict[int, frozenset[str]]:
 def days_off(session: Session, since: date, until: date) -> dict[date, frozenset[int]]:
     """Who is off on each day of the range (read once per transaction: a range read before
     that covers it answers)."""
-    memo = _memo(session).setdefault("days_off", {})
+    memo = _days_off.get(session, dict)
     for (first, last), off in memo.items():
         if first <= since and until <= last:
             return off
