@@ -4,11 +4,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import bindparam, exists, func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from flows.choices import TOPICS
 from storage.contents import APPROVED, PROMPT
+from storage.db import ReadOnce
 from storage.models import Administrator, Expert, ExpertTopic, Topic, User, WhatsAppContent
 
 
@@ -31,9 +32,15 @@ def ensure_topics(session: Session) -> None:
     session.flush()
 
 
+# The administrators' numbers, read once per transaction (storage.db.ReadOnce): whether the
+# sender is one of them, and to whom a notice goes, from one reading.
+_admins = ReadOnce[tuple[str, ...]]("admins", Administrator)
+
+
 def admin_phones(session: Session, configured: Iterable[str] = ()) -> list[str]:
     """Administrators registered in the database plus those named in ADMIN_NUMBERS."""
-    return list(dict.fromkeys([*configured, *session.exec(select(Administrator.phone)).all()]))
+    registered = _admins.get(session, lambda: tuple(session.exec(select(Administrator.phone))))
+    return list(dict.fromkeys([*configured, *registered]))
 
 
 @dataclass(frozen=True)
@@ -61,15 +68,18 @@ def _sender():
         .scalar_subquery()
     )  # fmt: skip
     expert = select(Expert.id).where(Expert.phone == phone, col(Expert.active).is_(True))
-    admin = exists().where(Administrator.phone == phone)
-    return select(admin, expert.limit(1).scalar_subquery(), usable)
+    admins = select(func.aggregate_strings(Administrator.phone, SEPARATOR)).scalar_subquery()
+    return select(admins, expert.limit(1).scalar_subquery(), usable)
 
 
 def sender(session: Session, phone: str, configured: Iterable[str] = ()) -> Sender:
-    """The staff lookups and the usable Contents of one inbound message, in one query."""
-    is_admin, expert_id, contents = session.exec(_sender(), params={"phone": phone}).one()
+    """The staff lookups and the usable Contents of one inbound message, in one query: every
+    administrator's number read with it (kept for this transaction's notices)."""
+    admins, expert_id, contents = session.exec(_sender(), params={"phone": phone}).one()
+    registered = tuple(admins.split(SEPARATOR)) if admins else ()
+    _admins.keep(session, registered)
     pairs = (pair.split(" ", 1) for pair in (contents or "").split(SEPARATOR) if pair)
-    return Sender(bool(is_admin) or phone in configured, expert_id, dict(pairs))
+    return Sender(phone in registered or phone in configured, expert_id, dict(pairs))
 
 
 def administrators(session: Session) -> list[Administrator]:

@@ -13,9 +13,9 @@ from tests.helpers import ADMIN, BOOKING, COOP_PHONE, NOW, SRI, WhatsApp, reques
 
 ORDINARY = 6  # the inbound row, the conversation, who wrote, the number's history, the
 # conversation again, the replies
-YA = 24  # the request: the above, the day's calendar (its holds read again under the
+YA = 23  # the request: the above, the day's calendar (its holds read again under the
 # lock), the lock, the cooperative, its number, the case, the booking and its event, the
-# administrators' notice, one savepoint
+# administrators' notice (to the administrators read with who wrote), one savepoint
 CALENDAR = ("FROM closedday", "FROM experttopic", "FROM expertdayoff")
 HOLDS = "SELECT booking.code, booking.status, booking.requested_start"
 LOCK = "pg_advisory_xact_lock"
@@ -133,3 +133,29 @@ def test_a_pass_after_the_days_messages_were_made_builds_nothing(app, engine, co
     with count() as counted, transaction(app.extensions["engine"]) as session:
         assert make_daily(session, at("2026-11-30 07:06"), settings) == 0
     assert len(counted) <= 3, counted.statements
+
+
+def test_the_administrators_read_with_who_wrote_are_those_a_notice_goes_to(engine) -> None:
+    """Who wrote and every administrator's number come from one query; a notice in the same
+    transaction goes to them without reading again, and to one added meanwhile as well."""
+    from storage.db import transaction
+    from storage.directory import add_admin, admin_phones, remove_admin, sender
+
+    with transaction(engine) as session:
+        assert sender(session, ADMIN).admin and not sender(session, COOP_PHONE).admin
+        reads: list[str] = []
+
+        def seen(_conn, _cursor, statement, *_rest) -> None:
+            reads.append(statement)
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            assert admin_phones(session, ["+6281100000009"]) == ["+6281100000009", ADMIN]
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert reads == []
+        add_admin(session, "+6281100000002", "Budi")
+        assert set(admin_phones(session)) == {ADMIN, "+6281100000002"}
+        remove_admin(session, "+6281100000002")
+        session.flush()
+        assert admin_phones(session) == [ADMIN]
