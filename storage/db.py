@@ -1,4 +1,5 @@
-"""Engine and sessions. SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE."""
+"""Engine and sessions, and what a transaction reads once. SQLite gets WAL, a busy timeout,
+foreign keys and BEGIN IMMEDIATE."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
