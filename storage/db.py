@@ -112,6 +112,8 @@ class ReadOnce(Generic[T]):
         READ_FROM[name] = frozenset(models)
 
     def get(self, session: Session, read: Callable[[], T]) -> T:
+        if session.autoflush:  # as the query it stands for would: a pending write forgets it
+            session.flush()
         kept = _kept(session)
         if self.name not in kept:
             kept[self.name] = read()
