@@ -140,36 +140,3 @@ def test_a_time_taken_after_the_calendar_was_read_is_answered_under_the_lock(
     assert "Mohon periksa" in said(whatsapp, "+6281200000001", "1")  # a nearest time, then YA
     assert "tercatat" in said(whatsapp, "+6281200000001", "ya")
 
-
-def test_the_experts_and_days_off_are_read_once_a_transaction_and_forgotten_when_written(
-    engine,
-) -> None:
-    """The staffing a transaction read is what it checks a time against again (only the holds
-    are read again under the lock), until the same session writes an expert, a topic or a day
-    off; the next transaction reads them afresh."""
-    from storage.schedule import expert_pool
-
-    tuesday = date(2026, 12, 1)
-    with transaction(engine) as session:
-        ahmad = session.exec(select(Expert).where(Expert.name == "Dr. Ahmad")).one()
-        assert ahmad.id not in expert_pool(session, tuesday, tuesday, 60).days_off.get(tuesday, ())
-        reads: list[str] = []
-
-        def seen(_conn, _cursor, statement, *_rest) -> None:
-            reads.append(statement)
-
-        event.listen(engine, "before_cursor_execute", seen)
-        try:
-            again = expert_pool(session, tuesday, tuesday, 60)
-        finally:
-            event.remove(engine, "before_cursor_execute", seen)
-        assert len(reads) == 1 and "FROM booking" in reads[0], reads  # the holds alone
-        assert ahmad.id in again.experts
-        set_day_off(session, ahmad.id, tuesday, "Pelatihan", off=True)
-        assert ahmad.id in expert_pool(session, tuesday, tuesday, 60).days_off[tuesday]
-        ahmad.active = False  # pending, not flushed: the next reading flushes it first
-        session.add(ahmad)
-        assert ahmad.id not in expert_pool(session, tuesday, tuesday, 60).experts
-    with transaction(engine) as session:  # what another transaction committed is seen
-        pool = expert_pool(session, tuesday, tuesday, 60)
-        assert ahmad.id not in pool.experts and ahmad.id in pool.days_off[tuesday]

@@ -5,10 +5,13 @@ final check and insert of a request."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from sqlalchemy import event
+from sqlmodel import select
 
+from storage.models import Expert
 from tests.helpers import ADMIN, BOOKING, COOP_PHONE, NOW, SRI, WhatsApp, request, set_link
 
 ORDINARY = 6  # the inbound row, the conversation, who wrote, the number's history, the
@@ -135,25 +138,45 @@ def test_a_pass_after_the_days_messages_were_made_builds_nothing(app, engine, co
     assert len(counted) <= 3, counted.statements
 
 
-def test_the_administrators_read_with_who_wrote_are_those_a_notice_goes_to(engine) -> None:
+def test_the_experts_and_days_off_are_read_once_a_transaction_and_forgotten_when_written(
+    app, count
+) -> None:
+    """The staffing a transaction read is what it checks a time against again (only the holds
+    are read again under the lock), until the same session writes an expert, a topic or a day
+    off; the next transaction reads them afresh."""
+    from storage.db import transaction
+    from storage.schedule import expert_pool, set_day_off
+
+    tuesday = date(2026, 12, 1)
+    engine = app.extensions["engine"]
+    with transaction(engine) as session:
+        ahmad = session.exec(select(Expert).where(Expert.name == "Dr. Ahmad")).one()
+        assert ahmad.id not in expert_pool(session, tuesday, tuesday, 60).days_off.get(tuesday, ())
+        with count() as counted:
+            again = expert_pool(session, tuesday, tuesday, 60)
+        assert len(counted) == 1 and "FROM booking" in counted.statements[0], counted.statements
+        assert ahmad.id in again.experts
+        set_day_off(session, ahmad.id, tuesday, "Pelatihan", off=True)
+        assert ahmad.id in expert_pool(session, tuesday, tuesday, 60).days_off[tuesday]
+        ahmad.active = False  # pending, not flushed: the next reading flushes it first
+        session.add(ahmad)
+        assert ahmad.id not in expert_pool(session, tuesday, tuesday, 60).experts
+    with transaction(engine) as session:  # what another transaction committed is seen
+        pool = expert_pool(session, tuesday, tuesday, 60)
+        assert ahmad.id not in pool.experts and ahmad.id in pool.days_off[tuesday]
+
+
+def test_the_administrators_read_with_who_wrote_are_those_a_notice_goes_to(app, count) -> None:
     """Who wrote and every administrator's number come from one query; a notice in the same
     transaction goes to them without reading again, and to one added meanwhile as well."""
     from storage.db import transaction
     from storage.directory import add_admin, admin_phones, remove_admin, sender
 
-    with transaction(engine) as session:
+    with transaction(app.extensions["engine"]) as session:
         assert sender(session, ADMIN).admin and not sender(session, COOP_PHONE).admin
-        reads: list[str] = []
-
-        def seen(_conn, _cursor, statement, *_rest) -> None:
-            reads.append(statement)
-
-        event.listen(engine, "before_cursor_execute", seen)
-        try:
+        with count() as counted:
             assert admin_phones(session, ["+6281100000009"]) == ["+6281100000009", ADMIN]
-        finally:
-            event.remove(engine, "before_cursor_execute", seen)
-        assert reads == []
+        assert len(counted) == 0, counted.statements
         add_admin(session, "+6281100000002", "Budi")
         assert set(admin_phones(session)) == {ADMIN, "+6281100000002"}
         remove_admin(session, "+6281100000002")  # not flushed yet: the next reading flushes it
