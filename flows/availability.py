@@ -12,13 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 from flows.dates import WIB
 
 
-@dataclass(frozen=True)
-class Hold:
-    """A session or a request occupying time: confirmed with its expert, or waiting without."""
+class Hold(NamedTuple):
+    """A session or a request occupying time: confirmed with its expert, or waiting without.
+    A tuple: one is built for every hold of the days read, and a frozen dataclass takes
+    four times as long to build."""
 
     code: str
     start: datetime

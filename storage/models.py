@@ -47,10 +47,31 @@ class UTCDateTime(TypeDecorator):
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    def result_processor(self, dialect, coltype) -> Callable[[Any], datetime | None]:
+        """Each value read as an aware UTC datetime, in one call per value: every hold of the
+        days asked about is read with two of them. On SQLite the stored text is parsed as
+        SQLAlchemy's own SQLite type parses it (datetime.fromisoformat), with the offset;
+        parsing then replace(tzinfo=) through TypeDecorator's wrapper costs ten times that."""
+        if dialect.name == "sqlite":
+            return _utc_from_text
+        inner = self.impl_instance.result_processor(dialect, coltype)  # psycopg's: none
+        return _as_utc if inner is None else lambda value: _as_utc(inner(value))
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc_from_text(value: str | None) -> datetime | None:
+    """SQLite's text as written (naive UTC); one written with an offset, taken as it says."""
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value + "+00:00")
+    except ValueError:
+        return _as_utc(datetime.fromisoformat(value))
 
 
 def new_row(model: type[SQLModel], **values: Any) -> dict[str, Any]:
