@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import text, union_all
+from sqlalchemy import bindparam, text, union_all
 from sqlmodel import Session, col, select
 
 from flows.availability import Hold, Pool
@@ -92,20 +92,26 @@ def days_off(session: Session, since: date, until: date) -> dict[date, frozenset
     return off
 
 
+# The holds of a range, built once: two ranges, each on its partial index (the index's own
+# condition, written the same, is what lets SQLite use it): the requests and sessions starting
+# then, and the proposals.
+_ASKED = col(Booking.requested_start).between(bindparam("start"), bindparam("end"))
+_HOLD_COLUMNS = (Booking.code, Booking.status, Booking.requested_start, Booking.proposed_start,
+                 Booking.topic_key, Booking.expert_id)  # fmt: skip
+_HOLDS = union_all(
+    select(*_HOLD_COLUMNS).where(HOLDING, _ASKED),
+    select(*_HOLD_COLUMNS).where(
+        HOLDING, col(Booking.proposed_start).between(bindparam("start"), bindparam("end")), ~_ASKED
+    ),
+)
+
+
 def expert_pool(session: Session, since: date, until: date, session_minutes: int) -> Pool:
     """Active experts, their days off, and every session or request holding time in the
     range: the holds read every time, the rest once per transaction."""
     start = datetime.combine(since, time(0), WIB).astimezone(UTC)
     end = datetime.combine(until + timedelta(days=1), time(0), WIB).astimezone(UTC)
-    # Two ranges, each on its partial index (the index's own condition, written the same, is
-    # what lets SQLite use it): the requests and sessions starting then, and the proposals.
-    columns = (Booking.code, Booking.status, Booking.requested_start, Booking.proposed_start,
-               Booking.topic_key, Booking.expert_id)  # fmt: skip
-    asked = col(Booking.requested_start).between(start, end)
-    rows = session.connection().execute(union_all(
-        select(*columns).where(HOLDING, asked),
-        select(*columns).where(HOLDING, col(Booking.proposed_start).between(start, end), ~asked),
-    )).all()  # fmt: skip
+    rows = session.connection().execute(_HOLDS, {"start": start, "end": end})
     holds = [Hold(code or "", held_at(status, requested, proposed), topic, expert)
              for code, status, requested, proposed, topic, expert in rows]  # fmt: skip
     return Pool(
