@@ -55,7 +55,7 @@ def set_day_off(session: Session, expert_id: int, day: date, reason: str, off: b
 # schedule lock, where only the holds need reading again (the lock guards the holds; no one
 # takes it to change an expert or a day off).
 _experts = ReadOnce[dict[int, frozenset[str]]]("experts", Expert, ExpertTopic)
-_days_off = ReadOnce[dict]("days_off", ExpertDayOff)  # {(first, last): {day: who is off}}
+_days_off = ReadOnce[dict]("days_off", ExpertDayOff)  # {first: {day: who is off}}
 
 
 def active_experts(session: Session) -> dict[int, frozenset[str]]:
@@ -75,20 +75,20 @@ def _read_experts(session: Session) -> dict[int, frozenset[str]]:
     return {expert: frozenset(keys) for expert, keys in topics.items()}
 
 
-def days_off(session: Session, since: date, until: date) -> dict[date, frozenset[int]]:
-    """Who is off on each day of the range (read once per transaction: a range read before
-    that covers it answers)."""
+def days_off(session: Session, since: date) -> dict[date, frozenset[int]]:
+    """Who is off on each day from `since` on (read once per transaction: every later range,
+    such as the next ring of days around a wanted one, is answered from it; days off are a
+    few rows an expert, entered for the weeks ahead)."""
     memo = _days_off.get(session, dict)
-    for (first, last), off in memo.items():
-        if first <= since and until <= last:
+    for first, off in memo.items():
+        if first <= since:
             return off
     found: dict[date, set[int]] = defaultdict(set)
     for day, expert_id in session.exec(
-        select(ExpertDayOff.day, ExpertDayOff.expert_id)
-        .where(col(ExpertDayOff.day) >= since, col(ExpertDayOff.day) <= until)
-    ):  # fmt: skip
+        select(ExpertDayOff.day, ExpertDayOff.expert_id).where(col(ExpertDayOff.day) >= since)
+    ):
         found[day].add(expert_id)
-    off = memo[(since, until)] = {day: frozenset(ids) for day, ids in found.items()}
+    off = memo[since] = {day: frozenset(ids) for day, ids in found.items()}
     return off
 
 
@@ -106,9 +106,11 @@ _HOLDS = union_all(
 )
 
 
-def expert_pool(session: Session, since: date, until: date, session_minutes: int) -> Pool:
+def expert_pool(session: Session, since: date, until: date, session_minutes: int,
+                off_from: date | None = None) -> Pool:  # fmt: skip
     """Active experts, their days off, and every session or request holding time in the
-    range: the holds read every time, the rest once per transaction."""
+    range: the holds read every time, the rest once per transaction (the days off from
+    `off_from`, else `since`, on: a calendar reading rings of days reads them once)."""
     start = datetime.combine(since, time(0), WIB).astimezone(UTC)
     end = datetime.combine(until + timedelta(days=1), time(0), WIB).astimezone(UTC)
     rows = session.connection().execute(_HOLDS, {"start": start, "end": end})
@@ -116,7 +118,7 @@ def expert_pool(session: Session, since: date, until: date, session_minutes: int
              for code, status, requested, proposed, topic, expert in rows]  # fmt: skip
     return Pool(
         experts=active_experts(session),
-        days_off=days_off(session, since, until),
+        days_off=days_off(session, min(since, off_from or since)),
         holds=holds,
         session_minutes=session_minutes,
     )
@@ -139,11 +141,11 @@ def working_calendar(session: Session, now: datetime, hours: ClinicHours) -> Cli
 
 def clinic_calendar(session: Session, now: datetime, hours: ClinicHours) -> ClinicCalendar:
     """The calendar as of `now`: hours, closed days, and who holds which time, each read only
-    when a question needs it (the closed days and the experts once; the holds of the day asked
-    about, or of rings of days around it for the nearest free times)."""
+    when a question needs it (the closed days, the experts and their days off once; the holds
+    of the day asked about, or of rings of days around it for the nearest free times)."""
     today = now.astimezone(WIB).date()
 
     def read_pool(first: date, last: date) -> Pool:
-        return expert_pool(session, first, last, hours.session_minutes)
+        return expert_pool(session, first, last, hours.session_minutes, off_from=today)
 
     return ClinicCalendar(hours, Lazily(lambda: closed_days(session, today)), read_pool=read_pool)

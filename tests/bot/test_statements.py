@@ -181,3 +181,27 @@ def test_the_administrators_read_with_who_wrote_are_those_a_notice_goes_to(app, 
         assert set(admin_phones(session)) == {ADMIN, "+6281100000002"}
         remove_admin(session, "+6281100000002")  # not flushed yet: the next reading flushes it
         assert admin_phones(session) == [ADMIN]
+
+
+def test_the_nearest_free_times_read_holds_ring_by_ring_and_the_days_off_once(
+    app, engine, count
+) -> None:
+    """A Sunday asked for, beside a closed Monday: the nearest free times are looked for a
+    ring of days at a time, each ring's holds read on their own; the days off once, and an
+    expert off on a day of the second ring is still not offered."""
+    from storage.db import transaction
+    from storage.schedule import add_closed_day, set_day_off
+
+    with transaction(engine) as session:
+        add_closed_day(session, date(2026, 12, 7), "Rapat dinas")
+        for expert in session.exec(select(Expert)):  # nobody on Friday 4 December
+            set_day_off(session, expert.id, date(2026, 12, 4), "Pelatihan", off=True)
+    whatsapp = WhatsApp(app.test_client())
+    for text, _expected in BOOKING[:-1]:
+        whatsapp.send(COOP_PHONE, text)
+    with count() as counted:
+        replies = "\n".join(whatsapp.send(COOP_PHONE, "minggu 6 desember jam 10"))
+    assert "akhir pekan" in replies, replies
+    assert "Selasa, 8 Desember 2026" in replies and "4 Desember" not in replies, replies
+    assert sum(HOLDS in sql for sql in counted.statements) >= 2, counted.statements
+    assert sum("FROM expertdayoff" in sql for sql in counted.statements) == 1, counted.statements
