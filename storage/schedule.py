@@ -113,7 +113,7 @@ def expert_pool(session: Session, since: date, until: date, session_minutes: int
     `off_from`, else `since`, on: a calendar reading rings of days reads them once)."""
     start = datetime.combine(since, time(0), WIB).astimezone(UTC)
     end = datetime.combine(until + timedelta(days=1), time(0), WIB).astimezone(UTC)
-    rows = session.connection().execute(_HOLDS, {"start": start, "end": end})
+    rows = session.connection().execute(_HOLDS, {"start": start, "end": end}).all()
     holds = [Hold(code or "", held_at(status, requested, proposed), topic, expert)
              for code, status, requested, proposed, topic, expert in rows]  # fmt: skip
     return Pool(
