@@ -134,6 +134,15 @@ class ClinicCalendar:
             and day not in self.closed_days
         )
 
+    def _working_span(self, since: date, until: date) -> tuple[date, date]:
+        """The span with the days at either end that offer nothing (a weekend, a holiday, a
+        closed day) left off: their holds are never looked at, so never read."""
+        while since <= until and not self.is_working_day(since):
+            since += timedelta(days=1)
+        while until >= since and not self.is_working_day(until):
+            until -= timedelta(days=1)
+        return since, until
+
     def first_bookable_day(self, today: date) -> date:
         return self.working_day_after(today)
 
@@ -232,7 +241,7 @@ class ClinicCalendar:
                 else:
                     windows = [(center - timedelta(days=read_to), center + timedelta(days=read_to))]
                 for since, until in windows:
-                    since, until = max(since, first), min(until, last)
+                    since, until = self._working_span(max(since, first), min(until, last))
                     if since <= until:
                         self.pool_for(since, until)
             for day in {center - timedelta(days=apart), center + timedelta(days=apart)}:

@@ -196,8 +196,23 @@ def test_nearest_reads_twice_as_far_each_time_it_finds_too_few() -> None:
     assert starts == ClinicCalendar(pool=pool).nearest(wanted, TODAY, topic="usaha")
     assert {start.date() for start in starts} <= {date(2026, 12, 10), date(2026, 12, 20)} | {
         date(2026, 12, 21), date(2026, 12, 9)}
-    assert reads == [(date(2026, 12, 14), date(2026, 12, 16)),
-                     (date(2026, 12, 12), date(2026, 12, 13)),
+    assert reads == [(date(2026, 12, 14), date(2026, 12, 16)),  # 12-13 December a weekend
                      (date(2026, 12, 17), date(2026, 12, 18)),
                      (date(2026, 12, 8), date(2026, 12, 11)),
-                     (date(2026, 12, 19), date(2026, 12, 22))]  # fmt: skip
+                     (date(2026, 12, 21), date(2026, 12, 22))]  # fmt: skip
+
+
+def test_nearest_reads_no_holds_of_the_days_at_a_window_end_that_offer_nothing() -> None:
+    """A Saturday asked for: its ring is Friday to Sunday, and only Friday's holds are read;
+    a ring that is all weekend and holiday is not read at all."""
+    pool, reads = _busy_clinic(1, 0.3)
+    saturday = at(date(2026, 12, 19), 10)
+    starts = _reading(pool, reads).nearest(saturday, TODAY, topic="usaha")
+    assert starts == ClinicCalendar(pool=pool).nearest(saturday, TODAY, topic="usaha")
+    assert reads == [(date(2026, 12, 18), date(2026, 12, 18))]
+    reads.clear()
+    christmas = at(date(2026, 12, 26), 10)  # Saturday after Christmas Day (a Friday)
+    starts = _reading(pool, reads).nearest(christmas, TODAY, topic="usaha")
+    assert starts == ClinicCalendar(pool=pool).nearest(christmas, TODAY, topic="usaha")
+    assert reads == [(date(2026, 12, 23), date(2026, 12, 24)),  # 25-27 December: not read
+                     (date(2026, 12, 28), date(2026, 12, 29))]  # fmt: skip
