@@ -235,6 +235,11 @@ def test_console_on_a_phone_screen(live_server, browser, console_login) -> None:
     log_in(page, live_server + "/admin/login", console_login)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1, "the inbox must not scroll sideways on a phone"
+    # Each cell is labelled on a phone ("Kecamatan: Cikupa"); the empty inbox's one line not
+    # (it once read ": Tidak ada permintaan.").
+    empty = page.locator("table.inbox td[colspan]")
+    assert empty.inner_text() == "Tidak ada permintaan."
+    assert empty.evaluate("td => getComputedStyle(td, '::before').content") in ("none", "normal")
     _screenshot(page, "console-phone.png")
     page.close()
 
