@@ -136,11 +136,12 @@ class ClinicCalendar:
 
     def _working_span(self, since: date, until: date) -> tuple[date, date]:
         """The span with the days at either end that offer nothing (a weekend, a holiday, a
-        closed day) left off: their holds are never looked at, so never read."""
-        while since <= until and not self.is_working_day(since):
-            since += timedelta(days=1)
-        while until >= since and not self.is_working_day(until):
-            until -= timedelta(days=1)
+        closed day) left off: their holds are never looked at, so never read (`since` past
+        `until` when no day of it offers anything)."""
+        if not self.is_working_day(since):
+            since = self.working_day_after(since)
+        if not self.is_working_day(until):
+            until = self.working_day_before(until)
         return since, until
 
     def first_bookable_day(self, today: date) -> date:
