@@ -10,9 +10,11 @@ Every new number books for real, a whole conversation as a cooperative types it 
 a different free time each), waiting for each answer as a person does:
 - throughput: 16 such numbers at once, as many messages as the server takes, three rounds;
   the bare endpoint (bench/bare.py) gets the same messages from the same client, the rounds
-  in turn with the bot's, and the figure that counts is the ratio of the medians; so does
-  a floor (bench/floor.py: the bare endpoint and six small statements, as many as an
-  ordinary message makes, in one transaction on the same database);
+  in turn with the bot's, and the figure that counts is the ratio of the medians; so do two
+  floors (bench/floor.py: the bare endpoint and six small statements, as many as an ordinary
+  message makes, in one transaction on the same database: through SQLAlchemy Core as the bot
+  runs its own, and through the DBAPI driver alone). Each also says the CPU one message cost
+  its gunicorn workers, the database server (PostgreSQL's processes) and the client;
 - latency at 80 messages/s offered (Twilio's default rate): new numbers start as needed to
   keep the rate, for 20 s; p50, p99 and the worst;
 - RSS of each gunicorn worker after all that (`--soak 600`: 80 messages/s for ten minutes,
@@ -30,9 +32,10 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -66,15 +69,72 @@ def served(target: str, env: dict[str, str]) -> Iterator[tuple[int, int]]:
         server.wait(timeout=30)
 
 
+def workers(master: int) -> list[int]:
+    """The gunicorn master's worker processes."""
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
 def worker_rss_mb(master: int) -> list[float]:
     """The resident memory of each gunicorn worker, in MB."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     sizes = []
-    for child in children:
+    for child in workers(master):
         for line in Path(f"/proc/{child}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 sizes.append(int(line.split()[1]) / 1024)
     return sizes
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU the processes have used (those gone since: nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICK
+
+
+def database_processes() -> list[int]:
+    """PostgreSQL's processes on this machine (its backends and its own workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+class Cost:
+    """The CPU that a server's messages cost, per message, in ms: its workers, the database
+    server (when there is one: SQLite's work is the workers'), the client (this process)."""
+
+    def __init__(self, server: bool) -> None:
+        self.server = server
+        self.messages = 0.0
+        self.seconds = [0.0, 0.0, 0.0]
+
+    def measure(self, master: int, run: Callable[[], tuple[int, float]]) -> float:
+        """Runs `run` (messages sent, the rate), adds its cost; the rate."""
+        mine = workers(master)
+        before = (cpu_seconds(mine), cpu_seconds(database_processes()), time.process_time())
+        sent, rate = run()
+        after = (cpu_seconds(mine), cpu_seconds(database_processes()), time.process_time())
+        self.messages += sent
+        spent = zip(self.seconds, before, after, strict=True)
+        self.seconds = [total + b - a for total, a, b in spent]
+        return rate
+
+    def __str__(self) -> str:
+        workers_ms, database_ms, client_ms = (s / self.messages * 1000 for s in self.seconds)
+        server = f", the database server {database_ms:.2f}" if self.server else ""
+        return f"CPU per message: workers {workers_ms:.2f}{server}, client {client_ms:.2f} ms"
 
 
 class Number:
@@ -119,8 +179,8 @@ class Numbers:
             return Number(self.next, self.times[self.next % len(self.times)])
 
 
-def closed_loop(port: int, numbers: Numbers, per_client: int) -> float:
-    """CLIENTS numbers at a time, each waiting for its answers: messages per second."""
+def closed_loop(port: int, numbers: Numbers, per_client: int) -> tuple[int, float]:
+    """CLIENTS numbers at a time, each waiting for its answers: messages sent, per second."""
     sent = [0] * CLIENTS
 
     def client(index: int) -> None:
@@ -138,7 +198,7 @@ def closed_loop(port: int, numbers: Numbers, per_client: int) -> float:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(sent) / (time.perf_counter() - start)
+    return sum(sent), sum(sent) / (time.perf_counter() - start)
 
 
 def open_loop(port: int, numbers: Numbers, rate: float, seconds: float) -> list[float]:
@@ -182,37 +242,50 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
+SERVERS = {  # what is measured against the bare endpoint: its gunicorn target, its label
+    "bot": ("wsgi:app", "the bot"),
+    "floor": ("bench.floor:create()", "the floor through SQLAlchemy Core"),
+    "driver": ("bench.floor:create('driver')", "the floor through the driver alone"),
+}
+
+
 def measure(url: str, soak: float) -> None:
     name = make_engine(url).dialect.name
     fresh(url)
     spool = tempfile.mkdtemp()
     bot_env = process_environment(DATABASE_URL=url, EKLINIK_DEMO="1", ADMIN_NUMBERS="",
                                   SPOOL_DIR=spool)  # fmt: skip
-    bare_env = process_environment()
     floor.prepare(url)
     numbers = Numbers(0)
-    bot_rates, bare_rates, floor_rates = [], [], []
-    with served("wsgi:app", bot_env) as (bot_port, bot_master), \
-         served("bench.bare:app", bare_env) as (bare_port, _bare), \
-         served("bench.floor:create()", process_environment(DATABASE_URL=url)) \
-         as (floor_port, _floor):  # fmt: skip
-        closed_loop(bot_port, numbers, 1)  # warm up all: connections, caches, imports
-        closed_loop(bare_port, Numbers(10**6), 1)
-        closed_loop(floor_port, Numbers(10**6), 1)
+    rates: dict[str, list[float]] = {key: [] for key in ("bare", *SERVERS)}
+    costs = {key: Cost(name == "postgresql") for key in rates}
+    with ExitStack() as stack:
+        ports = {"bare": stack.enter_context(served("bench.bare:app", process_environment()))}
+        for key, (target, _label) in SERVERS.items():
+            env = bot_env if key == "bot" else process_environment(DATABASE_URL=url)
+            ports[key] = stack.enter_context(served(target, env))
+
+        def messages(key: str) -> Numbers:
+            return numbers if key == "bot" else Numbers(10**6)
+
+        for key, (port, _master) in ports.items():  # warm up all: connections, caches, imports
+            closed_loop(port, messages(key), 1)
         for _ in range(ROUNDS):
-            bot_rates.append(closed_loop(bot_port, numbers, 6))
-            bare_rates.append(closed_loop(bare_port, Numbers(10**6), 6))
-            floor_rates.append(closed_loop(floor_port, Numbers(10**6), 6))
-        bot, bare = statistics.median(bot_rates), statistics.median(bare_rates)
-        under = statistics.median(floor_rates)
-        print(f"{name:10s} throughput: bot {bot:.0f} messages/s "
-              f"({', '.join(f'{r:.0f}' for r in bot_rates)}), bare endpoint {bare:.0f}/s "
-              f"({', '.join(f'{r:.0f}' for r in bare_rates)}): {bot / bare:.0%} of the bare "
-              "endpoint")  # fmt: skip
-        print(f"{name:10s} the floor (bench/floor.py: the bare endpoint and six small statements "
-              f"in one transaction) {under:.0f}/s ({', '.join(f'{r:.0f}' for r in floor_rates)})"
-              f": {under / bare:.0%} of the bare endpoint; the bot {bot / under:.0%} of the "
-              "floor")  # fmt: skip
+            for key, (port, master) in ports.items():
+                rate = costs[key].measure(master, partial(closed_loop, port, messages(key), 6))
+                rates[key].append(rate)
+        bare = statistics.median(rates["bare"])
+        print(f"{name:10s} throughput, messages/s (the median of {ROUNDS} rounds, and each round):")
+        print(f"{name:10s}   the bare endpoint {bare:.0f} "
+              f"({', '.join(f'{r:.0f}' for r in rates['bare'])}); {costs['bare']}")
+        for key, (_target, label) in SERVERS.items():
+            rate = statistics.median(rates[key])
+            print(f"{name:10s}   {label} {rate:.0f} ({', '.join(f'{r:.0f}' for r in rates[key])}):"
+                  f" {rate / bare:.0%} of the bare endpoint; {costs[key]}")  # fmt: skip
+        bot, under = statistics.median(rates["bot"]), statistics.median(rates["floor"])
+        print(f"{name:10s}   the bot makes {bot / under:.0%} of the Core floor, "
+              f"{bot / statistics.median(rates['driver']):.0%} of the driver's")
+        bot_port, bot_master = ports["bot"]
         latencies = open_loop(bot_port, numbers, RATE, SECONDS)
         print(f"{name:10s} at {RATE:.0f} messages/s offered for {SECONDS:.0f} s "
               f"({len(latencies)} messages): p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
