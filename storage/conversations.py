@@ -42,17 +42,19 @@ def lock_conversation(session: Session, phone: str, now: datetime) -> Conversati
     handled one by one, and two first messages from a new number create one conversation.
     """
     new = new_row(Conversation, phone=phone, updated_at=now)
-    found = session.scalars(_conversation(session.get_bind().dialect.name), [new],
+    found = session.execute(_conversation(session.get_bind().dialect.name), new,
                             execution_options={"populate_existing": True})  # fmt: skip
-    return found.one()
+    return found.scalars().one()
 
 
 @cache
 def _conversation(dialect: str):
+    """The upsert, its row loaded as a Conversation: one set of parameters, not the ORM's bulk
+    INSERT (a list of them), whose machinery cost 0.2-0.5 ms of CPU more a message."""
     insert = upsert(dialect, Conversation)
     insert = insert.on_conflict_do_update(index_elements=["phone"],
                                           set_={"phone": insert.excluded.phone})  # fmt: skip
-    return insert.returning(Conversation)
+    return select(Conversation).from_statement(insert.returning(*Conversation.__table__.c))
 
 
 # WhatsApp's customer service window: free text only within 24 hours of the user's last message.
