@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 
 from bench.bare import TWIML
-from storage.db import make_engine, transaction, upsert
+from storage.db import SQLITE_BEGIN, make_engine, transaction, upsert
 
 tables = MetaData()
 inbound_rows = Table("floor_inbound", tables, Column("id", Integer, primary_key=True),
@@ -90,7 +90,7 @@ def through_driver(engine: Engine) -> Callable[[Values], None]:
     the pool's checkout (with its pre-ping) and the driver, nothing of SQLAlchemy's execution."""
     compiled = [(statement.compile(dialect=engine.dialect), reads)
                 for statement, reads in statements(engine.dialect.name)]  # fmt: skip
-    begin = "BEGIN IMMEDIATE" if engine.dialect.name == "sqlite" else None  # as storage.db does
+    begin = SQLITE_BEGIN if engine.dialect.name == "sqlite" else None
 
     def answer(values: Values) -> None:
         connection = engine.raw_connection()

@@ -18,6 +18,8 @@ SQLITE_BUSY_TIMEOUT_MS = 5_000
 CONNECT_TIMEOUT_S = 3
 STATEMENT_TIMEOUT_MS = 8_000
 POOL_TIMEOUT_S = 3
+# SQLite's transactions take the write lock up front (see _make_sqlite_transactional).
+SQLITE_BEGIN = "BEGIN IMMEDIATE"
 
 # What "the database cannot be reached (now)" looks like to the caller.
 UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout)
@@ -65,7 +67,7 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(SQLITE_BEGIN)
 
 
 def upsert(dialect: str, table: type):
