@@ -4,7 +4,8 @@ conversation, no text catalogue (gunicorn "bench.floor:create()", DATABASE_URL s
 made by `prepare`). The same six statements run two ways:
 - `create()`: through SQLAlchemy Core in a Session's transaction, as the bot runs its own;
 - `create('driver')`: compiled once by SQLAlchemy, then run through the DBAPI driver (psycopg,
-  sqlite3) on a connection from the same pool, pre-ping included.
+  sqlite3) on a connection from the same pool, pre-ping included; SQLAlchemy only binds the
+  values.
 
 What they measure: how much of the gap between the bot and the bare endpoint is the database
 round trips and the server's work (the driver's floor), and how much the SQL layer adds to
@@ -87,7 +88,8 @@ def through_core(engine: Engine) -> Callable[[Values], None]:
 
 def through_driver(engine: Engine) -> Callable[[Values], None]:
     """The same six, compiled once for the engine's dialect, run on the DBAPI connection alone:
-    the pool's checkout (with its pre-ping) and the driver, nothing of SQLAlchemy's execution."""
+    the pool's checkout (with its pre-ping) and the driver; of SQLAlchemy's execution only the
+    binding of each statement's values (construct_params)."""
     compiled = [(statement.compile(dialect=engine.dialect), reads)
                 for statement, reads in statements(engine.dialect.name)]  # fmt: skip
     begin = SQLITE_BEGIN if engine.dialect.name == "sqlite" else None

@@ -125,7 +125,8 @@ class Cost:
         mine = workers(master)
         before = (cpu_seconds(mine), cpu_seconds(database_processes()), time.process_time())
         sent, rate = run()
-        after = (cpu_seconds(mine), cpu_seconds(database_processes()), time.process_time())
+        client = time.process_time()  # before reading /proc, which this process pays for
+        after = (cpu_seconds(mine), cpu_seconds(database_processes()), client)
         self.messages += sent
         spent = zip(self.seconds, before, after, strict=True)
         self.seconds = [total + b - a for total, a, b in spent]
